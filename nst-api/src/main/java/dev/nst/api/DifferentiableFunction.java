@@ -1,0 +1,8 @@
+package dev.nst.api;
+
+/** A scalar function with its gradient, as optimisers see it. */
+@FunctionalInterface
+public interface DifferentiableFunction {
+  /** Returns f(x) and writes the gradient into {@code gradient} (same length as x). */
+  double evaluate(float[] x, float[] gradient);
+}

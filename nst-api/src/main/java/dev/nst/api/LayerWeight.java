@@ -1,0 +1,13 @@
+package dev.nst.api;
+
+/** A layer name with the weight of its loss term. */
+public record LayerWeight(String layer, double weight) {
+  public LayerWeight {
+    if (layer == null || layer.isBlank()) {
+      throw new IllegalArgumentException("layer name must not be blank");
+    }
+    if (!Double.isFinite(weight) || weight < 0) {
+      throw new IllegalArgumentException("weight of layer " + layer + " must be finite and >= 0, got " + weight);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.nst.api;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A loaded feature network: an ordered chain of layers with their weights, plus the input
+ * convention its weights expect. Backend-neutral; backends compile it into their own form.
+ */
+public record Network(String name, InputConvention inputConvention, int inputChannels, List<Layer> layers) {
+
+  public Network {
+    layers = List.copyOf(layers);
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("network '" + name + "' has no layers");
+    }
+    Set<String> seen = new HashSet<>();
+    for (Layer l : layers) {
+      if (!seen.add(l.name())) {
+        throw new IllegalArgumentException("duplicate layer name '" + l.name() + "' in network " + name);
+      }
+    }
+  }
+
+  /** Layer names in network order. */
+  public List<String> layerNames() {
+    List<String> names = new ArrayList<>(layers.size());
+    for (Layer l : layers) {
+      names.add(l.name());
+    }
+    return names;
+  }
+
+  /** Index of the named layer, or -1. */
+  public int indexOf(String layerName) {
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i).name().equals(layerName)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Throws {@link UnknownLayerException} naming the available layers when any of {@code names}
+   * is not in this network.
+   */
+  public void requireLayers(Collection<String> names) {
+    for (String n : names) {
+      if (indexOf(n) < 0) {
+        throw new UnknownLayerException(n, name, layerNames());
+      }
+    }
+  }
+
+  /** The network cut after the deepest of {@code needed}: later layers cost time and no value. */
+  public Network truncatedAfter(Collection<String> needed) {
+    requireLayers(needed);
+    int deepest = -1;
+    for (String n : needed) {
+      deepest = Math.max(deepest, indexOf(n));
+    }
+    return new Network(name, inputConvention, inputChannels, layers.subList(0, deepest + 1));
+  }
+
+  /** The network with every pool switched to {@code pooling}. */
+  public Network withPooling(Pooling pooling) {
+    List<Layer> out = new ArrayList<>(layers.size());
+    for (Layer l : layers) {
+      out.add(l instanceof Layer.Pool p ? p.withKind(pooling) : l);
+    }
+    return new Network(name, inputConvention, inputChannels, out);
+  }
+
+  /** Output shape (C, H, W) of every layer for an input of the given size, in network order. */
+  public List<int[]> shapes(int height, int width) {
+    List<int[]> out = new ArrayList<>(layers.size());
+    int[] s = {inputChannels, height, width};
+    for (Layer l : layers) {
+      s = l.outputShape(s[0], s[1], s[2]);
+      if (s[1] < 1 || s[2] < 1) {
+        throw new IllegalArgumentException(
+            "an input of " + height + "x" + width + " is too small for network " + name
+                + ": layer " + l.name() + " would have no pixels left");
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** Output shape (C, H, W) of the named layer for an input of the given size. */
+  public int[] shapeOf(String layerName, int height, int width) {
+    requireLayers(List.of(layerName));
+    return shapes(height, width).get(indexOf(layerName));
+  }
+}

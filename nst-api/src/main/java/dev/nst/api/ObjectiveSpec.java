@@ -1,0 +1,63 @@
+package dev.nst.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a backend needs to compile the style-transfer objective for one image size:
+ *
+ * <pre>
+ * J = alpha * sum_c w_c J_content_c + beta * sum_l w_l J_style_l + gamma * J_tv
+ * </pre>
+ *
+ * with the classic normalisations (see the guide). Content targets are activations of the
+ * content image; style targets are mean Gram matrices (see {@link StyleLoss}).
+ */
+public record ObjectiveSpec(
+    List<ContentTarget> content,
+    List<StyleTarget> style,
+    double alpha,
+    double beta,
+    double gamma,
+    Pooling pooling,
+    int height,
+    int width) {
+
+  /** Content activation target at one layer. */
+  public record ContentTarget(String layer, double weight, Tensor activation) {}
+
+  /** Mean Gram target (C, C) at one layer. */
+  public record StyleTarget(String layer, double weight, Tensor meanGram) {}
+
+  public ObjectiveSpec {
+    content = List.copyOf(content);
+    style = List.copyOf(style);
+    if (content.isEmpty() && style.isEmpty() && gamma == 0) {
+      throw new IllegalArgumentException("the objective has no terms");
+    }
+    for (double v : new double[] {alpha, beta, gamma}) {
+      if (!Double.isFinite(v) || v < 0) {
+        throw new IllegalArgumentException("alpha, beta and gamma must be finite and >= 0");
+      }
+    }
+    if (height < 1 || width < 1) {
+      throw new IllegalArgumentException("image size must be positive");
+    }
+  }
+
+  /** Every layer a term reads, content first, without duplicates, in first-use order. */
+  public List<String> layers() {
+    List<String> out = new ArrayList<>();
+    for (ContentTarget c : content) {
+      if (!out.contains(c.layer())) {
+        out.add(c.layer());
+      }
+    }
+    for (StyleTarget s : style) {
+      if (!out.contains(s.layer())) {
+        out.add(s.layer());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.nst.api.spi;
+
+import dev.nst.api.FeatureExtractor;
+import dev.nst.api.Network;
+import dev.nst.api.Objective;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.Pooling;
+import java.util.Optional;
+
+/**
+ * An opened compute backend. Holds native resources; close it when done (closing twice is
+ * harmless, use after close throws {@link IllegalStateException}).
+ */
+public interface Backend extends AutoCloseable {
+
+  /** The provider's name. */
+  String name();
+
+  /** The device it actually runs on (never AUTO). */
+  Device device();
+
+  /** A sentence naming the device and library, for logs and {@code nst backends}. */
+  String description();
+
+  /** Level 1: activations and vector-Jacobian products at named layers. */
+  FeatureExtractor featureExtractor(Network network, Pooling pooling);
+
+  /**
+   * Level 2: the whole objective (forward, losses, backward) compiled for the device, or empty
+   * when this backend cannot compile it (the caller then falls back to level 1).
+   */
+  Optional<Objective> compile(Network network, ObjectiveSpec spec);
+
+  @Override
+  void close();
+}
