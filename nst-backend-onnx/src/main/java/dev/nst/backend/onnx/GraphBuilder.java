@@ -1,0 +1,145 @@
+package dev.nst.backend.onnx;
+
+import com.google.protobuf.ByteString;
+import dev.nst.api.Tensor;
+import dev.nst.core.onnx.OnnxTensors;
+import dev.nst.core.onnx.proto.AttributeProto;
+import dev.nst.core.onnx.proto.GraphProto;
+import dev.nst.core.onnx.proto.ModelProto;
+import dev.nst.core.onnx.proto.NodeProto;
+import dev.nst.core.onnx.proto.OperatorSetIdProto;
+import dev.nst.core.onnx.proto.TensorProto;
+import dev.nst.core.onnx.proto.TensorShapeProto;
+import dev.nst.core.onnx.proto.TypeProto;
+import dev.nst.core.onnx.proto.ValueInfoProto;
+
+/** Small fluent helper that writes an ONNX graph (opset 17) node by node with unique names. */
+final class GraphBuilder {
+  static final int OPSET = 17;
+
+  private final GraphProto.Builder graph = GraphProto.newBuilder().setName("nst");
+  private int counter;
+
+  /** A fresh unique tensor name starting with {@code hint}. */
+  String fresh(String hint) {
+    return hint + "#" + (counter++);
+  }
+
+  /** Adds a node with one output and returns the output's name. */
+  Node node(String op, String... inputs) {
+    return named(op, fresh(op), inputs);
+  }
+
+  /** Adds a node whose first output is {@code output}. */
+  Node named(String op, String output, String... inputs) {
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(output);
+    for (String in : inputs) {
+      n.addInput(in);
+    }
+    n.addOutput(output);
+    return new Node(n);
+  }
+
+  /** Binary and unary shortcuts. */
+  String op(String op, String... inputs) {
+    return node(op, inputs).build();
+  }
+
+  String initializer(String name, Tensor t) {
+    graph.addInitializer(OnnxTensors.toProto(name, t));
+    return name;
+  }
+
+  String int64s(long... values) {
+    String name = fresh("const");
+    graph.addInitializer(OnnxTensors.int64s(name, values));
+    return name;
+  }
+
+  String scalar(float value) {
+    String name = fresh("scalar");
+    graph.addInitializer(OnnxTensors.scalar(name, value));
+    return name;
+  }
+
+  /** A float32 1-D constant (Resize scales and the like). */
+  String scalarsInitializer(float... values) {
+    String name = fresh("const");
+    graph.addInitializer(OnnxTensors.toProto(name, Tensor.of(values, values.length)));
+    return name;
+  }
+
+  void input(String name, int... shape) {
+    graph.addInput(valueInfo(name, shape));
+  }
+
+  void output(String name) {
+    graph.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+  }
+
+  private static ValueInfoProto valueInfo(String name, int... shape) {
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+    for (int d : shape) {
+      s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    }
+    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s)))
+        .build();
+  }
+
+  ModelProto build() {
+    return ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("nst")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setGraph(graph)
+        .build();
+  }
+
+  /** A node under construction; {@link #build()} adds it and returns its first output. */
+  final class Node {
+    private final NodeProto.Builder n;
+
+    private Node(NodeProto.Builder n) {
+      this.n = n;
+    }
+
+    Node ints(String name, long... values) {
+      AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+      for (long v : values) {
+        a.addInts(v);
+      }
+      n.addAttribute(a);
+      return this;
+    }
+
+    Node i(String name, long value) {
+      n.addAttribute(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value));
+      return this;
+    }
+
+    Node f(String name, float value) {
+      n.addAttribute(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value));
+      return this;
+    }
+
+    Node s(String name, String value) {
+      n.addAttribute(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+          .setS(ByteString.copyFromUtf8(value)));
+      return this;
+    }
+
+    /** Adds a second output (for example MaxPool's indices) and returns its name. */
+    String secondOutput(String hint) {
+      String name = fresh(hint);
+      n.addOutput(name);
+      return name;
+    }
+
+    String build() {
+      graph.addNode(n);
+      return n.getOutput(0);
+    }
+  }
+}

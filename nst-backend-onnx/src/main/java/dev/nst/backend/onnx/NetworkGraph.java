@@ -1,0 +1,225 @@
+package dev.nst.backend.onnx;
+
+import dev.nst.api.Layer;
+import dev.nst.api.Network;
+import dev.nst.api.NstException;
+import dev.nst.api.Padding;
+import dev.nst.api.Pooling;
+import dev.nst.api.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a network's forward pass, and its analytic backward pass to the image, into a
+ * {@link GraphBuilder} for one fixed input size (DESIGN.md section 4):
+ *
+ * <ul>
+ *   <li>Conv (stride 1): Conv of the gradient with the flipped, transposed weights; strided
+ *       Conv: ConvTranspose with the same weights.
+ *   <li>Relu: gradient times Sign(output); LeakyRelu: Where(output &gt; 0, g, alpha g).
+ *   <li>MaxPool: MaxUnpool of the gradient to the arg-max indices the forward MaxPool returned.
+ *   <li>AveragePool: nearest upsampling times 1/k^2, zero-padded back to the floor-mode size.
+ * </ul>
+ */
+final class NetworkGraph {
+  private final GraphBuilder b;
+  private final Network network;
+  private final int[] imageShape;
+  private final boolean backward;
+  /** Output tensor name of every layer, in network order. */
+  private final List<String> outputs = new ArrayList<>();
+  /** Shape (1, C, H, W) of every layer's output. */
+  private final List<int[]> shapes = new ArrayList<>();
+  private final Map<Integer, String> maxPoolIndices = new HashMap<>();
+  private final String input;
+
+  /**
+   * Emits the forward pass of {@code network} (pools switched to {@code pooling}) from graph
+   * input {@code input} of shape (1, C, H, W). With {@code backward} it also keeps what the
+   * backward pass needs (flipped weights, pool indices).
+   */
+  NetworkGraph(GraphBuilder b, Network network, Pooling pooling, String input, int height, int width, boolean backward) {
+    this.b = b;
+    this.network = network.withPooling(pooling);
+    this.imageShape = new int[] {1, network.inputChannels(), height, width};
+    this.backward = backward;
+    this.input = input;
+    List<int[]> chw = this.network.shapes(height, width);
+    String x = input;
+    for (int i = 0; i < this.network.layers().size(); i++) {
+      Layer l = this.network.layers().get(i);
+      x = forward(i, l, x);
+      outputs.add(x);
+      shapes.add(new int[] {1, chw.get(i)[0], chw.get(i)[1], chw.get(i)[2]});
+    }
+  }
+
+  Network network() {
+    return network;
+  }
+
+  /** The output tensor name of the named layer. */
+  String output(String layer) {
+    return outputs.get(index(layer));
+  }
+
+  /** The output shape (1, C, H, W) of the named layer. */
+  int[] shape(String layer) {
+    return shapes.get(index(layer)).clone();
+  }
+
+  private int index(String layer) {
+    int i = network.indexOf(layer);
+    if (i < 0) {
+      throw new IllegalArgumentException("no layer " + layer);
+    }
+    return i;
+  }
+
+  private String forward(int i, Layer layer, String x) {
+    String name = "L/" + layer.name();
+    if (layer instanceof Layer.Convolution c) {
+      String w = b.initializer("W/" + c.name(), c.weight());
+      String bias = b.initializer("B/" + c.name(), c.bias());
+      if (backward && c.stride() == 1) {
+        b.initializer("WT/" + c.name(), flipTranspose(c.weight()));
+      }
+      return b.named("Conv", name, x, w, bias)
+          .ints("kernel_shape", c.kernelHeight(), c.kernelWidth())
+          .ints("strides", c.stride(), c.stride())
+          .ints("pads", pads(c.padding()))
+          .build();
+    }
+    if (layer instanceof Layer.Relu) {
+      return b.named("Relu", name, x).build();
+    }
+    if (layer instanceof Layer.LeakyRelu r) {
+      return b.named("LeakyRelu", name, x).f("alpha", r.alpha()).build();
+    }
+    Layer.Pool p = (Layer.Pool) layer;
+    GraphBuilder.Node n = b.named(p.kind() == Pooling.MAX ? "MaxPool" : "AveragePool", name, x)
+        .ints("kernel_shape", p.kernel(), p.kernel())
+        .ints("strides", p.stride(), p.stride())
+        .ints("pads", pads(p.padding()));
+    if (p.kind() == Pooling.AVERAGE) {
+      n.i("count_include_pad", 0);
+    }
+    if (backward) {
+      requireBackwardSupported(p);
+      if (p.kind() == Pooling.MAX) {
+        maxPoolIndices.put(i, n.secondOutput("idx/" + p.name()));
+      }
+    }
+    return n.build();
+  }
+
+  private static void requireBackwardSupported(Layer.Pool p) {
+    if (p.kernel() != p.stride() || !p.padding().equals(Padding.NONE)) {
+      throw new NstException("pool " + p.name() + " (kernel " + p.kernel() + ", stride " + p.stride()
+          + ", padding " + p.padding() + ") overlaps or pads; the ONNX backend differentiates "
+          + "non-overlapping unpadded pools only");
+    }
+  }
+
+  /**
+   * Emits the backward pass. {@code layerGradients} maps layer index to the name of the
+   * gradient arriving at that layer's output (already summed over the terms that read it).
+   * Returns the name of the gradient with respect to the image, or null when no gradient
+   * reaches it.
+   */
+  String backward(Map<Integer, String> layerGradients) {
+    String g = null;
+    for (int i = network.layers().size() - 1; i >= 0; i--) {
+      String extra = layerGradients.get(i);
+      if (extra != null) {
+        g = g == null ? extra : b.op("Add", g, extra);
+      }
+      if (g == null) {
+        continue;
+      }
+      int[] inShape = i == 0 ? imageShape : shapes.get(i - 1);
+      g = backwardThrough(i, network.layers().get(i), g, inShape);
+    }
+    return g;
+  }
+
+  private String backwardThrough(int i, Layer layer, String g, int[] inShape) {
+    String out = outputs.get(i);
+    if (layer instanceof Layer.Convolution c) {
+      Padding p = c.padding();
+      int kh = c.kernelHeight();
+      int kw = c.kernelWidth();
+      if (c.stride() == 1) {
+        return b.node("Conv", g, "WT/" + c.name())
+            .ints("kernel_shape", kh, kw)
+            .ints("pads", kh - 1 - p.top(), kw - 1 - p.left(), kh - 1 - p.bottom(), kw - 1 - p.right())
+            .build();
+      }
+      int[] outShape = shapes.get(i);
+      int s = c.stride();
+      long opH = inShape[2] - ((long) (outShape[2] - 1) * s + kh - p.top() - p.bottom());
+      long opW = inShape[3] - ((long) (outShape[3] - 1) * s + kw - p.left() - p.right());
+      return b.node("ConvTranspose", g, "W/" + c.name())
+          .ints("kernel_shape", kh, kw)
+          .ints("strides", s, s)
+          .ints("pads", pads(p))
+          .ints("output_padding", opH, opW)
+          .build();
+    }
+    if (layer instanceof Layer.Relu) {
+      return b.op("Mul", g, b.op("Sign", out));
+    }
+    if (layer instanceof Layer.LeakyRelu r) {
+      return b.op("Where", b.op("Greater", out, b.scalar(0f)), g, b.op("Mul", g, b.scalar(r.alpha())));
+    }
+    Layer.Pool p = (Layer.Pool) layer;
+    int k = p.kernel();
+    if (p.kind() == Pooling.MAX) {
+      return b.node("MaxUnpool", g, maxPoolIndices.get(i), b.int64s(inShape[0], inShape[1], inShape[2], inShape[3]))
+          .ints("kernel_shape", k, k)
+          .ints("strides", p.stride(), p.stride())
+          .build();
+    }
+    String up = b.node("Resize", g, "", b.scalarsInitializer(1f, 1f, k, k))
+        .s("mode", "nearest")
+        .s("coordinate_transformation_mode", "asymmetric")
+        .s("nearest_mode", "floor")
+        .build();
+    String scaled = b.op("Mul", up, b.scalar(1f / (k * k)));
+    int[] outShape = shapes.get(i);
+    int dh = inShape[2] - outShape[2] * k;
+    int dw = inShape[3] - outShape[3] * k;
+    return dh == 0 && dw == 0 ? scaled : b.op("Pad", scaled, b.int64s(0, 0, 0, 0, 0, 0, dh, dw));
+  }
+
+  /** Image input name. */
+  String input() {
+    return input;
+  }
+
+  static long[] pads(Padding p) {
+    return new long[] {p.top(), p.left(), p.bottom(), p.right()};
+  }
+
+  /** (Cout, Cin, kH, kW) to (Cin, Cout, kH, kW) with both kernel axes reversed. */
+  static Tensor flipTranspose(Tensor w) {
+    int co = w.dim(0);
+    int ci = w.dim(1);
+    int kh = w.dim(2);
+    int kw = w.dim(3);
+    float[] src = w.toArray();
+    float[] dst = new float[src.length];
+    for (int o = 0; o < co; o++) {
+      for (int i = 0; i < ci; i++) {
+        for (int y = 0; y < kh; y++) {
+          for (int x = 0; x < kw; x++) {
+            dst[((i * co + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)] = src[((o * ci + i) * kh + y) * kw + x];
+          }
+        }
+      }
+    }
+    return Tensor.adopt(dst, ci, co, kh, kw);
+  }
+}
