@@ -36,7 +36,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
@@ -115,7 +114,7 @@ public final class Images {
           "Cannot read image " + file + ": the file is empty (0 bytes). It was probably not"
               + " written or downloaded completely; export or download it again.");
     }
-    try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+    try (ImageInputStream in = new ChannelImageInputStream(Files.newByteChannel(file))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new BadImageException(

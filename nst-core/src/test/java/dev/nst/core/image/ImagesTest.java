@@ -18,11 +18,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import javax.imageio.IIOException;
@@ -364,6 +367,19 @@ class ImagesTest {
         .hasMessageContaining(target.toString());
     assertThat(listing(dir)).containsExactly("taken.png");
     assertThat(listing(target)).containsExactly("keep.txt");
+  }
+
+  @Test
+  void readsAndWritesPathsOfOtherFileSystems() throws IOException {
+    BufferedImage img = gradient(12, 7);
+    try (FileSystem zip = FileSystems.newFileSystem(dir.resolve("images.zip"), Map.of("create", "true"))) {
+      Path f = zip.getPath("/pictures/g.png");
+      Images.write(img, f);
+      assertThat(Preprocessing.rgbPixels(Images.read(f))).isEqualTo(Preprocessing.rgbPixels(img));
+      Path missing = zip.getPath("/pictures/none.png");
+      assertThatThrownBy(() -> Images.read(missing)).isInstanceOf(BadImageException.class)
+          .hasMessageContaining("does not exist");
+    }
   }
 
   @Test
