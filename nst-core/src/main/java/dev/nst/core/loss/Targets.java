@@ -1,0 +1,137 @@
+package dev.nst.core.loss;
+
+import dev.nst.api.FeatureExtractor;
+import dev.nst.api.LayerWeight;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.StyleLoss;
+import dev.nst.api.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Computes objective targets once, before the optimisation, with one forward pass per image.
+ *
+ * <p>Style targets are mean Gram matrices (Gram / (nH nW) of the style activation, see
+ * {@link StyleLoss}); several style images blend as {@code sum_i w_i gram(act_i) / (nH_i nW_i)}
+ * with the weights normalised to sum 1, so images of different sizes mix fairly.
+ */
+public final class Targets {
+  private Targets() {}
+
+  /** Content targets: the content image's activation at each layer, keeping the weights. */
+  public static List<ObjectiveSpec.ContentTarget> content(FeatureExtractor extractor, Tensor contentImage,
+      List<LayerWeight> layers) {
+    Objects.requireNonNull(extractor, "extractor");
+    Objects.requireNonNull(contentImage, "contentImage");
+    Map<String, Tensor> acts = extractor.forward(contentImage, distinctLayers(layers));
+    List<ObjectiveSpec.ContentTarget> out = new ArrayList<>(layers.size());
+    for (LayerWeight lw : layers) {
+      out.add(new ObjectiveSpec.ContentTarget(lw.layer(), lw.weight(), acts.get(lw.layer())));
+    }
+    return out;
+  }
+
+  /** Style targets of one style image with the classic Gram matrix. */
+  public static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor extractor, Tensor styleImage,
+      List<LayerWeight> layers) {
+    return style(extractor, List.of(styleImage), new double[] {1.0}, layers, new ClassicStyleLoss());
+  }
+
+  /** Style targets blending several style images with the classic Gram matrix. */
+  public static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor extractor, List<Tensor> styleImages,
+      double[] blendWeights, List<LayerWeight> layers) {
+    return style(extractor, styleImages, blendWeights, layers, new ClassicStyleLoss());
+  }
+
+  /**
+   * Style targets blending several style images: per layer {@code sum_i w_i gram(act_i) /
+   * (nH_i nW_i)}, with {@code w} normalised to sum 1.
+   *
+   * @param blendWeights one finite weight &gt;= 0 per image, not all 0
+   * @param gram the loss whose {@link StyleLoss#gram} defines the Gram matrix
+   */
+  public static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor extractor, List<Tensor> styleImages,
+      double[] blendWeights, List<LayerWeight> layers, StyleLoss gram) {
+    Objects.requireNonNull(extractor, "extractor");
+    Objects.requireNonNull(gram, "gram");
+    if (styleImages.isEmpty()) {
+      throw new IllegalArgumentException("give at least one style image");
+    }
+    if (blendWeights.length != styleImages.size()) {
+      throw new IllegalArgumentException("got " + styleImages.size() + " style images but "
+          + blendWeights.length + " blend weights; give one weight per image");
+    }
+    double sum = 0;
+    for (double w : blendWeights) {
+      if (!Double.isFinite(w) || w < 0) {
+        throw new IllegalArgumentException("blend weights must be finite and >= 0, got " + w);
+      }
+      sum += w;
+    }
+    if (sum <= 0) {
+      throw new IllegalArgumentException("the blend weights sum to 0; give at least one positive weight");
+    }
+    List<String> distinct = distinctLayers(layers);
+    List<double[]> acc = new ArrayList<>();
+    List<Integer> channels = new ArrayList<>();
+    for (int i = 0; i < styleImages.size(); i++) {
+      double w = blendWeights[i] / sum;
+      if (w == 0) {
+        continue;
+      }
+      Map<String, Tensor> acts = extractor.forward(styleImages.get(i), distinct);
+      for (int l = 0; l < distinct.size(); l++) {
+        Tensor a = acts.get(distinct.get(l));
+        Tensor g = gram.gram(a);
+        double k = w / ((double) a.dim(2) * a.dim(3));
+        if (acc.size() <= l) {
+          acc.add(new double[g.size()]);
+          channels.add(g.dim(0));
+        }
+        double[] m = acc.get(l);
+        for (int j = 0; j < m.length; j++) {
+          m[j] += k * g.get(j);
+        }
+      }
+    }
+    List<ObjectiveSpec.StyleTarget> out = new ArrayList<>(layers.size());
+    for (LayerWeight lw : layers) {
+      int l = distinct.indexOf(lw.layer());
+      double[] m = acc.get(l);
+      float[] f = new float[m.length];
+      for (int j = 0; j < f.length; j++) {
+        f[j] = (float) m[j];
+      }
+      int c = channels.get(l);
+      out.add(new ObjectiveSpec.StyleTarget(lw.layer(), lw.weight(), Tensor.adopt(f, c, c)));
+    }
+    return out;
+  }
+
+  /** The mean Gram matrix gram(activation) / (nH nW) of one (1, C, H, W) activation. */
+  public static Tensor meanGram(StyleLoss gram, Tensor activation) {
+    Shapes.requireActivation(activation, "activation");
+    Tensor g = gram.gram(activation);
+    float[] f = g.toArray();
+    double n = (double) activation.dim(2) * activation.dim(3);
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) (f[i] / n);
+    }
+    return Tensor.adopt(f, g.shape());
+  }
+
+  private static List<String> distinctLayers(List<LayerWeight> layers) {
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("give at least one layer");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (LayerWeight lw : layers) {
+      names.add(lw.layer());
+    }
+    return List.copyOf(names);
+  }
+}
