@@ -1,0 +1,53 @@
+package dev.nst.examples.cli;
+
+import dev.nst.api.BackendNotFoundException;
+import dev.nst.api.BadImageException;
+import dev.nst.api.DeviceUnavailableException;
+import dev.nst.api.ModelLoadException;
+import dev.nst.api.NoBackendException;
+import dev.nst.api.NstException;
+import dev.nst.api.UnknownLayerException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code nst}: neural style transfer from the shell. */
+@Command(name = "nst", mixinStandardHelpOptions = true, version = "nst 0.1.0-SNAPSHOT",
+    description = "Neural style transfer (Gatys et al.) on the JVM.",
+    subcommands = {StylizeCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})
+public final class NstCommand {
+  /** Exit codes a shell user can act on. */
+  static final int BAD_INPUT = 3;
+  static final int MODEL_PROBLEM = 4;
+  static final int BACKEND_PROBLEM = 5;
+  static final int RUN_FAILED = 6;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns its exit code (for tests). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new NstCommand());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("nst: " + e.getMessage());
+      return exitCode(e);
+    });
+    return cli.execute(args);
+  }
+
+  static int exitCode(Exception e) {
+    if (e instanceof BadImageException || e instanceof UnknownLayerException || e instanceof IllegalArgumentException) {
+      return BAD_INPUT;
+    }
+    if (e instanceof ModelLoadException) {
+      return MODEL_PROBLEM;
+    }
+    if (e instanceof NoBackendException || e instanceof BackendNotFoundException || e instanceof DeviceUnavailableException) {
+      return BACKEND_PROBLEM;
+    }
+    if (e instanceof NstException) {
+      return RUN_FAILED;
+    }
+    return 1;
+  }
+}

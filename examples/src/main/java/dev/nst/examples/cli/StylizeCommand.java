@@ -1,0 +1,192 @@
+package dev.nst.examples.cli;
+
+import dev.nst.api.CancellationToken;
+import dev.nst.api.InputConvention;
+import dev.nst.api.LayerWeight;
+import dev.nst.api.Optimizer;
+import dev.nst.api.Pooling;
+import dev.nst.api.spi.Device;
+import dev.nst.core.Init;
+import dev.nst.core.StyleTransfer;
+import dev.nst.core.StyleTransferResult;
+import dev.nst.core.image.Images;
+import dev.nst.core.model.ModelFiles;
+import dev.nst.core.optim.Adam;
+import dev.nst.core.optim.Lbfgs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nst stylize CONTENT STYLE... -o OUT.png}: every builder option on the command line. */
+@Command(name = "stylize", sortOptions = false,
+    description = "Paint CONTENT in the style of STYLE (several styles blend).")
+final class StylizeCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CONTENT", description = "Content image (PNG, JPEG).")
+  Path content;
+
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE", description = "Style image(s).")
+  List<Path> styles;
+
+  @Option(names = {"-o", "--output"}, required = true, description = "Output PNG or JPEG (written atomically).")
+  Path output;
+
+  @Option(names = "--model", required = true,
+      description = "Feature network: an ONNX file (torchvision export) or a TF.js model.json / its folder.")
+  Path model;
+
+  @Option(names = "--convention", description = "Input convention of the model's weights: torch, caffe or unit "
+      + "(default: unit for TF.js, torch for ONNX).")
+  String convention;
+
+  @Option(names = "--backend", description = "Backend name (onnx, nd4j); default: the best available.")
+  String backend;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Backend threads, 0 = all cores.")
+  int threads;
+
+  @Option(names = {"-s", "--size"}, defaultValue = "512", description = "Long side of the output in pixels (default ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = {"-n", "--iterations"}, defaultValue = "300", description = "Iterations (default ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(names = "--content-weight", defaultValue = "10", description = "alpha (default ${DEFAULT-VALUE}).")
+  double alpha;
+
+  @Option(names = "--style-weight", defaultValue = "40", description = "beta (default ${DEFAULT-VALUE}).")
+  double beta;
+
+  @Option(names = "--tv-weight", defaultValue = "0", description = "gamma, total variation (default ${DEFAULT-VALUE}).")
+  double gamma;
+
+  @Option(names = "--content-layers", split = ",", description = "Layers with optional weights, e.g. relu4_2 or relu4_2:1.")
+  List<String> contentLayers;
+
+  @Option(names = "--style-layers", split = ",", description = "e.g. relu1_1:0.2,relu2_1:0.2 (default relu1_1..relu5_1, 0.2 each).")
+  List<String> styleLayers;
+
+  @Option(names = "--style-blend-weights", split = ",", description = "One weight per style image (default equal).")
+  List<Double> blendWeights;
+
+  @Option(names = "--style-scale", defaultValue = "1", description = "Style image size relative to the output (default ${DEFAULT-VALUE}).")
+  double styleScale;
+
+  @Option(names = "--pooling", defaultValue = "max", description = "max or avg (default ${DEFAULT-VALUE}).")
+  String pooling;
+
+  @Option(names = "--init", defaultValue = "content", description = "content, noise, or an image file (default ${DEFAULT-VALUE}).")
+  String init;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--optimizer", defaultValue = "lbfgs", description = "lbfgs or adam (default ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--learning-rate", description = "Optimiser learning rate (default: the optimiser's own).")
+  Double learningRate;
+
+  @Option(names = "--save-every", defaultValue = "0", description = "Write the current image every N iterations (0 = never).")
+  int saveEvery;
+
+  @Option(names = "--print-every", defaultValue = "0", description = "Print the loss terms every N iterations (0 = progress bar only).")
+  int printEvery;
+
+  @Override
+  public Integer call() {
+    var err = spec.commandLine().getErr();
+    InputConvention conv = convention != null ? InputConvention.valueOf(convention.toUpperCase(Locale.ROOT))
+        : model.toString().endsWith(".onnx") ? InputConvention.TORCH : InputConvention.UNIT;
+    StyleTransfer.Builder b = StyleTransfer.builder()
+        .model(ModelFiles.load(model, conv))
+        .content(content)
+        .size(size)
+        .iterations(iterations)
+        .alpha(alpha)
+        .beta(beta)
+        .gamma(gamma)
+        .styleScale(styleScale)
+        .pooling(parsePooling(pooling))
+        .seed(seed)
+        .optimizer(parseOptimizer())
+        .device(Device.valueOf(device.toUpperCase(Locale.ROOT)))
+        .threads(threads)
+        .output(output)
+        .saveEvery(saveEvery);
+    for (int i = 0; i < styles.size(); i++) {
+      double w = blendWeights == null ? 1.0 : blendWeights.get(Math.min(i, blendWeights.size() - 1));
+      b.style(styles.get(i), w);
+    }
+    if (backend != null) {
+      b.backend(backend);
+    }
+    if (contentLayers != null) {
+      b.contentLayers(parseLayers(contentLayers, 1.0));
+    }
+    if (styleLayers != null) {
+      b.styleLayers(parseLayers(styleLayers, 1.0 / styleLayers.size()));
+    }
+    b.init(switch (init) {
+      case "content" -> Init.content();
+      case "noise" -> Init.noise();
+      default -> Init.image(Images.read(Path.of(init)));
+    });
+    CancellationToken token = new CancellationToken();
+    Thread hook = new Thread(token::cancel);
+    Runtime.getRuntime().addShutdownHook(hook);
+    ProgressBar bar = new ProgressBar(err, System.console() != null, printEvery);
+    b.listener(bar).cancellation(token);
+    StyleTransferResult r = b.build().run();
+    bar.finish();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException ignored) {
+      // already shutting down
+    }
+    err.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s: %d iterations, %.0f ms each on %s; loss %.4g -> %.4g%s%n",
+        output, r.image().getWidth(), r.image().getHeight(),
+        (r.setupTime().toMillis() + r.optimisationTime().toMillis()) / 1000.0, r.iterations(),
+        r.timePerIteration().toNanos() / 1e6, r.backend(), r.initialLoss().total(), r.bestLoss().total(),
+        r.cancelled() ? " (cancelled)" : "");
+    return 0;
+  }
+
+  private Optimizer parseOptimizer() {
+    return switch (optimizer.toLowerCase(Locale.ROOT)) {
+      case "lbfgs" -> learningRate == null ? Lbfgs.defaults() : Lbfgs.defaults().withLearningRate(learningRate);
+      case "adam" -> learningRate == null ? Adam.defaults() : Adam.withLearningRate(learningRate);
+      default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': use lbfgs or adam");
+    };
+  }
+
+  private static Pooling parsePooling(String p) {
+    return switch (p.toLowerCase(Locale.ROOT)) {
+      case "max" -> Pooling.MAX;
+      case "avg", "average" -> Pooling.AVERAGE;
+      default -> throw new IllegalArgumentException("unknown pooling '" + p + "': use max or avg");
+    };
+  }
+
+  static List<LayerWeight> parseLayers(List<String> specs, double defaultWeight) {
+    List<LayerWeight> out = new ArrayList<>();
+    for (String s : specs) {
+      int colon = s.indexOf(':');
+      out.add(colon < 0 ? new LayerWeight(s.trim(), defaultWeight)
+          : new LayerWeight(s.substring(0, colon).trim(), Double.parseDouble(s.substring(colon + 1))));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,554 @@
+package dev.nst.core;
+
+import dev.nst.api.CancellationToken;
+import dev.nst.api.ContentLoss;
+import dev.nst.api.DifferentiableFunction;
+import dev.nst.api.FeatureExtractor;
+import dev.nst.api.InputConvention;
+import dev.nst.api.LayerWeight;
+import dev.nst.api.LossBreakdown;
+import dev.nst.api.Network;
+import dev.nst.api.NstException;
+import dev.nst.api.NumericalFailureException;
+import dev.nst.api.Objective;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.Optimizer;
+import dev.nst.api.Pooling;
+import dev.nst.api.ProgressEvent;
+import dev.nst.api.ProgressListener;
+import dev.nst.api.StyleLoss;
+import dev.nst.api.Tensor;
+import dev.nst.api.TotalVariationLoss;
+import dev.nst.api.spi.Backend;
+import dev.nst.api.spi.BackendOptions;
+import dev.nst.api.spi.Device;
+import dev.nst.core.backend.Backends;
+import dev.nst.core.image.Images;
+import dev.nst.core.image.Preprocessing;
+import dev.nst.core.loss.ClassicContentLoss;
+import dev.nst.core.loss.ClassicStyleLoss;
+import dev.nst.core.loss.HostObjective;
+import dev.nst.core.loss.SquaredTotalVariation;
+import dev.nst.core.loss.Targets;
+import dev.nst.core.model.ModelFiles;
+import dev.nst.core.optim.Lbfgs;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Neural style transfer (Gatys et al.): the entry point of nst.
+ *
+ * <pre>{@code
+ * StyleTransferResult r = StyleTransfer.builder()
+ *     .model(Path.of("vgg19.onnx"))
+ *     .content(Path.of("photo.jpg"))
+ *     .style(Path.of("painting.jpg"))
+ *     .size(512)
+ *     .iterations(300)
+ *     .build()
+ *     .run();
+ * }</pre>
+ *
+ * A configured instance is immutable and may run many times, also from several threads; each
+ * run opens (and closes) its own backend.
+ */
+public final class StyleTransfer {
+  /** The classic choice of Gatys et al. for VGG networks. */
+  public static final List<LayerWeight> DEFAULT_CONTENT_LAYERS = List.of(new LayerWeight("relu4_2", 1.0));
+
+  public static final List<LayerWeight> DEFAULT_STYLE_LAYERS = List.of(
+      new LayerWeight("relu1_1", 0.2), new LayerWeight("relu2_1", 0.2), new LayerWeight("relu3_1", 0.2),
+      new LayerWeight("relu4_1", 0.2), new LayerWeight("relu5_1", 0.2));
+
+  private static final System.Logger LOG = System.getLogger(StyleTransfer.class.getName());
+
+  private final Builder b;
+
+  private StyleTransfer(Builder b) {
+    this.b = b;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs the optimisation and returns the image and its history. */
+  public StyleTransferResult run() {
+    long start = System.nanoTime();
+    Network full = b.network != null ? b.network : ModelFiles.load(b.modelFile, b.modelConvention);
+    List<LayerWeight> contentLayers = b.contentLayers != null ? b.contentLayers : DEFAULT_CONTENT_LAYERS;
+    List<LayerWeight> styleLayers = b.styleLayers != null ? b.styleLayers : DEFAULT_STYLE_LAYERS;
+    List<String> needed = new ArrayList<>();
+    contentLayers.forEach(l -> needed.add(l.layer()));
+    styleLayers.forEach(l -> needed.add(l.layer()));
+    Network network = full.truncatedAfter(needed);
+    InputConvention conv = network.inputConvention();
+
+    BufferedImage content = Images.resizeToLongSide(b.content.load(), b.size);
+    int h = content.getHeight();
+    int w = content.getWidth();
+    network.shapes(h, w); // a clear message now when the output is too small for the network
+    int styleSide = Math.max(1, (int) Math.round(b.size * b.styleScale));
+    Tensor contentTensor = Preprocessing.toTensor(content, conv);
+    List<Tensor> styleTensors = new ArrayList<>();
+    for (ImageSource s : b.styles) {
+      styleTensors.add(Preprocessing.toTensor(Images.resizeToLongSide(s.load(), styleSide), conv));
+    }
+
+    String backendName = b.backendName;
+    BackendOptions options = new BackendOptions(b.device, b.threads);
+    try (Backend backend = Backends.select(backendName).open(options);
+        FeatureExtractor fx = backend.featureExtractor(network, b.pooling)) {
+      List<ObjectiveSpec.ContentTarget> contentTargets = Targets.content(fx, contentTensor, contentLayers);
+      double[] blend = b.styleBlendWeights.stream().mapToDouble(Double::doubleValue).toArray();
+      List<ObjectiveSpec.StyleTarget> styleTargets = Targets.style(fx, styleTensors, blend, styleLayers, b.styleLoss);
+      ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, b.alpha, b.beta, b.gamma, b.pooling, h, w);
+
+      boolean custom = b.customLosses();
+      Optional<Objective> compiled = custom ? Optional.empty() : backend.compile(network, spec);
+      try (Objective objective = compiled.orElseGet(
+          () -> new HostObjective(fx, spec, b.contentLoss, b.styleLoss, b.tvLoss))) {
+        float[] x = initialImage(contentTensor, conv, h, w).toArray();
+        long setupDone = System.nanoTime();
+        String description = backend.description();
+        LOG.log(System.Logger.Level.INFO, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
+            w, h, description, compiled.isPresent() ? "compiled" : "host", b.optimizer.name(), b.iterations);
+        Loop loop = new Loop(objective, conv, setupDone);
+        b.optimizer.minimize(loop, x, loop::afterIteration);
+        if (loop.failure != null) {
+          throw loop.failure;
+        }
+        BufferedImage out = Preprocessing.toImage(loop.best != null ? loop.best : x, h, w, conv);
+        if (b.output != null) {
+          Images.write(out, b.output);
+        }
+        return new StyleTransferResult(out, loop.history, Duration.ofNanos(setupDone - start),
+            Duration.ofNanos(System.nanoTime() - setupDone), loop.cancelled, description, compiled.isPresent());
+      }
+    }
+  }
+
+  private Tensor initialImage(Tensor contentTensor, InputConvention conv, int h, int w) {
+    if (b.init instanceof Init.Image i) {
+      return Preprocessing.toTensor(Images.resize(i.image(), w, h), conv);
+    }
+    if (b.init instanceof Init.Noise) {
+      SplittableRandom rnd = new SplittableRandom(b.seed);
+      BufferedImage noise = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < h; y++) {
+        for (int xx = 0; xx < w; xx++) {
+          noise.setRGB(xx, y, rnd.nextInt(1 << 24));
+        }
+      }
+      return Preprocessing.toTensor(noise, conv);
+    }
+    return contentTensor;
+  }
+
+  /** The function the optimiser sees, and the per-iteration bookkeeping around it. */
+  private final class Loop implements DifferentiableFunction {
+    private final Objective objective;
+    private final InputConvention conv;
+    private final long startNanos;
+    private final List<LossBreakdown> history = new ArrayList<>();
+    private LossBreakdown last;
+    private float[] best;
+    private double bestValue = Double.POSITIVE_INFINITY;
+    private boolean cancelled;
+    private NstException failure;
+
+    Loop(Objective objective, InputConvention conv, long startNanos) {
+      this.objective = objective;
+      this.conv = conv;
+      this.startNanos = startNanos;
+    }
+
+    @Override
+    public double evaluate(float[] x, float[] gradient) {
+      if (failure != null) {
+        java.util.Arrays.fill(gradient, 0f);
+        return Double.MAX_VALUE;
+      }
+      last = objective.evaluate(x, gradient);
+      if (!last.isFinite()) {
+        failure = new NumericalFailureException("the loss became " + last.total() + " at iteration "
+            + (history.size() + 1) + "; lower the learning rate or the loss weights (the last good image is kept)");
+        // A zero gradient stops the optimiser from moving; the callback then ends the run.
+        java.util.Arrays.fill(gradient, 0f);
+        return Double.MAX_VALUE;
+      }
+      if (last.total() < bestValue) {
+        bestValue = last.total();
+        if (best == null) {
+          best = new float[x.length];
+        }
+        System.arraycopy(x, 0, best, 0, x.length);
+      }
+      return last.total();
+    }
+
+    boolean afterIteration(int iteration, float[] x, double value) {
+      if (failure != null) {
+        return false;
+      }
+      history.add(last);
+      ProgressEvent event = new ProgressEvent(iteration, b.iterations, last,
+          Duration.ofNanos(System.nanoTime() - startNanos));
+      for (ProgressListener l : b.listeners) {
+        l.onProgress(event);
+      }
+      if (b.saveEvery > 0 && iteration % b.saveEvery == 0 && iteration < b.iterations) {
+        int[] shape = objective.imageShape();
+        Images.write(Preprocessing.toImage(x, shape[2], shape[3], conv), b.snapshotPath(iteration));
+      }
+      if (b.cancellation != null && b.cancellation.isCancelled()) {
+        cancelled = true;
+        return false;
+      }
+      return iteration < b.iterations;
+    }
+  }
+
+  /** A content or style image given as a file or in memory. */
+  private record ImageSource(Path file, BufferedImage image) {
+    BufferedImage load() {
+      return image != null ? image : Images.read(file);
+    }
+  }
+
+  /** Configures a {@link StyleTransfer}; every setter validates its argument at once. */
+  public static final class Builder {
+    private ImageSource content;
+    private final List<ImageSource> styles = new ArrayList<>();
+    private final List<Double> styleBlendWeights = new ArrayList<>();
+    private Network network;
+    private Path modelFile;
+    private InputConvention modelConvention = InputConvention.TORCH;
+    private int size = 512;
+    private double styleScale = 1.0;
+    private List<LayerWeight> contentLayers;
+    private List<LayerWeight> styleLayers;
+    private double alpha = 10;
+    private double beta = 40;
+    private double gamma = 0;
+    private Pooling pooling = Pooling.MAX;
+    private Init init = Init.content();
+    private long seed = 0;
+    private Optimizer optimizer = Lbfgs.defaults();
+    private int iterations = 300;
+    private final List<ProgressListener> listeners = new ArrayList<>();
+    private CancellationToken cancellation;
+    private int saveEvery;
+    private Path output;
+    private String backendName;
+    private Device device = Device.AUTO;
+    private int threads;
+    private ContentLoss contentLoss = new ClassicContentLoss();
+    private StyleLoss styleLoss = new ClassicStyleLoss();
+    private TotalVariationLoss tvLoss = new SquaredTotalVariation();
+    private boolean lossesCustomised;
+
+    private Builder() {}
+
+    public Builder content(Path file) {
+      content = new ImageSource(Objects.requireNonNull(file, "content"), null);
+      return this;
+    }
+
+    public Builder content(BufferedImage image) {
+      content = new ImageSource(null, Objects.requireNonNull(image, "content"));
+      return this;
+    }
+
+    /** Adds a style image with blend weight 1. */
+    public Builder style(Path file) {
+      return style(file, 1.0);
+    }
+
+    /** Adds a style image; several styles blend their Gram targets by these weights. */
+    public Builder style(Path file, double blendWeight) {
+      return addStyle(new ImageSource(Objects.requireNonNull(file, "style"), null), blendWeight);
+    }
+
+    public Builder style(BufferedImage image) {
+      return style(image, 1.0);
+    }
+
+    public Builder style(BufferedImage image, double blendWeight) {
+      return addStyle(new ImageSource(null, Objects.requireNonNull(image, "style")), blendWeight);
+    }
+
+    private Builder addStyle(ImageSource s, double weight) {
+      if (!(weight > 0) || !Double.isFinite(weight)) {
+        throw new IllegalArgumentException("style blend weight must be positive and finite, got " + weight);
+      }
+      styles.add(s);
+      styleBlendWeights.add(weight);
+      return this;
+    }
+
+    /** The feature network, already loaded. */
+    public Builder model(Network loaded) {
+      network = Objects.requireNonNull(loaded, "network");
+      modelFile = null;
+      return this;
+    }
+
+    /** An ONNX feature network (torchvision export or similar, torch input convention). */
+    public Builder model(Path onnxFile) {
+      return model(onnxFile, InputConvention.TORCH);
+    }
+
+    /**
+     * A model file, ONNX or TF.js {@code model.json} (see {@link ModelFiles}), with the input
+     * convention its weights expect; loaded when the run starts.
+     */
+    public Builder model(Path modelFile, InputConvention convention) {
+      this.modelFile = Objects.requireNonNull(modelFile, "model file");
+      modelConvention = Objects.requireNonNull(convention, "convention");
+      network = null;
+      return this;
+    }
+
+    /** Long side of the output in pixels (default 512); the content keeps its aspect ratio. */
+    public Builder size(int longSide) {
+      if (longSide < 1) {
+        throw new IllegalArgumentException("size must be positive, got " + longSide);
+      }
+      size = longSide;
+      return this;
+    }
+
+    /** Long side of the style images relative to the output size (default 1). */
+    public Builder styleScale(double scale) {
+      if (!(scale > 0) || !Double.isFinite(scale)) {
+        throw new IllegalArgumentException("style scale must be positive, got " + scale);
+      }
+      styleScale = scale;
+      return this;
+    }
+
+    public Builder contentLayers(List<LayerWeight> layers) {
+      contentLayers = requireLayers(layers, "content");
+      return this;
+    }
+
+    /** Content layers with equal weights 1. */
+    public Builder contentLayers(String... layers) {
+      return contentLayers(weighted(layers, 1.0));
+    }
+
+    public Builder styleLayers(List<LayerWeight> layers) {
+      styleLayers = requireLayers(layers, "style");
+      return this;
+    }
+
+    /** Style layers with equal weights summing to 1. */
+    public Builder styleLayers(String... layers) {
+      return styleLayers(weighted(layers, 1.0 / Math.max(1, layers.length)));
+    }
+
+    private static List<LayerWeight> weighted(String[] layers, double weight) {
+      List<LayerWeight> out = new ArrayList<>();
+      for (String l : layers) {
+        out.add(new LayerWeight(l, weight));
+      }
+      return out;
+    }
+
+    private static List<LayerWeight> requireLayers(List<LayerWeight> layers, String what) {
+      if (layers == null || layers.isEmpty()) {
+        throw new IllegalArgumentException("at least one " + what + " layer is needed");
+      }
+      return List.copyOf(layers);
+    }
+
+    /** Content weight (default 10). */
+    public Builder alpha(double v) {
+      alpha = nonNegative(v, "alpha");
+      return this;
+    }
+
+    /** Style weight (default 40). */
+    public Builder beta(double v) {
+      beta = nonNegative(v, "beta");
+      return this;
+    }
+
+    /** Total-variation weight (default 0). */
+    public Builder gamma(double v) {
+      gamma = nonNegative(v, "gamma");
+      return this;
+    }
+
+    private static double nonNegative(double v, String name) {
+      if (!(v >= 0) || !Double.isFinite(v)) {
+        throw new IllegalArgumentException(name + " must be finite and >= 0, got " + v);
+      }
+      return v;
+    }
+
+    public Builder pooling(Pooling p) {
+      pooling = Objects.requireNonNull(p, "pooling");
+      return this;
+    }
+
+    public Builder init(Init i) {
+      init = Objects.requireNonNull(i, "init");
+      return this;
+    }
+
+    /** Seed for noise initialisation and anything else random (default 0). */
+    public Builder seed(long s) {
+      seed = s;
+      return this;
+    }
+
+    /** The optimiser (default {@link Lbfgs#defaults()}). */
+    public Builder optimizer(Optimizer o) {
+      optimizer = Objects.requireNonNull(o, "optimizer");
+      return this;
+    }
+
+    /** Number of iterations, one objective evaluation each (default 300). */
+    public Builder iterations(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("iterations must be >= 1, got " + n);
+      }
+      iterations = n;
+      return this;
+    }
+
+    public Builder listener(ProgressListener l) {
+      listeners.add(Objects.requireNonNull(l, "listener"));
+      return this;
+    }
+
+    public Builder cancellation(CancellationToken token) {
+      cancellation = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /** Also write the final image here (atomically: a failed run leaves no partial file). */
+    public Builder output(Path file) {
+      output = Objects.requireNonNull(file, "output");
+      return this;
+    }
+
+    /**
+     * Writes the current image every {@code n} iterations next to the output, as
+     * {@code name_iter<N>.png}. Needs {@link #output(Path)}.
+     */
+    public Builder saveEvery(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("saveEvery must be >= 0, got " + n);
+      }
+      saveEvery = n;
+      return this;
+    }
+
+    /** Backend by name ("onnx", "nd4j"); default: system property nst.backend, NST_BACKEND, then the best available. */
+    public Builder backend(String name) {
+      backendName = Objects.requireNonNull(name, "backend");
+      return this;
+    }
+
+    public Builder device(Device d) {
+      device = Objects.requireNonNull(d, "device");
+      return this;
+    }
+
+    /** Intra-op threads of the backend; 0 (default) uses every core. */
+    public Builder threads(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("threads must be >= 0, got " + n);
+      }
+      threads = n;
+      return this;
+    }
+
+    /** A custom content loss; runs on the host over level-1 features. */
+    public Builder contentLoss(ContentLoss l) {
+      contentLoss = Objects.requireNonNull(l, "contentLoss");
+      lossesCustomised = true;
+      return this;
+    }
+
+    /** A custom style loss; runs on the host over level-1 features. */
+    public Builder styleLoss(StyleLoss l) {
+      styleLoss = Objects.requireNonNull(l, "styleLoss");
+      lossesCustomised = true;
+      return this;
+    }
+
+    /** A custom total-variation loss; runs on the host. */
+    public Builder totalVariationLoss(TotalVariationLoss l) {
+      tvLoss = Objects.requireNonNull(l, "totalVariationLoss");
+      lossesCustomised = true;
+      return this;
+    }
+
+    boolean customLosses() {
+      return lossesCustomised;
+    }
+
+    Path snapshotPath(int iteration) {
+      String name = output.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      String stem = dot > 0 ? name.substring(0, dot) : name;
+      return output.resolveSibling(stem + "_iter" + iteration + ".png");
+    }
+
+    public StyleTransfer build() {
+      if (content == null) {
+        throw new IllegalStateException("no content image: call content(path) or content(image)");
+      }
+      if (styles.isEmpty()) {
+        throw new IllegalStateException("no style image: call style(path) or style(image) at least once");
+      }
+      if (network == null && modelFile == null) {
+        throw new IllegalStateException("no model: call model(path to an ONNX feature network) or model(network)");
+      }
+      if (saveEvery > 0 && output == null) {
+        throw new IllegalStateException("saveEvery needs output(path) to know where to write the snapshots");
+      }
+      Builder copy = new Builder();
+      copy.content = content;
+      copy.styles.addAll(styles);
+      copy.styleBlendWeights.addAll(styleBlendWeights);
+      copy.network = network;
+      copy.modelFile = modelFile;
+      copy.modelConvention = modelConvention;
+      copy.size = size;
+      copy.styleScale = styleScale;
+      copy.contentLayers = contentLayers;
+      copy.styleLayers = styleLayers;
+      copy.alpha = alpha;
+      copy.beta = beta;
+      copy.gamma = gamma;
+      copy.pooling = pooling;
+      copy.init = init;
+      copy.seed = seed;
+      copy.optimizer = optimizer;
+      copy.iterations = iterations;
+      copy.listeners.addAll(listeners);
+      copy.cancellation = cancellation;
+      copy.saveEvery = saveEvery;
+      copy.output = output;
+      copy.backendName = backendName;
+      copy.device = device;
+      copy.threads = threads;
+      copy.contentLoss = contentLoss;
+      copy.styleLoss = styleLoss;
+      copy.tvLoss = tvLoss;
+      copy.lossesCustomised = lossesCustomised;
+      return new StyleTransfer(copy);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.nst.core;
+
+import dev.nst.api.LossBreakdown;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a run produced.
+ *
+ * @param image the stylised image (the lowest-loss iterate), at the output size
+ * @param history the loss terms of every iteration, in order
+ * @param setupTime loading, preprocessing, targets and graph compilation
+ * @param optimisationTime the iterations themselves
+ * @param cancelled true when a {@link dev.nst.api.CancellationToken} stopped the run early
+ * @param backend the backend and device that computed it
+ * @param compiled true when the backend's compiled objective ran (level 2), false for the host
+ *     losses over level-1 features
+ */
+public record StyleTransferResult(
+    BufferedImage image,
+    List<LossBreakdown> history,
+    Duration setupTime,
+    Duration optimisationTime,
+    boolean cancelled,
+    String backend,
+    boolean compiled) {
+
+  public StyleTransferResult {
+    history = List.copyOf(history);
+  }
+
+  /** Iterations run. */
+  public int iterations() {
+    return history.size();
+  }
+
+  /** The loss terms at the first iteration, or null when none ran. */
+  public LossBreakdown initialLoss() {
+    return history.isEmpty() ? null : history.get(0);
+  }
+
+  /** The lowest total loss seen, or null when none ran. */
+  public LossBreakdown bestLoss() {
+    LossBreakdown best = null;
+    for (LossBreakdown l : history) {
+      if (best == null || l.total() < best.total()) {
+        best = l;
+      }
+    }
+    return best;
+  }
+
+  /** Mean time per iteration. */
+  public Duration timePerIteration() {
+    return history.isEmpty() ? Duration.ZERO : optimisationTime.dividedBy(history.size());
+  }
+}

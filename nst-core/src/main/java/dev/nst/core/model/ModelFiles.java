@@ -1,0 +1,33 @@
+package dev.nst.core.model;
+
+import dev.nst.api.InputConvention;
+import dev.nst.api.ModelLoadException;
+import dev.nst.api.Network;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Loads a model file by its format: ONNX ({@code .onnx}) or TF.js layers ({@code model.json}). */
+public final class ModelFiles {
+  private ModelFiles() {}
+
+  /**
+   * Loads {@code file}; a directory is taken to hold a TF.js {@code model.json}. The input
+   * convention is what the weights were trained with (torchvision: TORCH, Keras VGG: CAFFE,
+   * Darknet/TF.js: UNIT).
+   */
+  public static Network load(Path file, InputConvention convention) {
+    Path f = Files.isDirectory(file) ? file.resolve("model.json") : file;
+    if (!Files.isRegularFile(f)) {
+      throw new ModelLoadException("model file " + f + " does not exist");
+    }
+    String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".onnx")) {
+      return OnnxModelLoader.load(f, convention);
+    }
+    if (name.endsWith(".json")) {
+      return TfjsModelLoader.load(f, convention);
+    }
+    throw new ModelLoadException("cannot tell the format of " + f + ": nst reads .onnx files and TF.js model.json");
+  }
+}
