@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -144,17 +146,31 @@ final class StylizeCommand implements Callable<Integer> {
       case "noise" -> Init.noise();
       default -> Init.image(Images.read(Path.of(init)));
     });
+    // Ctrl-C: cancel, and hold the JVM until the best image so far is written.
     CancellationToken token = new CancellationToken();
-    Thread hook = new Thread(token::cancel);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      token.cancel();
+      try {
+        finished.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     Runtime.getRuntime().addShutdownHook(hook);
     ProgressBar bar = new ProgressBar(err, System.console() != null, printEvery);
     b.listener(bar).cancellation(token);
-    StyleTransferResult r = b.build().run();
-    bar.finish();
+    StyleTransferResult r;
+    try {
+      r = b.build().run();
+    } finally {
+      bar.finish();
+      finished.countDown();
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException ignored) {
-      // already shutting down
+      // the JVM is already shutting down (Ctrl-C): the hook lets it go now
     }
     err.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s: %d iterations, %.0f ms each on %s; loss %.4g -> %.4g%s%n",
         output, r.image().getWidth(), r.image().getHeight(),
