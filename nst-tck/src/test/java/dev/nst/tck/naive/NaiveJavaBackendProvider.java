@@ -12,6 +12,20 @@ import java.util.Set;
  * right: direct loops, no tricks. Not registered as a service.
  */
 public final class NaiveJavaBackendProvider implements BackendProvider {
+  private final boolean compiles;
+
+  /** A level-1 backend: {@code compile} returns empty. */
+  public NaiveJavaBackendProvider() {
+    this(false);
+  }
+
+  /**
+   * @param compiles when true, {@code compile} returns a host objective over the backend's own
+   *     extractor, which lets the suite's level-2 tests run against known-good code
+   */
+  public NaiveJavaBackendProvider(boolean compiles) {
+    this.compiles = compiles;
+  }
   @Override
   public String name() {
     return "naive-java";
@@ -32,6 +46,6 @@ public final class NaiveJavaBackendProvider implements BackendProvider {
     if (options.device() == Device.GPU) {
       throw new dev.nst.api.DeviceUnavailableException("the naive Java backend runs on the CPU only; ask for CPU or AUTO");
     }
-    return new NaiveJavaBackend();
+    return new NaiveJavaBackend(compiles);
   }
 }
