@@ -7,6 +7,8 @@ import dev.nst.api.Optimizer;
 import dev.nst.api.Pooling;
 import dev.nst.api.spi.Device;
 import dev.nst.core.Init;
+import dev.nst.core.Scales;
+import dev.nst.core.color.ColorControl;
 import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
 import dev.nst.core.image.Images;
@@ -101,6 +103,20 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = "--learning-rate", description = "Optimiser learning rate (default: the optimiser's own).")
   Double learningRate;
 
+  @Option(names = "--color", defaultValue = "none",
+      description = "Colour control: none, keep-content (luminance transfer after the run), luminance-only, "
+          + "match-style (match the style's colours to the content before the run). Default ${DEFAULT-VALUE}.")
+  String color;
+
+  @Option(names = "--scales", split = ",", description = "Coarse-to-fine long sides, e.g. 256,512 (overrides --size).")
+  List<Integer> scales;
+
+  @Option(names = "--scale-iterations", split = ",", description = "Iterations per scale, e.g. 200,50 (default: -n at each).")
+  List<Integer> scaleIterations;
+
+  @Option(names = "--resolution-invariant", description = "Normalise the TV term per pixel so that weights carry over between sizes.")
+  boolean resolutionInvariant;
+
   @Option(names = "--save-every", defaultValue = "0", description = "Write the current image every N iterations (0 = never).")
   int saveEvery;
 
@@ -128,6 +144,22 @@ final class StylizeCommand implements Callable<Integer> {
         .threads(threads)
         .output(output)
         .saveEvery(saveEvery);
+    b.colorControl(switch (color.toLowerCase(Locale.ROOT)) {
+      case "none" -> ColorControl.NONE;
+      case "keep-content" -> ColorControl.KEEP_CONTENT_COLORS;
+      case "luminance-only" -> ColorControl.LUMINANCE_ONLY;
+      case "match-style" -> ColorControl.MATCH_STYLE_TO_CONTENT;
+      default -> throw new IllegalArgumentException("unknown --color '" + color
+          + "': use none, keep-content, luminance-only or match-style");
+    });
+    if (scales != null) {
+      List<Integer> its = new ArrayList<>();
+      for (int i = 0; i < scales.size(); i++) {
+        its.add(scaleIterations == null ? iterations : scaleIterations.get(Math.min(i, scaleIterations.size() - 1)));
+      }
+      b.scales(new Scales(scales, its));
+    }
+    b.resolutionInvariant(resolutionInvariant);
     for (int i = 0; i < styles.size(); i++) {
       double w = blendWeights == null ? 1.0 : blendWeights.get(Math.min(i, blendWeights.size() - 1));
       b.style(styles.get(i), w);
