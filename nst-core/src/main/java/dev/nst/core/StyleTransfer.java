@@ -7,6 +7,7 @@ import dev.nst.api.FeatureExtractor;
 import dev.nst.api.InputConvention;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.LossBreakdown;
+import dev.nst.api.LossNormalization;
 import dev.nst.api.Network;
 import dev.nst.api.NstException;
 import dev.nst.api.NumericalFailureException;
@@ -168,10 +169,12 @@ public final class StyleTransfer {
     double[] blend = b.styleBlendWeights.stream().mapToDouble(Double::doubleValue).toArray();
     List<ObjectiveSpec.StyleTarget> styleTargets = Targets.style(fx, styleTensors, blend, styleLayers, b.styleLoss);
     double gamma = b.resolutionInvariant ? b.gamma / (3.0 * h * w) : b.gamma;
-    ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, b.alpha, b.beta, gamma, b.pooling, h, w);
+    ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, b.alpha, b.beta, gamma, b.pooling, h, w,
+        b.normalization);
     Optional<Objective> compiled = b.customLosses() ? Optional.empty() : backend.compile(network, spec);
-    try (Objective objective = compiled.orElseGet(
-        () -> new HostObjective(fx, spec, b.contentLoss, b.styleLoss, b.tvLoss))) {
+    try (Objective objective = compiled.orElseGet(() -> b.customLosses()
+        ? new HostObjective(fx, spec, b.contentLoss, b.styleLoss, b.tvLoss)
+        : HostObjective.classic(fx, spec))) {
       BufferedImage init = previous != null ? Images.resize(previous, w, h) : initialImage(working, h, w);
       float[] x = Preprocessing.toTensor(init, conv).toArray();
       long setupDone = System.nanoTime();
@@ -313,10 +316,31 @@ public final class StyleTransfer {
     private TotalVariationLoss tvLoss = new SquaredTotalVariation();
     private boolean lossesCustomised;
     private ColorControl colorControl = ColorControl.NONE;
+    private LossNormalization normalization = LossNormalization.CLASSIC;
     private Scales scales;
     private boolean resolutionInvariant;
 
     private Builder() {}
+
+    /**
+     * Reproduces a well-known implementation's loss normalisation, weights and layers (see
+     * {@link Preset}); later setters override single values.
+     */
+    public Builder preset(Preset p) {
+      normalization = p.normalization();
+      alpha = p.alpha();
+      beta = p.beta();
+      gamma = p.gamma();
+      contentLayers = p.contentLayers();
+      styleLayers = p.styleLayers();
+      return this;
+    }
+
+    /** The loss normalisation (default {@link LossNormalization#CLASSIC}). */
+    public Builder normalization(LossNormalization n) {
+      normalization = Objects.requireNonNull(n, "normalization");
+      return this;
+    }
 
     /** Colour control (Gatys et al. 2017); default {@link ColorControl#NONE}. */
     public Builder colorControl(ColorControl c) {
@@ -636,6 +660,7 @@ public final class StyleTransfer {
       copy.tvLoss = tvLoss;
       copy.lossesCustomised = lossesCustomised;
       copy.colorControl = colorControl;
+      copy.normalization = normalization;
       copy.scales = scales;
       copy.resolutionInvariant = resolutionInvariant;
       return new StyleTransfer(copy);

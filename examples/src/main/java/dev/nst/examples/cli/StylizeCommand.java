@@ -7,6 +7,7 @@ import dev.nst.api.Optimizer;
 import dev.nst.api.Pooling;
 import dev.nst.api.spi.Device;
 import dev.nst.core.Init;
+import dev.nst.core.Preset;
 import dev.nst.core.Scales;
 import dev.nst.core.color.ColorControl;
 import dev.nst.core.StyleTransfer;
@@ -67,14 +68,18 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = {"-n", "--iterations"}, defaultValue = "300", description = "Iterations (default ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--content-weight", defaultValue = "10", description = "alpha (default ${DEFAULT-VALUE}).")
-  double alpha;
+  @Option(names = "--preset", description = "Loss scaling, weights and layers of a well-known implementation: "
+      + "classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial. Other options override it.")
+  String preset;
 
-  @Option(names = "--style-weight", defaultValue = "40", description = "beta (default ${DEFAULT-VALUE}).")
-  double beta;
+  @Option(names = "--content-weight", description = "alpha (default 10).")
+  Double alpha;
 
-  @Option(names = "--tv-weight", defaultValue = "0", description = "gamma, total variation (default ${DEFAULT-VALUE}).")
-  double gamma;
+  @Option(names = "--style-weight", description = "beta (default 40).")
+  Double beta;
+
+  @Option(names = "--tv-weight", description = "gamma, total variation (default 0).")
+  Double gamma;
 
   @Option(names = "--content-layers", split = ",", description = "Layers with optional weights, e.g. relu4_2 or relu4_2:1.")
   List<String> contentLayers;
@@ -133,9 +138,6 @@ final class StylizeCommand implements Callable<Integer> {
         .content(content)
         .size(size)
         .iterations(iterations)
-        .alpha(alpha)
-        .beta(beta)
-        .gamma(gamma)
         .styleScale(styleScale)
         .pooling(parsePooling(pooling))
         .seed(seed)
@@ -144,6 +146,18 @@ final class StylizeCommand implements Callable<Integer> {
         .threads(threads)
         .output(output)
         .saveEvery(saveEvery);
+    if (preset != null) {
+      b.preset(Preset.valueOf(preset.toUpperCase(Locale.ROOT).replace('-', '_')));
+    }
+    if (alpha != null) {
+      b.alpha(alpha);
+    }
+    if (beta != null) {
+      b.beta(beta);
+    }
+    if (gamma != null) {
+      b.gamma(gamma);
+    }
     b.colorControl(switch (color.toLowerCase(Locale.ROOT)) {
       case "none" -> ColorControl.NONE;
       case "keep-content" -> ColorControl.KEEP_CONTENT_COLORS;

@@ -8,6 +8,7 @@ import dev.nst.core.Init;
 import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
 import dev.nst.core.image.Images;
+import dev.nst.core.Preset;
 import dev.nst.core.Scales;
 import dev.nst.core.color.ColorControl;
 import dev.nst.core.color.Colors;
@@ -145,5 +146,21 @@ class StyleTransferEndToEndTest {
     double withoutTv = l.total() - l.totalVariation();
     assertThat(inv.initialLoss().total()).isCloseTo(withoutTv + l.totalVariation() / (3.0 * 43 * 64),
         org.assertj.core.data.Percentage.withPercentage(1e-3));
+  }
+
+  @Test
+  void presetsCompileOnOnnxAndAgreeWithTheHostLosses() {
+    for (Preset p : Preset.values()) {
+      StyleTransferResult compiled = base().preset(p).iterations(1).build().run();
+      StyleTransferResult host = base().preset(p).iterations(1)
+          .contentLoss(new ClassicContentLoss(p.normalization()))
+          .styleLoss(new dev.nst.core.loss.ClassicStyleLoss(p.normalization())).build().run();
+      assertThat(compiled.compiled()).isTrue();
+      assertThat(host.compiled()).isFalse();
+      assertThat(compiled.initialLoss().style()).as(p.name())
+          .isCloseTo(host.initialLoss().style(), org.assertj.core.data.Percentage.withPercentage(1e-2));
+      assertThat(compiled.initialLoss().total()).as(p.name())
+          .isCloseTo(host.initialLoss().total(), org.assertj.core.data.Percentage.withPercentage(1e-2));
+    }
   }
 }
