@@ -163,4 +163,44 @@ class StyleTransferEndToEndTest {
           .isCloseTo(host.initialLoss().total(), org.assertj.core.data.Percentage.withPercentage(1e-2));
     }
   }
+
+  @Test
+  void aNonFiniteLossStopsTheRunWithTheLastGoodImage(@TempDir Path dir) {
+    int[] calls = {0};
+    ClassicContentLoss classic = new ClassicContentLoss();
+    dev.nst.api.ContentLoss poisoned = (g, t) -> {
+      var v = classic.evaluate(g, t);
+      return ++calls[0] >= 4 ? new dev.nst.api.LossValue(Double.NaN, v.gradient()) : v;
+    };
+    Path out = dir.resolve("never.png");
+    var run = base().iterations(10).contentLoss(poisoned).output(out).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(run::run)
+        .isInstanceOfSatisfying(dev.nst.api.NumericalFailureException.class, e -> {
+          assertThat(e.getMessage()).contains("iteration 4").contains("NaN");
+          assertThat(e.lastGoodImage()).isPresent();
+          assertThat(e.lastGoodImage().get().shape()).containsExactly(1, 3, 43, 64);
+        });
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void parallelRunsGiveTheSameImagesAsSequentialOnes() throws Exception {
+    StyleTransfer st = base().iterations(5).threads(1).build();
+    var alone = st.run().image();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = pool.submit(st::run);
+      var b = pool.submit(st::run);
+      for (var f : List.of(a, b)) {
+        var img = f.get().image();
+        for (int y = 0; y < img.getHeight(); y++) {
+          for (int x = 0; x < img.getWidth(); x++) {
+            assertThat(img.getRGB(x, y)).isEqualTo(alone.getRGB(x, y));
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
