@@ -100,6 +100,7 @@ public final class StyleTransfer {
     for (int size : scales.longSides()) {
       int[] hw = fit(contentOriginal, size);
       network.shapes(hw[0], hw[1]); // a clear message now when an image is too small for the network
+      MemoryEstimate.require(network, hw[0], hw[1], b.memoryLimit);
     }
 
     BackendOptions options = new BackendOptions(b.device, b.threads);
@@ -135,9 +136,8 @@ public final class StyleTransfer {
 
   /** Height and width of {@code img} scaled to a long side of {@code size}. */
   private static int[] fit(BufferedImage img, int size) {
-    BufferedImage probe = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-    BufferedImage scaled = Images.resizeToLongSide(probe, size);
-    return new int[] {scaled.getHeight(), scaled.getWidth()};
+    int[] wh = Images.fitLongSide(img.getWidth(), img.getHeight(), size);
+    return new int[] {wh[1], wh[0]};
   }
 
   /** One scale's outcome; the image is in working colours (grey in luminance-only mode). */
@@ -319,8 +319,21 @@ public final class StyleTransfer {
     private LossNormalization normalization = LossNormalization.CLASSIC;
     private Scales scales;
     private boolean resolutionInvariant;
+    private long memoryLimit = MemoryEstimate.physicalMemory();
 
     private Builder() {}
+
+    /**
+     * Refuse runs whose estimated memory ({@link MemoryEstimate}) exceeds this many bytes,
+     * before any large allocation; default the machine's physical memory, 0 disables the check.
+     */
+    public Builder memoryLimit(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("memoryLimit must be >= 0 (0 = no check), got " + bytes);
+      }
+      memoryLimit = bytes;
+      return this;
+    }
 
     /**
      * Reproduces a well-known implementation's loss normalisation, weights and layers (see
@@ -663,6 +676,7 @@ public final class StyleTransfer {
       copy.normalization = normalization;
       copy.scales = scales;
       copy.resolutionInvariant = resolutionInvariant;
+      copy.memoryLimit = memoryLimit;
       return new StyleTransfer(copy);
     }
   }
