@@ -130,6 +130,39 @@ class KerasH5LoaderTest {
     assertThat(n.shapeOf("relu2_1", 10, 14)).containsExactly(6, 5, 7);
   }
 
+  /**
+   * A file written by h5py exactly as Keras 1 wrote the VGG notop files (fixed-length null-padded
+   * ASCII names, empty float64 weight_names on weightless layers, superblock version 0); made by
+   * make_keras1_vgg_notop.py beside it.
+   */
+  @Test
+  void readsAFileWrittenByH5pyInKeras1Layout() throws Exception {
+    Path f = Path.of(getClass().getResource("keras1_vgg_notop.h5").toURI());
+    Network n = ModelFiles.load(f, ModelFiles.conventionFor(f));
+    assertThat(n.inputConvention()).isEqualTo(InputConvention.CAFFE);
+    assertThat(n.inputChannels()).isEqualTo(3);
+    assertThat(n.layerNames()).containsExactly("conv1_1", "relu1_1", "conv1_2", "relu1_2", "pool1",
+        "conv2_1", "relu2_1", "pool2");
+    int[] convAt = {0, 2, 5};
+    for (int c = 0; c < 3; c++) {
+      Layer.Convolution conv = (Layer.Convolution) n.layers().get(convAt[c]);
+      int cout = conv.outChannels();
+      int cin = conv.inChannels();
+      for (int o = 0; o < cout; o++) {
+        assertThat(conv.bias().get(o)).isEqualTo(o + 0.25f);
+        for (int i = 0; i < cin; i++) {
+          for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 3; x++) {
+              float expected = (float) (1000 * y + 100 * x + 10 * i + o + (c + 1) / 10.0);
+              assertThat(conv.weight().get(((o * cin + i) * 3 + y) * 3 + x)).isEqualTo(expected);
+            }
+          }
+        }
+      }
+    }
+    assertThat(((Layer.Convolution) n.layers().get(5)).weight().shape()).containsExactly(5, 4, 3, 3);
+  }
+
   @Test
   void readsTheNestedLayoutOfKeras2AndStopsAtTheClassifier() {
     Conv c11 = conv("block1_conv1", 3, 2, 4);
