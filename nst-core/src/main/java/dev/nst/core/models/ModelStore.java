@@ -358,8 +358,8 @@ public final class ModelStore {
         try {
           digests.updateFrom(part, have);
         } catch (IOException e) {
-          deleteQuietly(part);
-          continue;
+          throw new ModelDownloadException("cannot read the partial download " + part + " (" + describe(e)
+              + "); delete it and try again", e);
         }
       }
       if (have == f.size()) {
