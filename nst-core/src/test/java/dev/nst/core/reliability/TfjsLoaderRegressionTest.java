@@ -231,6 +231,16 @@ class TfjsLoaderRegressionTest {
     assertRefused().hasMessageEndingWith("layer c2 strides[0] must be an integer, found 4294967297");
   }
 
+  /** Before: any padding other than 'same' (a typo, 'causal', 'SAME') was taken as 'valid'. */
+  @Test
+  void unknownPaddingIsRefused() throws IOException {
+    edit(r -> layerConfig(r, 1).addProperty("padding", "SAME"));
+    assertRefused().hasMessageEndingWith("Conv2D c1 has padding 'SAME'; nst supports 'same' and 'valid'");
+    writeModel();
+    edit(r -> layerConfig(r, 6).addProperty("padding", "causal"));
+    assertRefused().hasMessageEndingWith("pool p2 has padding 'causal'; nst supports 'same' and 'valid'");
+  }
+
   /** Before: a kernel with a zero dimension loaded as a convolution without pixels. */
   @Test
   void emptyKernelIsRefused() throws IOException {
