@@ -37,6 +37,9 @@ import java.util.Set;
 public final class OnnxModelLoader {
   private static final int MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
   private static final Set<String> PASS_THROUGH = Set.of("Identity", "Dropout");
+  private static final Set<String> AUTO_PADS = Set.of("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER");
+  /** Largest stride, padding, kernel size or channel count accepted from a file. */
+  static final int MAX_GEOMETRY = 1 << 16;
 
   private OnnxModelLoader() {}
 
@@ -122,6 +125,9 @@ public final class OnnxModelLoader {
             + "chains of layers (VGG, Darknet), not branching graphs");
       }
       NodeProto n = next.get(0);
+      if (n.getOutputCount() == 0) {
+        throw new ModelLoadException("node '" + n.getName() + "' (" + n.getOpType() + ") has no output; the graph is corrupt");
+      }
       if (!visited.add(n.getOutput(0))) {
         throw new ModelLoadException("the graph has a cycle at node '" + n.getName() + "'");
       }
@@ -146,8 +152,8 @@ public final class OnnxModelLoader {
           }
           layers.set(layers.size() - 1, foldBatchNorm(c, n, constants));
         }
-        case "Relu" -> layers.add(new Layer.Relu(namer.activation()));
-        case "LeakyRelu" -> layers.add(new Layer.LeakyRelu(namer.activation(), floatAttr(n, "alpha", 0.01f)));
+        case "Relu" -> layers.add(new Layer.Relu(activationName(n, namer, layers)));
+        case "LeakyRelu" -> layers.add(new Layer.LeakyRelu(activationName(n, namer, layers), finiteAttr(n, "alpha", 0.01f)));
         case "MaxPool", "AveragePool" -> layers.add(pool(n, op.equals("MaxPool") ? Pooling.MAX : Pooling.AVERAGE, namer.pool()));
         default -> {
           if (!PASS_THROUGH.contains(op)) {
@@ -166,11 +172,32 @@ public final class OnnxModelLoader {
     return new Network(name, convention, channels, layers);
   }
 
+  /**
+   * The VGG name of an activation node. Layer names give one activation per convolution, so a
+   * second activation in a row (or one after a pool) has no name of its own and is refused.
+   */
+  private static String activationName(NodeProto n, LayerNamer namer, List<Layer> layers) {
+    String name = namer.activation();
+    for (Layer l : layers) {
+      if (l.name().equals(name)) {
+        throw new ModelLoadException("node '" + n.getName() + "' (" + n.getOpType() + ") would be a second " + name
+            + ": nst supports one activation per convolution, and none after a pool or another activation; "
+            + "remove the extra activation from the model");
+      }
+    }
+    return name;
+  }
+
   private static int inputChannels(ValueInfoProto input) {
     if (input.hasType() && input.getType().hasTensorType() && input.getType().getTensorType().hasShape()) {
       var dims = input.getType().getTensorType().getShape().getDimList();
       if (dims.size() == 4 && dims.get(1).hasDimValue()) {
-        return (int) dims.get(1).getDimValue();
+        long c = dims.get(1).getDimValue();
+        if (c < 1 || c > MAX_GEOMETRY) {
+          throw new ModelLoadException("image input '" + input.getName() + "' declares " + c
+              + " channels; expected 1 to " + MAX_GEOMETRY + " (NCHW layout)");
+        }
+        return (int) c;
       }
       if (dims.size() != 4) {
         throw new ModelLoadException("image input '" + input.getName() + "' has rank " + dims.size()
@@ -185,7 +212,19 @@ public final class OnnxModelLoader {
     if (w.rank() != 4) {
       throw new ModelLoadException("Conv '" + n.getName() + "' has a weight of rank " + w.rank() + "; only 2-D convolutions are supported");
     }
+    for (int d : w.shape()) {
+      if (d < 1) {
+        throw new ModelLoadException("Conv '" + n.getName() + "' has an empty weight of shape "
+            + java.util.Arrays.toString(w.shape()) + "; the file is corrupt");
+      }
+    }
+    geometry(n, "kernel height", w.dim(2), 1);
+    geometry(n, "kernel width", w.dim(3), 1);
     Tensor b = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? constant(n, 2, constants) : Tensor.zeros(w.dim(0));
+    if (b.rank() != 1 || b.dim(0) != w.dim(0)) {
+      throw new ModelLoadException("Conv '" + n.getName() + "' has a bias of shape " + java.util.Arrays.toString(b.shape())
+          + " for " + w.dim(0) + " output channels; the file is corrupt");
+    }
     if (intAttr(n, "group", 1) != 1) {
       throw new ModelLoadException("Conv '" + n.getName() + "' is grouped; nst supports group = 1");
     }
@@ -202,13 +241,15 @@ public final class OnnxModelLoader {
   private static Layer.Pool pool(NodeProto n, Pooling kind, String name) {
     long[] k = intsAttr(n, "kernel_shape");
     if (k.length != 2 || k[0] != k[1]) {
-      throw new ModelLoadException("pool '" + n.getName() + "' must have a square 2-D kernel");
+      throw new ModelLoadException("pool '" + n.getName() + "' must have a square 2-D kernel; it has kernel_shape "
+          + java.util.Arrays.toString(k));
     }
+    int kernel = geometry(n, "kernel_shape", k[0], 1);
     if (intAttr(n, "ceil_mode", 0) != 0) {
       throw new ModelLoadException("pool '" + n.getName() + "' uses ceil_mode; nst supports floor mode");
     }
     int stride = stride(n);
-    return new Layer.Pool(name, kind, (int) k[0], stride, padding(n, (int) k[0], (int) k[1], stride));
+    return new Layer.Pool(name, kind, kernel, stride, padding(n, kernel, kernel, stride));
   }
 
   private static int stride(NodeProto n) {
@@ -217,13 +258,18 @@ public final class OnnxModelLoader {
       return 1;
     }
     if (s.length != 2 || s[0] != s[1]) {
-      throw new ModelLoadException("node '" + n.getName() + "' has unequal strides; nst supports equal ones");
+      throw new ModelLoadException("node '" + n.getName() + "' has strides " + java.util.Arrays.toString(s)
+          + "; nst supports two equal strides");
     }
-    return (int) s[0];
+    return geometry(n, "strides", s[0], 1);
   }
 
   private static Padding padding(NodeProto n, int kh, int kw, int stride) {
     String autoPad = stringAttr(n, "auto_pad", "NOTSET");
+    if (!AUTO_PADS.contains(autoPad)) {
+      throw new ModelLoadException("node '" + n.getName() + "' has auto_pad '" + autoPad + "'; ONNX defines "
+          + AUTO_PADS);
+    }
     if (autoPad.equals("SAME_UPPER") || autoPad.equals("SAME_LOWER")) {
       if (stride != 1) {
         throw new ModelLoadException("node '" + n.getName() + "' uses auto_pad " + autoPad
@@ -243,7 +289,8 @@ public final class OnnxModelLoader {
     if (p.length != 4) {
       throw new ModelLoadException("node '" + n.getName() + "' has " + p.length + " pads; expected 4");
     }
-    return new Padding((int) p[0], (int) p[1], (int) p[2], (int) p[3]);
+    return new Padding(geometry(n, "pads", p[0], 0), geometry(n, "pads", p[1], 0), geometry(n, "pads", p[2], 0),
+        geometry(n, "pads", p[3], 0));
   }
 
   private static Layer.Convolution foldBatchNorm(Layer.Convolution c, NodeProto n, Map<String, TensorProto> constants) {
@@ -251,7 +298,7 @@ public final class OnnxModelLoader {
     float[] shift = constant(n, 2, constants).toArray();
     float[] mean = constant(n, 3, constants).toArray();
     float[] var = constant(n, 4, constants).toArray();
-    float eps = floatAttr(n, "epsilon", 1e-5f);
+    float eps = finiteAttr(n, "epsilon", 1e-5f);
     return BatchNormFolding.fold(c, scale, shift, mean, var, eps);
   }
 
@@ -264,7 +311,23 @@ public final class OnnxModelLoader {
       throw new ModelLoadException("input '" + n.getInput(index) + "' of node '" + n.getName()
           + "' is not a constant; nst needs weights stored as initializers");
     }
-    return OnnxTensors.toTensor(t);
+    Tensor v = OnnxTensors.toTensor(t);
+    for (int i = 0; i < v.size(); i++) {
+      if (!Float.isFinite(v.get(i))) {
+        throw new ModelLoadException("tensor '" + n.getInput(index) + "' (input " + index + " of node '" + n.getName()
+            + "') holds " + v.get(i) + " at index " + i + "; the weights are corrupt (or were saved after training diverged)");
+      }
+    }
+    return v;
+  }
+
+  /** An int attribute value that must lie in [min, MAX_GEOMETRY]. */
+  private static int geometry(NodeProto n, String attr, long value, int min) {
+    if (value < min || value > MAX_GEOMETRY) {
+      throw new ModelLoadException("node '" + n.getName() + "' (" + n.getOpType() + ") has " + attr + " " + value
+          + "; expected a value from " + min + " to " + MAX_GEOMETRY);
+    }
+    return (int) value;
   }
 
   private static AttributeProto attr(NodeProto n, String name) {
@@ -289,6 +352,15 @@ public final class OnnxModelLoader {
   private static float floatAttr(NodeProto n, String name, float fallback) {
     AttributeProto a = attr(n, name);
     return a == null ? fallback : a.getF();
+  }
+
+  private static float finiteAttr(NodeProto n, String name, float fallback) {
+    float v = floatAttr(n, name, fallback);
+    if (!Float.isFinite(v)) {
+      throw new ModelLoadException("node '" + n.getName() + "' (" + n.getOpType() + ") has " + name + " " + v
+          + "; it must be a finite number");
+    }
+    return v;
   }
 
   private static String stringAttr(NodeProto n, String name, String fallback) {

@@ -16,10 +16,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +40,10 @@ import java.util.Set;
 public final class TfjsModelLoader {
   /** Refuse manifests declaring more than this many weights (4 GiB of float32). */
   private static final long MAX_WEIGHT_VALUES = 1L << 30;
+  /** Largest weight group read in one piece: a Java array's limit. */
+  private static final long MAX_GROUP_BYTES = Integer.MAX_VALUE - 8;
+  /** Largest stride, pool window, kernel size or channel count accepted from a file. */
+  static final int MAX_GEOMETRY = 1 << 16;
   private static final Set<String> PASS_THROUGH = Set.of("InputLayer", "Dropout", "SpatialDropout2D", "ZeroPadding2D");
 
   private TfjsModelLoader() {}
@@ -46,10 +52,18 @@ public final class TfjsModelLoader {
   public static Network load(Path modelJson, InputConvention convention) {
     JsonObject root;
     try {
-      root = JsonParser.parseString(Files.readString(modelJson)).getAsJsonObject();
+      JsonElement parsed = JsonParser.parseString(Files.readString(modelJson));
+      if (!parsed.isJsonObject()) {
+        throw new ModelLoadException(modelJson + " is not a TF.js model.json: it holds "
+            + describe(parsed) + " where a JSON object is expected");
+      }
+      root = parsed.getAsJsonObject();
+    } catch (CharacterCodingException e) {
+      throw new ModelLoadException(modelJson + " is not a TF.js model.json: it is not UTF-8 text (binary or "
+          + "corrupt file)", e);
     } catch (IOException e) {
       throw new ModelLoadException("cannot read " + modelJson + ": " + e.getMessage(), e);
-    } catch (JsonParseException | IllegalStateException e) {
+    } catch (JsonParseException e) {
       throw new ModelLoadException(modelJson + " is not a TF.js model.json (" + e.getMessage() + ")", e);
     }
     Path dir = modelJson.toAbsolutePath().getParent();
@@ -68,31 +82,36 @@ public final class TfjsModelLoader {
     if (!root.has("weightsManifest")) {
       throw new ModelLoadException("no weightsManifest: this is not a TF.js layers model");
     }
-    Map<String, Tensor> out = new HashMap<>();
+    Map<String, Tensor> out = new LinkedHashMap<>();
     long declared = 0;
-    for (JsonElement g : root.getAsJsonArray("weightsManifest")) {
-      JsonObject group = g.getAsJsonObject();
+    JsonArray manifest = array(root, "weightsManifest", "");
+    for (int gi = 0; gi < manifest.size(); gi++) {
+      String gw = "weightsManifest[" + gi + "]";
+      JsonObject group = object(manifest.get(gi), gw);
       List<int[]> shapes = new ArrayList<>();
       List<String> names = new ArrayList<>();
       long groupValues = 0;
-      for (JsonElement we : group.getAsJsonArray("weights")) {
-        JsonObject w = we.getAsJsonObject();
-        String dtype = w.has("dtype") ? w.get("dtype").getAsString() : "float32";
+      JsonArray ws = array(group, "weights", gw);
+      for (int wi = 0; wi < ws.size(); wi++) {
+        String ww = gw + ".weights[" + wi + "]";
+        JsonObject w = object(ws.get(wi), ww);
+        String wname = string(w, "name", ww);
+        String dtype = w.has("dtype") ? string(w, "dtype", ww) : "float32";
         if (!dtype.equals("float32") || w.has("quantization")) {
-          throw new ModelLoadException("weight " + w.get("name").getAsString() + " is " + dtype
-              + (w.has("quantization") ? " (quantised)" : "") + "; nst reads unquantised float32 weights");
+          throw new ModelLoadException("weight " + wname + " is " + dtype + (w.has("quantization") ? " (quantised)" : "")
+              + "; nst reads unquantised float32 weights: convert the model again without quantisation or float16");
         }
-        JsonArray s = w.getAsJsonArray("shape");
+        JsonArray s = array(w, "shape", ww);
         int[] shape = new int[s.size()];
         long n = 1;
         for (int i = 0; i < shape.length; i++) {
-          shape[i] = s.get(i).getAsInt();
+          shape[i] = integer(s.get(i), ww + ".shape[" + i + "]");
           if (shape[i] < 0) {
-            throw new ModelLoadException("weight " + w.get("name").getAsString() + " has a negative dimension");
+            throw new ModelLoadException("weight " + wname + " has a negative dimension " + shape[i]);
           }
           n *= shape[i];
           if (n > MAX_WEIGHT_VALUES) {
-            throw new ModelLoadException("weight " + w.get("name").getAsString() + " declares an absurd size");
+            throw new ModelLoadException("weight " + wname + " declares an absurd size (shape " + s + ")");
           }
         }
         groupValues += n;
@@ -101,12 +120,20 @@ public final class TfjsModelLoader {
           throw new ModelLoadException("the manifest declares more than " + MAX_WEIGHT_VALUES + " weights");
         }
         shapes.add(shape);
-        names.add(w.get("name").getAsString());
+        names.add(wname);
       }
       long bytes = 0;
       List<Path> shards = new ArrayList<>();
-      for (JsonElement p : group.getAsJsonArray("paths")) {
+      JsonArray paths = array(group, "paths", gw);
+      for (int pi = 0; pi < paths.size(); pi++) {
+        JsonElement p = paths.get(pi);
+        if (!p.isJsonPrimitive() || !p.getAsJsonPrimitive().isString()) {
+          throw new ModelLoadException(gw + ".paths[" + pi + "] must be a file name, found " + describe(p));
+        }
         Path shard = resolveInside(dir, p.getAsString());
+        if (Files.isDirectory(shard)) {
+          throw new ModelLoadException("weight shard path '" + p.getAsString() + "' names a folder, not a file");
+        }
         shards.add(shard);
         try {
           bytes += Files.size(shard);
@@ -118,13 +145,24 @@ public final class TfjsModelLoader {
         throw new ModelLoadException("weight shards " + shards + " hold " + bytes + " bytes but the manifest declares "
             + groupValues * 4 + " (truncated or wrong files)");
       }
+      if (bytes > MAX_GROUP_BYTES) {
+        throw new ModelLoadException("weight group " + gi + " holds " + bytes + " bytes; nst reads groups of up to "
+            + MAX_GROUP_BYTES + " bytes: convert the model again with smaller groups");
+      }
       ByteBuffer all = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
       for (Path shard : shards) {
         try {
-          all.put(Files.readAllBytes(shard));
+          byte[] data = Files.readAllBytes(shard);
+          if (data.length > all.remaining()) {
+            throw new ModelLoadException("weight shard " + shard + " changed size while it was read");
+          }
+          all.put(data);
         } catch (IOException e) {
           throw new ModelLoadException("cannot read weight shard " + shard + ": " + e.getMessage(), e);
         }
+      }
+      if (all.hasRemaining()) {
+        throw new ModelLoadException("weight shards " + shards + " changed size while they were read");
       }
       all.flip();
       FloatBuffer f = all.asFloatBuffer();
@@ -144,34 +182,49 @@ public final class TfjsModelLoader {
 
   /** Resolves a manifest path, refusing anything that leaves the model's folder. */
   static Path resolveInside(Path dir, String relative) {
-    Path p = dir.resolve(relative).normalize();
-    if (relative.isEmpty() || Path.of(relative).isAbsolute() || !p.startsWith(dir.normalize())) {
-      throw new ModelLoadException("weight shard path '" + relative + "' points outside the model folder " + dir);
+    Path p;
+    try {
+      p = dir.resolve(relative).normalize();
+      if (relative.isEmpty() || Path.of(relative).isAbsolute() || !p.startsWith(dir.normalize())) {
+        throw new ModelLoadException("weight shard path '" + relative + "' points outside the model folder " + dir);
+      }
+    } catch (InvalidPathException e) {
+      throw new ModelLoadException("weight shard path '" + relative.replace("\0", "\\0")
+          + "' is not a valid file name (" + e.getReason() + ")");
     }
     return p;
   }
 
   private static Network build(JsonObject root, Map<String, Tensor> weights, String name, InputConvention convention) {
-    JsonObject topology = root.getAsJsonObject("modelTopology");
-    JsonObject config = topology.has("model_config") ? topology.getAsJsonObject("model_config") : topology;
+    JsonObject topology = object(root, "modelTopology", "");
+    JsonObject config = topology.has("model_config") ? object(topology, "model_config", "modelTopology") : topology;
+    if (!config.has("config")) {
+      throw new ModelLoadException("modelTopology has no config: this is not a Keras layers model");
+    }
     JsonElement cfg = config.get("config");
-    JsonArray layersJson = cfg.isJsonArray() ? cfg.getAsJsonArray() : cfg.getAsJsonObject().getAsJsonArray("layers");
+    JsonArray layersJson = cfg.isJsonArray() ? cfg.getAsJsonArray() : array(object(cfg, "config"), "layers", "config");
     List<Layer> layers = new ArrayList<>();
     LayerNamer namer = new LayerNamer();
     int inputChannels = 3;
     int channels = -1;
-    for (JsonElement le : layersJson) {
-      JsonObject l = le.getAsJsonObject();
-      String kind = l.get("class_name").getAsString();
-      JsonObject c = l.getAsJsonObject("config");
-      String lname = c.has("name") ? c.get("name").getAsString() : kind;
-      if (c.has("data_format") && !c.get("data_format").getAsString().equals("channels_last")) {
+    for (int li = 0; li < layersJson.size(); li++) {
+      String where = "layers[" + li + "]";
+      JsonObject l = object(layersJson.get(li), where);
+      String kind = string(l, "class_name", where);
+      JsonObject c = object(l, "config", where + " (" + kind + ")");
+      String lname = c.has("name") ? string(c, "name", where) : kind;
+      where = "layer " + lname + " (" + kind + ")";
+      if (c.has("data_format") && !string(c, "data_format", where).equals("channels_last")) {
         throw new ModelLoadException("layer " + lname + " is channels_first; nst reads channels_last TF.js models");
       }
-      if (kind.equals("InputLayer") && c.has("batch_input_shape")) {
-        JsonArray s = c.getAsJsonArray("batch_input_shape");
+      if (kind.equals("InputLayer") && c.has("batch_input_shape") && !c.get("batch_input_shape").isJsonNull()) {
+        JsonArray s = array(c, "batch_input_shape", where);
         if (s.size() == 4 && !s.get(3).isJsonNull()) {
-          inputChannels = s.get(3).getAsInt();
+          inputChannels = integer(s.get(3), where + ".batch_input_shape[3]");
+          if (inputChannels < 1 || inputChannels > MAX_GEOMETRY) {
+            throw new ModelLoadException("input layer " + lname + " declares " + inputChannels
+                + " channels; expected 1 to " + MAX_GEOMETRY);
+          }
         }
         continue;
       }
@@ -186,9 +239,9 @@ public final class TfjsModelLoader {
           }
           channels = conv.outChannels();
           layers.add(conv);
-          String act = c.has("activation") ? c.get("activation").getAsString() : "linear";
+          String act = c.has("activation") && !c.get("activation").isJsonNull() ? string(c, "activation", where) : "linear";
           if (act.equals("relu")) {
-            layers.add(new Layer.Relu(namer.activation()));
+            layers.add(new Layer.Relu(activationName(lname, namer, layers)));
           } else if (!act.equals("linear")) {
             throw new ModelLoadException("layer " + lname + " uses activation " + act + "; nst supports relu and linear");
           }
@@ -202,17 +255,16 @@ public final class TfjsModelLoader {
           float[] beta = optional(weights, lname, "beta", co, 0f);
           float[] mean = weight(weights, lname, "moving_mean").toArray();
           float[] var = weight(weights, lname, "moving_variance").toArray();
-          float eps = c.has("epsilon") ? c.get("epsilon").getAsFloat() : 1e-3f;
+          float eps = real(c, "epsilon", where, 1e-3f);
           layers.set(layers.size() - 1, BatchNormFolding.fold(conv, gamma, beta, mean, var, eps));
         }
-        case "LeakyReLU" -> layers.add(new Layer.LeakyRelu(namer.activation(),
-            c.has("alpha") ? c.get("alpha").getAsFloat() : 0.3f));
-        case "ReLU" -> layers.add(new Layer.Relu(namer.activation()));
+        case "LeakyReLU" -> layers.add(new Layer.LeakyRelu(activationName(lname, namer, layers), real(c, "alpha", where, 0.3f)));
+        case "ReLU" -> layers.add(new Layer.Relu(activationName(lname, namer, layers)));
         case "Activation" -> {
-          if (!c.get("activation").getAsString().equals("relu")) {
+          if (!string(c, "activation", where).equals("relu")) {
             return finish(name, convention, inputChannels, layers);
           }
-          layers.add(new Layer.Relu(namer.activation()));
+          layers.add(new Layer.Relu(activationName(lname, namer, layers)));
         }
         case "MaxPooling2D", "AveragePooling2D" -> layers.add(pool(lname, c,
             kind.equals("MaxPooling2D") ? Pooling.MAX : Pooling.AVERAGE, namer.pool()));
@@ -233,6 +285,21 @@ public final class TfjsModelLoader {
     return new Network(name, convention, inputChannels, layers);
   }
 
+  /**
+   * The VGG name of an activation layer. Layer names give one activation per convolution, so
+   * a second activation in a row (or one after a pool) has no name of its own and is refused.
+   */
+  private static String activationName(String lname, LayerNamer namer, List<Layer> layers) {
+    String name = namer.activation();
+    for (Layer l : layers) {
+      if (l.name().equals(name)) {
+        throw new ModelLoadException("layer " + lname + " would be a second " + name + ": nst supports one activation "
+            + "per convolution, and none after a pool or another activation; remove the extra activation from the model");
+      }
+    }
+    return name;
+  }
+
   private static Layer.Convolution conv2d(String lname, JsonObject c, Map<String, Tensor> weights, String name) {
     Tensor kernel = weight(weights, lname, "kernel");
     if (kernel.rank() != 4) {
@@ -242,6 +309,10 @@ public final class TfjsModelLoader {
     int kw = kernel.dim(1);
     int ci = kernel.dim(2);
     int co = kernel.dim(3);
+    if (kh < 1 || kw < 1 || ci < 1 || co < 1 || kh > MAX_GEOMETRY || kw > MAX_GEOMETRY) {
+      throw new ModelLoadException("Conv2D " + lname + " has a kernel of shape " + java.util.Arrays.toString(kernel.shape())
+          + "; every dimension must be at least 1 and the window at most " + MAX_GEOMETRY);
+    }
     float[] hwio = kernel.toArray();
     float[] oihw = new float[hwio.length];
     for (int y = 0; y < kh; y++) {
@@ -253,13 +324,17 @@ public final class TfjsModelLoader {
         }
       }
     }
-    boolean useBias = !c.has("use_bias") || c.get("use_bias").getAsBoolean();
+    boolean useBias = bool(c, "use_bias", "Conv2D " + lname, true);
     Tensor bias = useBias ? weight(weights, lname, "bias") : Tensor.zeros(co);
-    int stride = equalPair(c, "strides", lname);
-    if (c.has("dilation_rate") && equalPair(c, "dilation_rate", lname) != 1) {
+    if (bias.rank() != 1 || bias.dim(0) != co) {
+      throw new ModelLoadException("Conv2D " + lname + " has a bias of shape " + java.util.Arrays.toString(bias.shape())
+          + " for " + co + " filters");
+    }
+    int stride = c.has("strides") && !c.get("strides").isJsonNull() ? equalPair(c, "strides", lname) : 1;
+    if (c.has("dilation_rate") && !c.get("dilation_rate").isJsonNull() && equalPair(c, "dilation_rate", lname) != 1) {
       throw new ModelLoadException("Conv2D " + lname + " is dilated; nst supports dilation 1");
     }
-    String padding = c.has("padding") ? c.get("padding").getAsString() : "valid";
+    String padding = c.has("padding") ? string(c, "padding", "Conv2D " + lname) : "valid";
     Padding pad;
     if (padding.equals("same")) {
       if (stride != 1) {
@@ -267,16 +342,21 @@ public final class TfjsModelLoader {
             + ", whose padding depends on the image size; nst supports it with stride 1");
       }
       pad = new Padding((kh - 1) / 2, (kw - 1) / 2, kh / 2, kw / 2);
-    } else {
+    } else if (padding.equals("valid")) {
       pad = Padding.NONE;
+    } else {
+      throw new ModelLoadException("Conv2D " + lname + " has padding '" + padding + "'; nst supports 'same' and 'valid'");
     }
     return new Layer.Convolution(name, Tensor.adopt(oihw, co, ci, kh, kw), bias, stride, pad);
   }
 
   private static Layer.Pool pool(String lname, JsonObject c, Pooling kind, String name) {
-    int k = equalPair(c, "pool_size", lname);
+    int k = c.has("pool_size") && !c.get("pool_size").isJsonNull() ? equalPair(c, "pool_size", lname) : 2;
     int s = c.has("strides") && !c.get("strides").isJsonNull() ? equalPair(c, "strides", lname) : k;
-    String padding = c.has("padding") ? c.get("padding").getAsString() : "valid";
+    String padding = c.has("padding") ? string(c, "padding", "pool " + lname) : "valid";
+    if (!padding.equals("same") && !padding.equals("valid")) {
+      throw new ModelLoadException("pool " + lname + " has padding '" + padding + "'; nst supports 'same' and 'valid'");
+    }
     if (padding.equals("same") && k != s) {
       throw new ModelLoadException("pool " + lname + " uses 'same' padding with window " + k + " and stride " + s
           + "; nst supports 'same' pools whose window equals the stride");
@@ -284,34 +364,138 @@ public final class TfjsModelLoader {
     return new Layer.Pool(name, kind, k, s, Padding.NONE);
   }
 
+  /** A pair of equal ints from 1 to {@link #MAX_GEOMETRY} ({@code [2, 2]}). */
   private static int equalPair(JsonObject c, String key, String lname) {
-    JsonArray a = c.getAsJsonArray(key);
-    if (a.size() != 2 || a.get(0).getAsInt() != a.get(1).getAsInt()) {
-      throw new ModelLoadException("layer " + lname + " has unequal " + key + "; nst supports square ones");
+    JsonArray a = array(c, key, "layer " + lname);
+    if (a.size() != 2) {
+      throw new ModelLoadException("layer " + lname + " has " + key + " " + a + "; expected two values");
     }
-    return a.get(0).getAsInt();
+    int first = integer(a.get(0), "layer " + lname + " " + key + "[0]");
+    int second = integer(a.get(1), "layer " + lname + " " + key + "[1]");
+    if (first != second) {
+      throw new ModelLoadException("layer " + lname + " has unequal " + key + " " + a + "; nst supports square ones");
+    }
+    if (first < 1 || first > MAX_GEOMETRY) {
+      throw new ModelLoadException("layer " + lname + " has " + key + " " + a + "; expected values from 1 to " + MAX_GEOMETRY);
+    }
+    return first;
   }
 
   private static Tensor weight(Map<String, Tensor> weights, String layer, String param) {
     Tensor t = weights.get(layer + "/" + param);
+    String found = layer + "/" + param;
     if (t == null) {
       for (Map.Entry<String, Tensor> e : weights.entrySet()) {
         if (e.getKey().endsWith("/" + layer + "/" + param)) {
-          return e.getValue();
+          t = e.getValue();
+          found = e.getKey();
+          break;
         }
       }
+    }
+    if (t == null) {
       throw new ModelLoadException("the manifest has no weight " + layer + "/" + param);
+    }
+    for (int i = 0; i < t.size(); i++) {
+      if (!Float.isFinite(t.get(i))) {
+        throw new ModelLoadException("weight " + found + " holds " + t.get(i) + " at index " + i
+            + "; the weights are corrupt (or were saved after training diverged)");
+      }
     }
     return t;
   }
 
   private static float[] optional(Map<String, Tensor> weights, String layer, String param, int n, float fallback) {
-    try {
-      return weight(weights, layer, param).toArray();
-    } catch (ModelLoadException e) {
+    if (!weights.containsKey(layer + "/" + param)
+        && weights.keySet().stream().noneMatch(k -> k.endsWith("/" + layer + "/" + param))) {
       float[] v = new float[n];
       java.util.Arrays.fill(v, fallback);
       return v;
     }
+    return weight(weights, layer, param).toArray();
+  }
+
+  // ---- typed access to model.json: a wrong type is a ModelLoadException naming the place ----
+
+  private static JsonObject object(JsonElement e, String where) {
+    if (e == null || !e.isJsonObject()) {
+      throw new ModelLoadException(where + " must be a JSON object, found " + describe(e));
+    }
+    return e.getAsJsonObject();
+  }
+
+  private static JsonObject object(JsonObject parent, String key, String where) {
+    return object(parent.get(key), path(where, key));
+  }
+
+  private static JsonArray array(JsonObject parent, String key, String where) {
+    JsonElement e = parent.get(key);
+    if (e == null || !e.isJsonArray()) {
+      throw new ModelLoadException(path(where, key) + " must be a JSON array, found " + describe(e));
+    }
+    return e.getAsJsonArray();
+  }
+
+  private static String string(JsonObject parent, String key, String where) {
+    JsonElement e = parent.get(key);
+    if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+      throw new ModelLoadException(path(where, key) + " must be a string, found " + describe(e));
+    }
+    return e.getAsString();
+  }
+
+  private static boolean bool(JsonObject parent, String key, String where, boolean fallback) {
+    JsonElement e = parent.get(key);
+    if (e == null || e.isJsonNull()) {
+      return fallback;
+    }
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+      throw new ModelLoadException(path(where, key) + " must be true or false, found " + describe(e));
+    }
+    return e.getAsBoolean();
+  }
+
+  /** A finite number, or {@code fallback} when absent or null. */
+  private static float real(JsonObject parent, String key, String where, float fallback) {
+    JsonElement e = parent.get(key);
+    if (e == null || e.isJsonNull()) {
+      return fallback;
+    }
+    float v = Float.NaN;
+    if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+      try {
+        v = e.getAsFloat();
+      } catch (NumberFormatException notANumber) {
+        v = Float.NaN;
+      }
+    }
+    if (!Float.isFinite(v)) {
+      throw new ModelLoadException(path(where, key) + " must be a finite number, found " + describe(e));
+    }
+    return v;
+  }
+
+  /** An integral JSON number within int range (no silent truncation of 1.5 or 2^32 + 3). */
+  private static int integer(JsonElement e, String where) {
+    if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+      try {
+        return e.getAsBigDecimal().intValueExact();
+      } catch (ArithmeticException | NumberFormatException notAnInt) {
+        // reported below
+      }
+    }
+    throw new ModelLoadException(where + " must be an integer, found " + describe(e));
+  }
+
+  private static String path(String where, String key) {
+    return where.isEmpty() ? key : where + "." + key;
+  }
+
+  private static String describe(JsonElement e) {
+    if (e == null) {
+      return "nothing (the key is missing)";
+    }
+    String s = e.toString();
+    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
   }
 }

@@ -59,56 +59,67 @@ public final class OnnxTensors {
     for (int i = 0; i < shape.length; i++) {
       long d = p.getDims(i);
       if (d < 0 || d > Integer.MAX_VALUE) {
-        throw new ModelLoadException("tensor '" + name + "' has an invalid dimension " + d);
+        throw new ModelLoadException("tensor '" + name + "' has an invalid dimension " + d
+            + "; the file is corrupt");
       }
       shape[i] = (int) d;
       n *= d;
       if (n > MAX_ELEMENTS) {
-        throw new ModelLoadException("tensor '" + name + "' declares more than " + MAX_ELEMENTS + " elements");
+        throw new ModelLoadException("tensor '" + name + "' declares more than " + MAX_ELEMENTS
+            + " elements, far more than a feature network's layer holds; the file is corrupt or not a feature network");
       }
     }
-    float[] out = new float[(int) n];
     int type = p.getDataType();
-    if (type == TensorProto.DataType.FLOAT_VALUE) {
+    boolean isFloat = type == TensorProto.DataType.FLOAT_VALUE;
+    if (!isFloat && type != TensorProto.DataType.DOUBLE_VALUE) {
+      throw new ModelLoadException("tensor '" + name + "' has ONNX data type " + typeName(type)
+          + "; nst reads float32 and float64 weights only: re-export the model in float32");
+    }
+    // Check the data present against the declared shape before allocating anything, so that a
+    // small file declaring a huge shape costs nothing.
+    if (p.hasRawData()) {
+      requireBytes(p, n * (isFloat ? 4 : 8));
+    } else {
+      requireCount(p, isFloat ? p.getFloatDataCount() : p.getDoubleDataCount(), n);
+    }
+    float[] out = new float[(int) n];
+    if (isFloat) {
       if (p.hasRawData()) {
-        requireBytes(p, n * 4);
         p.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
       } else {
-        requireCount(p, p.getFloatDataCount(), n);
         for (int i = 0; i < out.length; i++) {
           out[i] = p.getFloatData(i);
         }
       }
-    } else if (type == TensorProto.DataType.DOUBLE_VALUE) {
-      if (p.hasRawData()) {
-        requireBytes(p, n * 8);
-        var db = p.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
-        for (int i = 0; i < out.length; i++) {
-          out[i] = (float) db.get(i);
-        }
-      } else {
-        requireCount(p, p.getDoubleDataCount(), n);
-        for (int i = 0; i < out.length; i++) {
-          out[i] = (float) p.getDoubleData(i);
-        }
+    } else if (p.hasRawData()) {
+      var db = p.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) db.get(i);
       }
     } else {
-      throw new ModelLoadException("tensor '" + name + "' has ONNX data type " + type
-          + "; nst reads float32 and float64 weights only");
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) p.getDoubleData(i);
+      }
     }
     return Tensor.adopt(out, shape);
+  }
+
+  private static String typeName(int type) {
+    TensorProto.DataType t = TensorProto.DataType.forNumber(type);
+    return t == null ? type + " (unknown)" : type + " (" + t + ")";
   }
 
   private static void requireBytes(TensorProto p, long bytes) {
     if (p.getRawData().size() != bytes) {
       throw new ModelLoadException("tensor '" + p.getName() + "' declares " + bytes + " bytes of data but holds "
-          + p.getRawData().size());
+          + p.getRawData().size() + "; the file is truncated or corrupt");
     }
   }
 
   private static void requireCount(TensorProto p, int count, long n) {
     if (count != n) {
-      throw new ModelLoadException("tensor '" + p.getName() + "' declares " + n + " values but holds " + count);
+      throw new ModelLoadException("tensor '" + p.getName() + "' declares " + n + " values but holds " + count
+          + "; the file is truncated or corrupt");
     }
   }
 }
