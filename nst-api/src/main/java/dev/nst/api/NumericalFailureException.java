@@ -1,10 +1,27 @@
 package dev.nst.api;
 
-/** The loss or gradient became NaN or infinite; the run stopped and kept the last good image. */
+import java.util.Optional;
+
+/**
+ * The loss or gradient became NaN or infinite; the run stopped. The exception carries the last
+ * image whose loss was finite (in the network's input space), when there was one.
+ */
 public class NumericalFailureException extends RunFailedException {
   private static final long serialVersionUID = 1L;
 
+  private final transient Tensor lastGoodImage;
+
   public NumericalFailureException(String message) {
+    this(message, null);
+  }
+
+  public NumericalFailureException(String message, Tensor lastGoodImage) {
     super(message);
+    this.lastGoodImage = lastGoodImage;
+  }
+
+  /** The last image (1, C, H, W) with a finite loss, in the network's input space. */
+  public Optional<Tensor> lastGoodImage() {
+    return Optional.ofNullable(lastGoodImage);
   }
 }

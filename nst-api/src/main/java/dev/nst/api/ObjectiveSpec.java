@@ -10,8 +10,9 @@ import java.util.List;
  * J = alpha * sum_c w_c J_content_c + beta * sum_l w_l J_style_l + gamma * J_tv
  * </pre>
  *
- * with the classic normalisations (see the guide). Content targets are activations of the
- * content image; style targets are mean Gram matrices (see {@link StyleLoss}).
+ * with the loss normalisation given ({@link LossNormalization#CLASSIC} unless a preset says
+ * otherwise). Content targets are activations of the content image; style targets are mean Gram
+ * matrices (see {@link StyleLoss}).
  */
 public record ObjectiveSpec(
     List<ContentTarget> content,
@@ -21,7 +22,8 @@ public record ObjectiveSpec(
     double gamma,
     Pooling pooling,
     int height,
-    int width) {
+    int width,
+    LossNormalization normalization) {
 
   /** Content activation target at one layer. */
   public record ContentTarget(String layer, double weight, Tensor activation) {}
@@ -43,6 +45,15 @@ public record ObjectiveSpec(
     if (height < 1 || width < 1) {
       throw new IllegalArgumentException("image size must be positive");
     }
+    if (normalization == null) {
+      throw new IllegalArgumentException("normalization must not be null");
+    }
+  }
+
+  /** An objective with the classic normalisation. */
+  public ObjectiveSpec(List<ContentTarget> content, List<StyleTarget> style, double alpha, double beta,
+      double gamma, Pooling pooling, int height, int width) {
+    this(content, style, alpha, beta, gamma, pooling, height, width, LossNormalization.CLASSIC);
   }
 
   /** Every layer a term reads, content first, without duplicates, in first-use order. */

@@ -7,6 +7,7 @@ import dev.nst.api.FeatureExtractor;
 import dev.nst.api.InputConvention;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.LossBreakdown;
+import dev.nst.api.LossNormalization;
 import dev.nst.api.Network;
 import dev.nst.api.NstException;
 import dev.nst.api.NumericalFailureException;
@@ -23,6 +24,8 @@ import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
 import dev.nst.core.backend.Backends;
+import dev.nst.core.color.ColorControl;
+import dev.nst.core.color.Colors;
 import dev.nst.core.image.Images;
 import dev.nst.core.image.Preprocessing;
 import dev.nst.core.loss.ClassicContentLoss;
@@ -88,55 +91,110 @@ public final class StyleTransfer {
     contentLayers.forEach(l -> needed.add(l.layer()));
     styleLayers.forEach(l -> needed.add(l.layer()));
     Network network = full.truncatedAfter(needed);
-    InputConvention conv = network.inputConvention();
-
-    BufferedImage content = Images.resizeToLongSide(b.content.load(), b.size);
-    int h = content.getHeight();
-    int w = content.getWidth();
-    network.shapes(h, w); // a clear message now when the output is too small for the network
-    int styleSide = Math.max(1, (int) Math.round(b.size * b.styleScale));
-    Tensor contentTensor = Preprocessing.toTensor(content, conv);
-    List<Tensor> styleTensors = new ArrayList<>();
-    for (ImageSource s : b.styles) {
-      styleTensors.add(Preprocessing.toTensor(Images.resizeToLongSide(s.load(), styleSide), conv));
+    BufferedImage contentOriginal = b.content.load();
+    List<BufferedImage> stylesOriginal = new ArrayList<>();
+    for (ImageSource src : b.styles) {
+      stylesOriginal.add(src.load());
+    }
+    Scales scales = b.scales != null ? b.scales : Scales.single(b.size, b.iterations);
+    for (int size : scales.longSides()) {
+      int[] hw = fit(contentOriginal, size);
+      network.shapes(hw[0], hw[1]); // a clear message now when an image is too small for the network
     }
 
-    String backendName = b.backendName;
     BackendOptions options = new BackendOptions(b.device, b.threads);
-    try (Backend backend = Backends.select(backendName).open(options);
+    try (Backend backend = Backends.select(b.backendName).open(options);
         FeatureExtractor fx = backend.featureExtractor(network, b.pooling)) {
-      List<ObjectiveSpec.ContentTarget> contentTargets = Targets.content(fx, contentTensor, contentLayers);
-      double[] blend = b.styleBlendWeights.stream().mapToDouble(Double::doubleValue).toArray();
-      List<ObjectiveSpec.StyleTarget> styleTargets = Targets.style(fx, styleTensors, blend, styleLayers, b.styleLoss);
-      ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, b.alpha, b.beta, b.gamma, b.pooling, h, w);
-
-      boolean custom = b.customLosses();
-      Optional<Objective> compiled = custom ? Optional.empty() : backend.compile(network, spec);
-      try (Objective objective = compiled.orElseGet(
-          () -> new HostObjective(fx, spec, b.contentLoss, b.styleLoss, b.tvLoss))) {
-        float[] x = initialImage(contentTensor, conv, h, w).toArray();
-        long setupDone = System.nanoTime();
-        String description = backend.description();
-        LOG.log(System.Logger.Level.INFO, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
-            w, h, description, compiled.isPresent() ? "compiled" : "host", b.optimizer.name(), b.iterations);
-        Loop loop = new Loop(objective, conv, setupDone);
-        b.optimizer.minimize(loop, x, loop::afterIteration);
-        if (loop.failure != null) {
-          throw loop.failure;
-        }
-        BufferedImage out = Preprocessing.toImage(loop.best != null ? loop.best : x, h, w, conv);
-        if (b.output != null) {
-          Images.write(out, b.output);
-        }
-        return new StyleTransferResult(out, loop.history, Duration.ofNanos(setupDone - start),
-            Duration.ofNanos(System.nanoTime() - setupDone), loop.cancelled, description, compiled.isPresent());
+      Duration setup = Duration.ofNanos(System.nanoTime() - start);
+      Duration optimisation = Duration.ZERO;
+      List<LossBreakdown> history = new ArrayList<>();
+      BufferedImage current = null;
+      boolean cancelled = false;
+      boolean compiled = true;
+      for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
+        Scale r = optimise(backend, fx, network, contentOriginal, stylesOriginal, scales.longSides().get(i),
+            scales.iterations().get(i), current, contentLayers, styleLayers);
+        history.addAll(r.history());
+        setup = setup.plus(r.setup());
+        optimisation = optimisation.plus(r.optimisation());
+        current = r.image();
+        cancelled = r.cancelled();
+        compiled &= r.compiled();
       }
+      BufferedImage out = current;
+      if (b.colorControl == ColorControl.KEEP_CONTENT_COLORS || b.colorControl == ColorControl.LUMINANCE_ONLY) {
+        out = Colors.combineLuminanceAndColor(current, Images.resize(contentOriginal, current.getWidth(), current.getHeight()));
+      }
+      if (b.output != null) {
+        Images.write(out, b.output);
+      }
+      return new StyleTransferResult(out, history, setup, optimisation, cancelled, backend.description(), compiled,
+          scales.longSides());
     }
   }
 
-  private Tensor initialImage(Tensor contentTensor, InputConvention conv, int h, int w) {
+  /** Height and width of {@code img} scaled to a long side of {@code size}. */
+  private static int[] fit(BufferedImage img, int size) {
+    BufferedImage probe = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage scaled = Images.resizeToLongSide(probe, size);
+    return new int[] {scaled.getHeight(), scaled.getWidth()};
+  }
+
+  /** One scale's outcome; the image is in working colours (grey in luminance-only mode). */
+  private record Scale(BufferedImage image, List<LossBreakdown> history, Duration setup, Duration optimisation,
+      boolean cancelled, boolean compiled) {}
+
+  private Scale optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
+      List<BufferedImage> stylesOriginal, int size, int iterations, BufferedImage previous,
+      List<LayerWeight> contentLayers, List<LayerWeight> styleLayers) {
+    long start = System.nanoTime();
+    InputConvention conv = network.inputConvention();
+    BufferedImage content = Images.resizeToLongSide(contentOriginal, size);
+    int h = content.getHeight();
+    int w = content.getWidth();
+    int styleSide = Math.max(1, (int) Math.round(size * b.styleScale));
+    List<Tensor> styleTensors = new ArrayList<>();
+    for (BufferedImage style : stylesOriginal) {
+      BufferedImage st = Images.resizeToLongSide(style, styleSide);
+      st = switch (b.colorControl) {
+        case MATCH_STYLE_TO_CONTENT -> Colors.matchColors(st, content);
+        case LUMINANCE_ONLY -> Colors.matchedLuminance(st, content);
+        default -> st;
+      };
+      styleTensors.add(Preprocessing.toTensor(st, conv));
+    }
+    BufferedImage working = b.colorControl == ColorControl.LUMINANCE_ONLY ? Colors.luminance(content) : content;
+    Tensor contentTensor = Preprocessing.toTensor(working, conv);
+    List<ObjectiveSpec.ContentTarget> contentTargets = Targets.content(fx, contentTensor, contentLayers);
+    double[] blend = b.styleBlendWeights.stream().mapToDouble(Double::doubleValue).toArray();
+    List<ObjectiveSpec.StyleTarget> styleTargets = Targets.style(fx, styleTensors, blend, styleLayers, b.styleLoss);
+    double gamma = b.resolutionInvariant ? b.gamma / (3.0 * h * w) : b.gamma;
+    ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, b.alpha, b.beta, gamma, b.pooling, h, w,
+        b.normalization);
+    Optional<Objective> compiled = b.customLosses() ? Optional.empty() : backend.compile(network, spec);
+    try (Objective objective = compiled.orElseGet(() -> b.customLosses()
+        ? new HostObjective(fx, spec, b.contentLoss, b.styleLoss, b.tvLoss)
+        : HostObjective.classic(fx, spec))) {
+      BufferedImage init = previous != null ? Images.resize(previous, w, h) : initialImage(working, h, w);
+      float[] x = Preprocessing.toTensor(init, conv).toArray();
+      long setupDone = System.nanoTime();
+      LOG.log(System.Logger.Level.INFO, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
+          w, h, backend.description(), compiled.isPresent() ? "compiled" : "host", b.optimizer.name(), iterations);
+      Loop loop = new Loop(objective, conv, setupDone, iterations);
+      b.optimizer.minimize(loop, x, loop::afterIteration);
+      if (loop.failure != null) {
+        throw loop.failure;
+      }
+      BufferedImage out = Preprocessing.toImage(loop.best != null ? loop.best : x, h, w, conv);
+      return new Scale(out, loop.history, Duration.ofNanos(setupDone - start),
+          Duration.ofNanos(System.nanoTime() - setupDone), loop.cancelled, compiled.isPresent());
+    }
+  }
+
+  private BufferedImage initialImage(BufferedImage content, int h, int w) {
     if (b.init instanceof Init.Image i) {
-      return Preprocessing.toTensor(Images.resize(i.image(), w, h), conv);
+      BufferedImage img = Images.resize(i.image(), w, h);
+      return b.colorControl == ColorControl.LUMINANCE_ONLY ? Colors.luminance(img) : img;
     }
     if (b.init instanceof Init.Noise) {
       SplittableRandom rnd = new SplittableRandom(b.seed);
@@ -146,9 +204,9 @@ public final class StyleTransfer {
           noise.setRGB(xx, y, rnd.nextInt(1 << 24));
         }
       }
-      return Preprocessing.toTensor(noise, conv);
+      return b.colorControl == ColorControl.LUMINANCE_ONLY ? Colors.luminance(noise) : noise;
     }
-    return contentTensor;
+    return content;
   }
 
   /** The function the optimiser sees, and the per-iteration bookkeeping around it. */
@@ -156,6 +214,7 @@ public final class StyleTransfer {
     private final Objective objective;
     private final InputConvention conv;
     private final long startNanos;
+    private final int iterations;
     private final List<LossBreakdown> history = new ArrayList<>();
     private LossBreakdown last;
     private float[] best;
@@ -163,10 +222,11 @@ public final class StyleTransfer {
     private boolean cancelled;
     private NstException failure;
 
-    Loop(Objective objective, InputConvention conv, long startNanos) {
+    Loop(Objective objective, InputConvention conv, long startNanos, int iterations) {
       this.objective = objective;
       this.conv = conv;
       this.startNanos = startNanos;
+      this.iterations = iterations;
     }
 
     @Override
@@ -177,8 +237,10 @@ public final class StyleTransfer {
       }
       last = objective.evaluate(x, gradient);
       if (!last.isFinite()) {
+        int[] shape = objective.imageShape();
         failure = new NumericalFailureException("the loss became " + last.total() + " at iteration "
-            + (history.size() + 1) + "; lower the learning rate or the loss weights (the last good image is kept)");
+            + (history.size() + 1) + "; lower the learning rate or the loss weights (the exception holds the last "
+            + "good image)", best == null ? null : Tensor.of(best, shape));
         // A zero gradient stops the optimiser from moving; the callback then ends the run.
         java.util.Arrays.fill(gradient, 0f);
         return Double.MAX_VALUE;
@@ -198,12 +260,12 @@ public final class StyleTransfer {
         return false;
       }
       history.add(last);
-      ProgressEvent event = new ProgressEvent(iteration, b.iterations, last,
+      ProgressEvent event = new ProgressEvent(iteration, iterations, last,
           Duration.ofNanos(System.nanoTime() - startNanos));
       for (ProgressListener l : b.listeners) {
         l.onProgress(event);
       }
-      if (b.saveEvery > 0 && iteration % b.saveEvery == 0 && iteration < b.iterations) {
+      if (b.saveEvery > 0 && iteration % b.saveEvery == 0 && iteration < iterations) {
         int[] shape = objective.imageShape();
         Images.write(Preprocessing.toImage(x, shape[2], shape[3], conv), b.snapshotPath(iteration));
       }
@@ -211,7 +273,7 @@ public final class StyleTransfer {
         cancelled = true;
         return false;
       }
-      return iteration < b.iterations;
+      return iteration < iterations;
     }
   }
 
@@ -253,8 +315,57 @@ public final class StyleTransfer {
     private StyleLoss styleLoss = new ClassicStyleLoss();
     private TotalVariationLoss tvLoss = new SquaredTotalVariation();
     private boolean lossesCustomised;
+    private ColorControl colorControl = ColorControl.NONE;
+    private LossNormalization normalization = LossNormalization.CLASSIC;
+    private Scales scales;
+    private boolean resolutionInvariant;
 
     private Builder() {}
+
+    /**
+     * Reproduces a well-known implementation's loss normalisation, weights and layers (see
+     * {@link Preset}); later setters override single values.
+     */
+    public Builder preset(Preset p) {
+      normalization = p.normalization();
+      alpha = p.alpha();
+      beta = p.beta();
+      gamma = p.gamma();
+      contentLayers = p.contentLayers();
+      styleLayers = p.styleLayers();
+      return this;
+    }
+
+    /** The loss normalisation (default {@link LossNormalization#CLASSIC}). */
+    public Builder normalization(LossNormalization n) {
+      normalization = Objects.requireNonNull(n, "normalization");
+      return this;
+    }
+
+    /** Colour control (Gatys et al. 2017); default {@link ColorControl#NONE}. */
+    public Builder colorControl(ColorControl c) {
+      colorControl = Objects.requireNonNull(c, "colorControl");
+      return this;
+    }
+
+    /**
+     * Coarse-to-fine: optimise at each long side in turn, each scale starting from the previous
+     * result upsampled. Overrides {@link #size} and {@link #iterations}.
+     */
+    public Builder scales(Scales s) {
+      scales = Objects.requireNonNull(s, "scales");
+      return this;
+    }
+
+    /**
+     * Divides the TV weight by the number of image values (3 H W), so that the same gamma
+     * smooths the same amount at every output size; the content and style terms of the classic
+     * normalisation are already averages. Default false (the reference semantics).
+     */
+    public Builder resolutionInvariant(boolean on) {
+      resolutionInvariant = on;
+      return this;
+    }
 
     public Builder content(Path file) {
       content = new ImageSource(Objects.requireNonNull(file, "content"), null);
@@ -548,6 +659,10 @@ public final class StyleTransfer {
       copy.styleLoss = styleLoss;
       copy.tvLoss = tvLoss;
       copy.lossesCustomised = lossesCustomised;
+      copy.colorControl = colorControl;
+      copy.normalization = normalization;
+      copy.scales = scales;
+      copy.resolutionInvariant = resolutionInvariant;
       return new StyleTransfer(copy);
     }
   }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param backend the backend and device that computed it
  * @param compiled true when the backend's compiled objective ran (level 2), false for the host
  *     losses over level-1 features
+ * @param scales the long sides optimised, in order (one entry unless coarse-to-fine)
  */
 public record StyleTransferResult(
     BufferedImage image,
@@ -24,10 +25,12 @@ public record StyleTransferResult(
     Duration optimisationTime,
     boolean cancelled,
     String backend,
-    boolean compiled) {
+    boolean compiled,
+    List<Integer> scales) {
 
   public StyleTransferResult {
     history = List.copyOf(history);
+    scales = List.copyOf(scales);
   }
 
   /** Iterations run. */

@@ -22,6 +22,10 @@ public final class NstCommand {
   static final int RUN_FAILED = 6;
 
   public static void main(String[] args) {
+    // One short line per log record instead of java.util.logging's two-line default.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+    }
     System.exit(execute(args));
   }
 

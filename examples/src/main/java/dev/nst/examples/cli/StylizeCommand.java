@@ -7,6 +7,9 @@ import dev.nst.api.Optimizer;
 import dev.nst.api.Pooling;
 import dev.nst.api.spi.Device;
 import dev.nst.core.Init;
+import dev.nst.core.Preset;
+import dev.nst.core.Scales;
+import dev.nst.core.color.ColorControl;
 import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
 import dev.nst.core.image.Images;
@@ -18,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,14 +68,18 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = {"-n", "--iterations"}, defaultValue = "300", description = "Iterations (default ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--content-weight", defaultValue = "10", description = "alpha (default ${DEFAULT-VALUE}).")
-  double alpha;
+  @Option(names = "--preset", description = "Loss scaling, weights and layers of a well-known implementation: "
+      + "classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial. Other options override it.")
+  String preset;
 
-  @Option(names = "--style-weight", defaultValue = "40", description = "beta (default ${DEFAULT-VALUE}).")
-  double beta;
+  @Option(names = "--content-weight", description = "alpha (default 10).")
+  Double alpha;
 
-  @Option(names = "--tv-weight", defaultValue = "0", description = "gamma, total variation (default ${DEFAULT-VALUE}).")
-  double gamma;
+  @Option(names = "--style-weight", description = "beta (default 40).")
+  Double beta;
+
+  @Option(names = "--tv-weight", description = "gamma, total variation (default 0).")
+  Double gamma;
 
   @Option(names = "--content-layers", split = ",", description = "Layers with optional weights, e.g. relu4_2 or relu4_2:1.")
   List<String> contentLayers;
@@ -99,6 +108,20 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = "--learning-rate", description = "Optimiser learning rate (default: the optimiser's own).")
   Double learningRate;
 
+  @Option(names = "--color", defaultValue = "none",
+      description = "Colour control: none, keep-content (luminance transfer after the run), luminance-only, "
+          + "match-style (match the style's colours to the content before the run). Default ${DEFAULT-VALUE}.")
+  String color;
+
+  @Option(names = "--scales", split = ",", description = "Coarse-to-fine long sides, e.g. 256,512 (overrides --size).")
+  List<Integer> scales;
+
+  @Option(names = "--scale-iterations", split = ",", description = "Iterations per scale, e.g. 200,50 (default: -n at each).")
+  List<Integer> scaleIterations;
+
+  @Option(names = "--resolution-invariant", description = "Normalise the TV term per pixel so that weights carry over between sizes.")
+  boolean resolutionInvariant;
+
   @Option(names = "--save-every", defaultValue = "0", description = "Write the current image every N iterations (0 = never).")
   int saveEvery;
 
@@ -115,9 +138,6 @@ final class StylizeCommand implements Callable<Integer> {
         .content(content)
         .size(size)
         .iterations(iterations)
-        .alpha(alpha)
-        .beta(beta)
-        .gamma(gamma)
         .styleScale(styleScale)
         .pooling(parsePooling(pooling))
         .seed(seed)
@@ -126,6 +146,34 @@ final class StylizeCommand implements Callable<Integer> {
         .threads(threads)
         .output(output)
         .saveEvery(saveEvery);
+    if (preset != null) {
+      b.preset(Preset.valueOf(preset.toUpperCase(Locale.ROOT).replace('-', '_')));
+    }
+    if (alpha != null) {
+      b.alpha(alpha);
+    }
+    if (beta != null) {
+      b.beta(beta);
+    }
+    if (gamma != null) {
+      b.gamma(gamma);
+    }
+    b.colorControl(switch (color.toLowerCase(Locale.ROOT)) {
+      case "none" -> ColorControl.NONE;
+      case "keep-content" -> ColorControl.KEEP_CONTENT_COLORS;
+      case "luminance-only" -> ColorControl.LUMINANCE_ONLY;
+      case "match-style" -> ColorControl.MATCH_STYLE_TO_CONTENT;
+      default -> throw new IllegalArgumentException("unknown --color '" + color
+          + "': use none, keep-content, luminance-only or match-style");
+    });
+    if (scales != null) {
+      List<Integer> its = new ArrayList<>();
+      for (int i = 0; i < scales.size(); i++) {
+        its.add(scaleIterations == null ? iterations : scaleIterations.get(Math.min(i, scaleIterations.size() - 1)));
+      }
+      b.scales(new Scales(scales, its));
+    }
+    b.resolutionInvariant(resolutionInvariant);
     for (int i = 0; i < styles.size(); i++) {
       double w = blendWeights == null ? 1.0 : blendWeights.get(Math.min(i, blendWeights.size() - 1));
       b.style(styles.get(i), w);
@@ -144,17 +192,31 @@ final class StylizeCommand implements Callable<Integer> {
       case "noise" -> Init.noise();
       default -> Init.image(Images.read(Path.of(init)));
     });
+    // Ctrl-C: cancel, and hold the JVM until the best image so far is written.
     CancellationToken token = new CancellationToken();
-    Thread hook = new Thread(token::cancel);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      token.cancel();
+      try {
+        finished.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     Runtime.getRuntime().addShutdownHook(hook);
     ProgressBar bar = new ProgressBar(err, System.console() != null, printEvery);
     b.listener(bar).cancellation(token);
-    StyleTransferResult r = b.build().run();
-    bar.finish();
+    StyleTransferResult r;
+    try {
+      r = b.build().run();
+    } finally {
+      bar.finish();
+      finished.countDown();
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException ignored) {
-      // already shutting down
+      // the JVM is already shutting down (Ctrl-C): the hook lets it go now
     }
     err.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s: %d iterations, %.0f ms each on %s; loss %.4g -> %.4g%s%n",
         output, r.image().getWidth(), r.image().getHeight(),

@@ -11,10 +11,11 @@ import java.util.Map;
 /**
  * The whole objective as ONE ONNX graph (level 2): forward pass to the deepest layer used,
  * content, Gram style and TV losses with their targets as graph inputs, and the analytic
- * backward pass to the image. Per term, with n = C*H*W of the layer and k = 1/(4 C^2 (HW)^2):
+ * backward pass to the image. Per term, with the spec's normalisation factors kc and k
+ * ({@link dev.nst.api.LossNormalization}; classic: 1/(4 C H W) and 1/(4 C^2 (HW)^2)):
  *
  * <pre>
- * content: d = a - t;            J = sum(d^2) / (4n);   dJ/da contribution = alpha w d / (2n)
+ * content: d = a - t;            J = kc sum(d^2);   dJ/da contribution = 2 kc alpha w d
  * style:   F = a as (C, HW);  D = F F^T - G_target;  J = k sum(D^2);
  *                                                    dJ/dF contribution = 4 k beta w D F
  * tv:      vertical and horizontal differences dv, dh; J = sum(dv^2) + sum(dh^2)
@@ -58,14 +59,14 @@ final class ObjectiveGraph {
       b.input(target, shape);
       contentTargetInputs.add(target);
       targetShapes.add(shape);
-      long n = (long) shape[1] * shape[2] * shape[3];
+      double kc = spec.normalization().contentFactor(shape[1], shape[2], shape[3]);
       String d = b.op("Sub", net.output(t.layer()), target);
-      String j = b.op("Mul", reduceSumSquare(b, d), b.scalar((float) (1.0 / (4.0 * n))));
+      String j = b.op("Mul", reduceSumSquare(b, d), b.scalar((float) kc));
       String out = "J_content/" + i;
       b.named("Identity", out, j).build();
       b.output(out);
       contentOutputs.add(out);
-      double factor = spec.alpha() * t.weight() / (2.0 * n);
+      double factor = 2 * kc * spec.alpha() * t.weight();
       if (factor != 0) {
         addGradient(grads, net, t.layer(), b.op("Mul", d, b.scalar((float) factor)));
       }
@@ -84,7 +85,7 @@ final class ObjectiveGraph {
       String f = b.op("Reshape", net.output(t.layer()), b.int64s(ch, hw));
       String gram = b.node("Gemm", f, f).i("transB", 1).build();
       String d = b.op("Sub", gram, target);
-      double k = 1.0 / (4.0 * ch * ch * (double) hw * hw);
+      double k = spec.normalization().styleFactor(ch, shape[2], shape[3]);
       String j = b.op("Mul", reduceSumSquare(b, d), b.scalar((float) k));
       String out = "J_style/" + i;
       b.named("Identity", out, j).build();

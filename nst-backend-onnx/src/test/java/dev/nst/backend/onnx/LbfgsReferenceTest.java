@@ -70,9 +70,9 @@ class LbfgsReferenceTest {
     assertThat(ours.get(ours.size() - 1)).as("J falls").isLessThan(ours.get(0) / 2);
     for (int k = 0; k < ours.size(); k++) {
       double t = torch.get(k).getAsDouble();
-      // float32 vs float64: the first iterates agree to ~1e-6; later ones drift a little
+      // float32 vs float64: measured within 1e-6 relative over all 20 iterates; 1e-4 allowed
       assertThat(ours.get(k)).as("J at iteration %d (torch %s, start %s, end %s)", k + 1, t, first, last)
-          .isCloseTo(t, org.assertj.core.data.Percentage.withPercentage(k < 5 ? 0.01 : 1.0));
+          .isCloseTo(t, org.assertj.core.data.Percentage.withPercentage(0.01));
     }
   }
 }

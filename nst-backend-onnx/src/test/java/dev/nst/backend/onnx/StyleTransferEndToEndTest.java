@@ -8,6 +8,10 @@ import dev.nst.core.Init;
 import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
 import dev.nst.core.image.Images;
+import dev.nst.core.Preset;
+import dev.nst.core.Scales;
+import dev.nst.core.color.ColorControl;
+import dev.nst.core.color.Colors;
 import dev.nst.core.loss.ClassicContentLoss;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,5 +82,125 @@ class StyleTransferEndToEndTest {
     StyleTransferResult c = base().iterations(1).init(Init.content()).build().run();
     assertThat(a.initialLoss().total()).isEqualTo(b.initialLoss().total());
     assertThat(a.initialLoss().content()).isGreaterThan(c.initialLoss().content());
+  }
+
+  /** Mean colour distance (RGB, 0..255) between two images of the same size. */
+  static double meanColourDistance(java.awt.image.BufferedImage a, java.awt.image.BufferedImage b) {
+    double[] ma = Colors.means(a);
+    double[] mb = Colors.means(b);
+    return Math.sqrt(Math.pow(ma[0] - mb[0], 2) + Math.pow(ma[1] - mb[1], 2) + Math.pow(ma[2] - mb[2], 2));
+  }
+
+  static java.awt.image.BufferedImage contentAt(java.awt.image.BufferedImage out) {
+    return Images.resize(Images.read(CONTENT), out.getWidth(), out.getHeight());
+  }
+
+  @Test
+  void keepContentColoursGivesTheContentsChrominance() {
+    var plain = base().iterations(15).build().run().image();
+    var kept = base().iterations(15).colorControl(ColorControl.KEEP_CONTENT_COLORS).build().run().image();
+    double[] want = Colors.meanChrominance(contentAt(kept));
+    double[] got = Colors.meanChrominance(kept);
+    double[] drifted = Colors.meanChrominance(plain);
+    double keptError = Math.hypot(got[0] - want[0], got[1] - want[1]);
+    double plainError = Math.hypot(drifted[0] - want[0], drifted[1] - want[1]);
+    assertThat(keptError).isLessThan(1.5);
+    assertThat(plainError).isGreaterThan(3 * keptError);
+  }
+
+  @Test
+  void luminanceOnlyTransferKeepsTheContentsChrominance() {
+    var out = base().iterations(15).colorControl(ColorControl.LUMINANCE_ONLY).build().run().image();
+    double[] want = Colors.meanChrominance(contentAt(out));
+    double[] got = Colors.meanChrominance(out);
+    assertThat(Math.hypot(got[0] - want[0], got[1] - want[1])).isLessThan(1.5);
+  }
+
+  @Test
+  void matchingTheStylesColoursKeepsTheOutputNearTheContentsColours() {
+    var plain = base().iterations(15).build().run().image();
+    var matched = base().iterations(15).colorControl(ColorControl.MATCH_STYLE_TO_CONTENT).build().run().image();
+    assertThat(meanColourDistance(matched, contentAt(matched)))
+        .isLessThan(meanColourDistance(plain, contentAt(plain)));
+  }
+
+  @Test
+  void coarseToFineRunsEachScaleAndEndsAtTheFinalSize() {
+    List<Integer> sizes = new ArrayList<>();
+    StyleTransferResult r = base().scales(new Scales(List.of(32, 64), List.of(6, 4)))
+        .listener(e -> sizes.add(e.iterations())).build().run();
+    assertThat(r.scales()).containsExactly(32, 64);
+    assertThat(r.iterations()).isEqualTo(10);
+    assertThat(sizes).containsExactly(6, 6, 6, 6, 6, 6, 4, 4, 4, 4);
+    assertThat(r.image().getWidth()).isEqualTo(64);
+    // the fine scale starts from the upsampled coarse result, far below a cold start's loss
+    StyleTransferResult direct = base().iterations(1).build().run();
+    assertThat(r.history().get(6).total()).isLessThan(direct.initialLoss().total());
+  }
+
+  @Test
+  void resolutionInvariantTvDividesGammaByThePixelCount() {
+    StyleTransferResult plain = base().gamma(1).iterations(1).build().run();
+    StyleTransferResult inv = base().gamma(1).iterations(1).resolutionInvariant(true).build().run();
+    var l = plain.initialLoss();
+    double withoutTv = l.total() - l.totalVariation();
+    assertThat(inv.initialLoss().total()).isCloseTo(withoutTv + l.totalVariation() / (3.0 * 43 * 64),
+        org.assertj.core.data.Percentage.withPercentage(1e-3));
+  }
+
+  @Test
+  void presetsCompileOnOnnxAndAgreeWithTheHostLosses() {
+    for (Preset p : Preset.values()) {
+      StyleTransferResult compiled = base().preset(p).iterations(1).build().run();
+      StyleTransferResult host = base().preset(p).iterations(1)
+          .contentLoss(new ClassicContentLoss(p.normalization()))
+          .styleLoss(new dev.nst.core.loss.ClassicStyleLoss(p.normalization())).build().run();
+      assertThat(compiled.compiled()).isTrue();
+      assertThat(host.compiled()).isFalse();
+      assertThat(compiled.initialLoss().style()).as(p.name())
+          .isCloseTo(host.initialLoss().style(), org.assertj.core.data.Percentage.withPercentage(1e-2));
+      assertThat(compiled.initialLoss().total()).as(p.name())
+          .isCloseTo(host.initialLoss().total(), org.assertj.core.data.Percentage.withPercentage(1e-2));
+    }
+  }
+
+  @Test
+  void aNonFiniteLossStopsTheRunWithTheLastGoodImage(@TempDir Path dir) {
+    int[] calls = {0};
+    ClassicContentLoss classic = new ClassicContentLoss();
+    dev.nst.api.ContentLoss poisoned = (g, t) -> {
+      var v = classic.evaluate(g, t);
+      return ++calls[0] >= 4 ? new dev.nst.api.LossValue(Double.NaN, v.gradient()) : v;
+    };
+    Path out = dir.resolve("never.png");
+    var run = base().iterations(10).contentLoss(poisoned).output(out).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(run::run)
+        .isInstanceOfSatisfying(dev.nst.api.NumericalFailureException.class, e -> {
+          assertThat(e.getMessage()).contains("iteration 4").contains("NaN");
+          assertThat(e.lastGoodImage()).isPresent();
+          assertThat(e.lastGoodImage().get().shape()).containsExactly(1, 3, 43, 64);
+        });
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void parallelRunsGiveTheSameImagesAsSequentialOnes() throws Exception {
+    StyleTransfer st = base().iterations(5).threads(1).build();
+    var alone = st.run().image();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = pool.submit(st::run);
+      var b = pool.submit(st::run);
+      for (var f : List.of(a, b)) {
+        var img = f.get().image();
+        for (int y = 0; y < img.getHeight(); y++) {
+          for (int x = 0; x < img.getWidth(); x++) {
+            assertThat(img.getRGB(x, y)).isEqualTo(alone.getRGB(x, y));
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.nst.core.loss;
 
 import dev.nst.api.ContentLoss;
+import dev.nst.api.LossNormalization;
 import dev.nst.api.LossValue;
 import dev.nst.api.Tensor;
 
@@ -15,6 +16,17 @@ import dev.nst.api.Tensor;
  * size. The sum is taken in double. Stateless and thread-safe.
  */
 public final class ClassicContentLoss implements ContentLoss {
+  private final LossNormalization normalization;
+
+  /** The reference normalisation, {@link LossNormalization#CLASSIC}. */
+  public ClassicContentLoss() {
+    this(LossNormalization.CLASSIC);
+  }
+
+  /** The same squared error with another normalisation (presets of the well-known peers). */
+  public ClassicContentLoss(LossNormalization normalization) {
+    this.normalization = java.util.Objects.requireNonNull(normalization, "normalization");
+  }
 
   @Override
   public LossValue evaluate(Tensor generated, Tensor target) {
@@ -23,20 +35,20 @@ public final class ClassicContentLoss implements ContentLoss {
     Shapes.requireSameShape(generated, "the generated activation", target, "the content target");
     float[] g = generated.toArray();
     float[] t = target.toArray();
-    double n = g.length;
+    double k = normalization.contentFactor(generated.dim(1), generated.dim(2), generated.dim(3));
     double sum = 0;
-    float scale = (float) (1.0 / (2.0 * n));
+    float scale = (float) (2.0 * k);
     float[] grad = new float[g.length];
     for (int i = 0; i < g.length; i++) {
       double d = (double) g[i] - t[i];
       sum += d * d;
       grad[i] = (float) d * scale;
     }
-    return new LossValue(sum / (4.0 * n), Tensor.adopt(grad, generated.shape()));
+    return new LossValue(sum * k, Tensor.adopt(grad, generated.shape()));
   }
 
   @Override
   public String toString() {
-    return "ClassicContentLoss[sum((t-g)^2)/(4 nC nH nW)]";
+    return "ClassicContentLoss[" + normalization + "]";
   }
 }

@@ -1,5 +1,6 @@
 package dev.nst.core.loss;
 
+import dev.nst.api.LossNormalization;
 import dev.nst.api.LossValue;
 import dev.nst.api.StyleLoss;
 import dev.nst.api.Tensor;
@@ -20,6 +21,17 @@ import java.util.Arrays;
  * double because near convergence S and G nearly cancel. Stateless and thread-safe.
  */
 public final class ClassicStyleLoss implements StyleLoss {
+  private final LossNormalization normalization;
+
+  /** The reference normalisation, {@link LossNormalization#CLASSIC}. */
+  public ClassicStyleLoss() {
+    this(LossNormalization.CLASSIC);
+  }
+
+  /** The same Gram loss with another normalisation (presets of the well-known peers). */
+  public ClassicStyleLoss(LossNormalization normalization) {
+    this.normalization = java.util.Objects.requireNonNull(normalization, "normalization");
+  }
 
   @Override
   public Tensor gram(Tensor activation) {
@@ -56,21 +68,21 @@ public final class ClassicStyleLoss implements StyleLoss {
       d[i] = g[i] - (double) t[i] * n;
       sum += d[i] * d[i];
     }
-    double cn = (double) c * n;
-    double norm = cn * cn;
+    // dJ/dA = 4 k sym(D) A; for CLASSIC, k = 1/(4 C^2 N^2)
+    double k = normalization.styleFactor(c, generated.dim(2), generated.dim(3));
     float[] s = new float[c * c];
     for (int i = 0; i < c; i++) {
       for (int j = 0; j < c; j++) {
-        s[i * c + j] = (float) ((d[i * c + j] + d[j * c + i]) * 0.5 / norm);
+        s[i * c + j] = (float) ((d[i * c + j] + d[j * c + i]) * 0.5 * 4 * k);
       }
     }
     float[] grad = new float[a.length];
     GramKernel.multiply(s, a, c, n, grad);
-    return new LossValue(sum / (4.0 * norm), Tensor.adopt(grad, generated.shape()));
+    return new LossValue(sum * k, Tensor.adopt(grad, generated.shape()));
   }
 
   @Override
   public String toString() {
-    return "ClassicStyleLoss[sum((S-G)^2)/(4 C^2 (nH nW)^2)]";
+    return "ClassicStyleLoss[" + normalization + "]";
   }
 }

@@ -150,15 +150,28 @@ public final class GramKernel {
       throw new IllegalArgumentException("out must not be the input matrix");
     }
     Arrays.fill(out, 0, rows * cols, 0f);
+    int full = rows - rows % 4;
     for (int k0 = 0; k0 < cols; k0 += MULTIPLY_BLOCK) {
       int k1 = Math.min(cols, k0 + MULTIPLY_BLOCK);
       for (int i = 0; i < rows; i++) {
         int oi = i * cols;
-        for (int j = 0; j < rows; j++) {
-          float sij = s[i * rows + j];
-          if (sij == 0f) {
-            continue;
+        int si = i * rows;
+        // four rows of a per pass: one load and store of out per four products
+        for (int j = 0; j < full; j += 4) {
+          float s0 = s[si + j];
+          float s1 = s[si + j + 1];
+          float s2 = s[si + j + 2];
+          float s3 = s[si + j + 3];
+          int a0 = j * cols;
+          int a1 = a0 + cols;
+          int a2 = a1 + cols;
+          int a3 = a2 + cols;
+          for (int k = k0; k < k1; k++) {
+            out[oi + k] += s0 * a[a0 + k] + s1 * a[a1 + k] + s2 * a[a2 + k] + s3 * a[a3 + k];
           }
+        }
+        for (int j = full; j < rows; j++) {
+          float sij = s[si + j];
           int aj = j * cols;
           for (int k = k0; k < k1; k++) {
             out[oi + k] += sij * a[aj + k];

@@ -91,7 +91,8 @@ public final class HostObjective implements Objective {
 
   /** An objective with the classic losses of nst-core (the reference semantics). */
   public static HostObjective classic(FeatureExtractor extractor, ObjectiveSpec spec) {
-    return new HostObjective(extractor, spec, new ClassicContentLoss(), new ClassicStyleLoss(),
+    return new HostObjective(extractor, spec, new ClassicContentLoss(spec.normalization()),
+        new ClassicStyleLoss(spec.normalization()),
         new SquaredTotalVariation());
   }
 

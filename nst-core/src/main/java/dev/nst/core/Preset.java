@@ -1,0 +1,82 @@
+package dev.nst.core;
+
+import dev.nst.api.LayerWeight;
+import dev.nst.api.LossNormalization;
+import java.util.List;
+
+/**
+ * Settings that reproduce the loss scalings of well-known implementations, so that their
+ * published weights carry over. Layer names are nst's VGG names (conv = before the ReLU).
+ *
+ * <ul>
+ *   <li>{@link #CLASSIC}: the reference data's normalisation (Gatys et al.; deeplearning.ai's
+ *       course): alpha 10, beta 40, content relu4_2, style relu1_1..relu5_1 at 0.2.
+ *   <li>{@link #NEURAL_STYLE_LUA}: jcjohnson/neural-style's defaults: MSE content loss,
+ *       Gram / (C H W) with MSE over its entries, content_weight 5, style_weight 100 (each of
+ *       relu1_1..relu5_1 at 1), tv_weight 1e-3. Its TV gradient is that of 0.5 x nst's squared
+ *       TV, hence gamma 5e-4. Use it with a Caffe-convention VGG-19 (its model).
+ *   <li>{@link #PYTORCH_TUTORIAL}: the PyTorch "Neural Transfer" tutorial: the same
+ *       normalisation, content at conv_4 (= conv2_2) with weight 1, style at conv_1..conv_5
+ *       (= conv1_1, conv1_2, conv2_1, conv2_2, conv3_1, before their ReLUs) with style_weight
+ *       1e6, no TV; torch-convention VGG-19.
+ *   <li>{@link #TENSORFLOW_TUTORIAL}: TensorFlow's "Neural style transfer" tutorial: Gram /
+ *       (H W) with MSE over its entries, MSE content loss; content_weight 1e4 at block5_conv2
+ *       (= relu5_2), style_weight 1e-2 shared by block1_conv1..block5_conv1 (= relu1_1..relu5_1,
+ *       1/5 each). Its optional TV term is an L1 norm that nst does not have, so gamma is 0.
+ * </ul>
+ */
+public enum Preset {
+  CLASSIC(LossNormalization.CLASSIC, 10, 40, 0, List.of(new LayerWeight("relu4_2", 1)),
+      layers(0.2, "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")),
+  NEURAL_STYLE_LUA(LossNormalization.GRAM_BY_ELEMENTS, 5, 100, 5e-4, List.of(new LayerWeight("relu4_2", 1)),
+      layers(1, "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")),
+  PYTORCH_TUTORIAL(LossNormalization.GRAM_BY_ELEMENTS, 1, 1e6, 0, List.of(new LayerWeight("conv2_2", 1)),
+      layers(1, "conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1")),
+  TENSORFLOW_TUTORIAL(LossNormalization.GRAM_BY_LOCATIONS, 1e4, 1e-2, 0, List.of(new LayerWeight("relu5_2", 1)),
+      layers(0.2, "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"));
+
+  private final LossNormalization normalization;
+  private final double alpha;
+  private final double beta;
+  private final double gamma;
+  private final List<LayerWeight> contentLayers;
+  private final List<LayerWeight> styleLayers;
+
+  Preset(LossNormalization normalization, double alpha, double beta, double gamma, List<LayerWeight> contentLayers,
+      List<LayerWeight> styleLayers) {
+    this.normalization = normalization;
+    this.alpha = alpha;
+    this.beta = beta;
+    this.gamma = gamma;
+    this.contentLayers = contentLayers;
+    this.styleLayers = styleLayers;
+  }
+
+  private static List<LayerWeight> layers(double weight, String... names) {
+    return java.util.Arrays.stream(names).map(n -> new LayerWeight(n, weight)).toList();
+  }
+
+  public LossNormalization normalization() {
+    return normalization;
+  }
+
+  public double alpha() {
+    return alpha;
+  }
+
+  public double beta() {
+    return beta;
+  }
+
+  public double gamma() {
+    return gamma;
+  }
+
+  public List<LayerWeight> contentLayers() {
+    return contentLayers;
+  }
+
+  public List<LayerWeight> styleLayers() {
+    return styleLayers;
+  }
+}

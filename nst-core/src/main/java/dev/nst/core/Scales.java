@@ -1,0 +1,55 @@
+package dev.nst.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A coarse-to-fine schedule: long sides in increasing order with the iterations at each. The
+ * coarse scales fix the large-scale structure cheaply; the finest needs fewer iterations than a
+ * direct run.
+ */
+public record Scales(List<Integer> longSides, List<Integer> iterations) {
+
+  public Scales {
+    longSides = List.copyOf(longSides);
+    iterations = List.copyOf(iterations);
+    if (longSides.isEmpty() || longSides.size() != iterations.size()) {
+      throw new IllegalArgumentException("give one iteration count per size, and at least one size");
+    }
+    for (int i = 0; i < longSides.size(); i++) {
+      if (longSides.get(i) < 1 || iterations.get(i) < 1) {
+        throw new IllegalArgumentException("sizes and iteration counts must be positive: " + longSides + " " + iterations);
+      }
+      if (i > 0 && longSides.get(i) <= longSides.get(i - 1)) {
+        throw new IllegalArgumentException("sizes must increase: " + longSides);
+      }
+    }
+  }
+
+  /** One scale: a direct run. */
+  public static Scales single(int longSide, int iterations) {
+    return new Scales(List.of(longSide), List.of(iterations));
+  }
+
+  /**
+   * {@code levels} sizes ending at {@code finalSize}, each {@code factor} times the previous;
+   * the coarsest gets {@code coarseIterations}, each finer level half the iterations of the one
+   * before (at least {@code minIterations}).
+   */
+  public static Scales pyramid(int finalSize, int levels, double factor, int coarseIterations, int minIterations) {
+    if (levels < 1 || !(factor > 1)) {
+      throw new IllegalArgumentException("levels must be >= 1 and factor > 1");
+    }
+    List<Integer> sizes = new ArrayList<>();
+    List<Integer> iters = new ArrayList<>();
+    for (int l = levels - 1; l >= 0; l--) {
+      sizes.add((int) Math.round(finalSize / Math.pow(factor, l)));
+    }
+    int it = coarseIterations;
+    for (int l = 0; l < levels; l++) {
+      iters.add(Math.max(minIterations, it));
+      it /= 2;
+    }
+    return new Scales(sizes, iters);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.nst.tck.naive;
+
+import dev.nst.api.FeatureExtractor;
+import dev.nst.api.LossBreakdown;
+import dev.nst.api.Network;
+import dev.nst.api.Objective;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.Pooling;
+import dev.nst.api.spi.Backend;
+import dev.nst.api.spi.Device;
+import dev.nst.core.loss.HostObjective;
+import java.util.Optional;
+
+/**
+ * See {@link NaiveJavaBackendProvider}. Its "compiled" objective, when enabled, is the host
+ * objective over its own extractor, which it owns and closes.
+ */
+final class NaiveJavaBackend implements Backend {
+  private final boolean compiles;
+  private boolean closed;
+
+  NaiveJavaBackend(boolean compiles) {
+    this.compiles = compiles;
+  }
+
+  @Override
+  public String name() {
+    return "naive-java";
+  }
+
+  @Override
+  public Device device() {
+    return Device.CPU;
+  }
+
+  @Override
+  public String description() {
+    return "naive pure-Java loops on the CPU (test backend of the conformance suite)";
+  }
+
+  @Override
+  public FeatureExtractor featureExtractor(Network network, Pooling pooling) {
+    ensureOpen();
+    return new NaiveFeatureExtractor(network.withPooling(pooling));
+  }
+
+  @Override
+  public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
+    ensureOpen();
+    if (!compiles) {
+      return Optional.empty();
+    }
+    FeatureExtractor fx = featureExtractor(network, spec.pooling());
+    HostObjective host;
+    try {
+      host = HostObjective.classic(fx, spec);
+    } catch (RuntimeException e) {
+      fx.close();
+      throw e;
+    }
+    return Optional.of(new Objective() {
+      @Override
+      public int[] imageShape() {
+        return host.imageShape();
+      }
+
+      @Override
+      public LossBreakdown evaluate(float[] image, float[] gradient) {
+        return host.evaluate(image, gradient);
+      }
+
+      @Override
+      public void close() {
+        host.close();
+        fx.close();
+      }
+    });
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the naive-java backend is closed; open a new one");
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}
