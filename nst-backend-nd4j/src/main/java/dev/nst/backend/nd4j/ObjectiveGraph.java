@@ -16,11 +16,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The whole objective as ONE SameDiff graph (level 2), the same formulas as the ONNX backend's
  * generated graph: forward pass to the deepest layer used, content, Gram style and TV losses
- * with their targets as constants, and the backward pass to the image. Per term, with n = C*H*W
- * of the layer and k = 1/(4 C^2 (HW)^2):
+ * with their targets as constants, and the backward pass to the image. Per term, with the
+ * spec's normalisation factors kc and k ({@link dev.nst.api.LossNormalization}; classic:
+ * 1/(4 C H W) and 1/(4 C^2 (HW)^2)):
  *
  * <pre>
- * content: d = a - t;            J = sum(d^2) / (4n);   dJ/da contribution = alpha w d / (2n)
+ * content: d = a - t;            J = kc sum(d^2);       dJ/da contribution = 2 kc alpha w d
  * style:   F = a as (C, HW);  D = F F^T - G_target;  J = k sum(D^2);
  *                                                    dJ/dF contribution = 4 k beta w D F
  * tv:      vertical and horizontal differences dv, dh; J = sum(dv^2) + sum(dh^2),
@@ -60,12 +61,12 @@ final class ObjectiveGraph {
       int[] shape = net.shape(t.layer());
       requireShape(t.activation(), shape, "the content target at layer " + t.layer(), spec,
           "compute the content target from a content image of the generated image's size");
-      long n = (long) shape[1] * shape[2] * shape[3];
+      double kc = spec.normalization().contentFactor(shape[1], shape[2], shape[3]);
       SDVariable d = net.output(t.layer()).sub(graph.constant("content_target/" + i, t.activation()));
       String out = "J_content/" + i;
-      sd.squaredNorm(d, false).mul(out, 1.0 / (4.0 * n));
+      sd.squaredNorm(d, false).mul(out, kc);
       contentOutputs.add(out);
-      double factor = spec.alpha() * t.weight() / (2.0 * n);
+      double factor = 2 * kc * spec.alpha() * t.weight();
       if (factor != 0) {
         grads.computeIfAbsent(net.indexOf(t.layer()), k -> new ArrayList<>()).add(d.mul(factor));
       }
@@ -81,7 +82,7 @@ final class ObjectiveGraph {
       INDArray scaled = Graph.upload(t.meanGram()).muli(hw);
       SDVariable f = sd.reshape(net.output(t.layer()), ch, hw);
       SDVariable d = sd.mmul(f, f, false, true, false).sub(graph.constant("style_target/" + i, scaled));
-      double k = 1.0 / (4.0 * ch * ch * (double) hw * hw);
+      double k = spec.normalization().styleFactor(ch, shape[2], shape[3]);
       String out = "J_style/" + i;
       sd.squaredNorm(d, false).mul(out, k);
       styleOutputs.add(out);
