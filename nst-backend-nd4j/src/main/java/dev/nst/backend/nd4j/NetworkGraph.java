@@ -28,7 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <ul>
  *   <li>Convolution: {@code deconv2d} (transposed convolution) of the gradient with the same
- *       weights, zero-padded at the bottom/right when a stride dropped rows in floor mode.
+ *       weights. When a stride dropped rows or columns in floor mode, or the padding is
+ *       asymmetric, the transposed convolution runs unpadded and its output is zero-padded at
+ *       the bottom/right to the padded input's size and then cropped to the input.
  *       SameDiff's autodiff would use {@code conv2d_bp}, which always computes the weight and
  *       bias gradients too; nst never needs them, and skipping them made a VGG-19 evaluation
  *       1.6 times faster on a 2-core CPU (oneDNN).
@@ -188,23 +190,24 @@ final class NetworkGraph {
     SDVariable in = opInputs.get(i);
     if (layer instanceof Layer.Convolution c) {
       Padding p = c.padding();
-      long ph = p.isSymmetric() ? p.top() : 0;
-      long pw = p.isSymmetric() ? p.left() : 0;
-      DeConv2DConfig config = DeConv2DConfig.builder()
-          .kH(c.kernelHeight()).kW(c.kernelWidth()).sH(c.stride()).sW(c.stride()).pH(ph).pW(pw).dH(1).dW(1)
-          .isSameMode(false).dataFormat(DeConv2DConfig.NCHW).build();
-      SDVariable dx = sd.cnn().deconv2d(g, weights.get(i), config);
-      // deconv2d yields s (oH - 1) + kH - 2 pH rows; floor mode may have dropped up to s - 1 more
       int[] out = outShapes.get(i);
       int[] inShape = inShapes.get(i);
-      long paddedH = inShape[1] + (p.isSymmetric() ? 0 : p.top() + p.bottom());
-      long paddedW = inShape[2] + (p.isSymmetric() ? 0 : p.left() + p.right());
-      int missingH = Math.toIntExact(paddedH + 2 * ph - ((long) c.stride() * (out[1] - 1) + c.kernelHeight()));
-      int missingW = Math.toIntExact(paddedW + 2 * pw - ((long) c.stride() * (out[2] - 1) + c.kernelWidth()));
-      if (missingH > 0 || missingW > 0) {
-        dx = pad(i, dx, new Padding(0, 0, missingH, missingW), 0.0);
+      // The transposed convolution without padding covers padded rows 0 .. s (oH - 1) + kH - 1;
+      // floor mode may have left up to s - 1 padded rows at the bottom (and columns at the
+      // right) that no output reads, whose gradient is zero.
+      int fullH = c.stride() * (out[1] - 1) + c.kernelHeight();
+      int fullW = c.stride() * (out[2] - 1) + c.kernelWidth();
+      int paddedH = inShape[1] + p.top() + p.bottom();
+      int paddedW = inShape[2] + p.left() + p.right();
+      if (p.isSymmetric() && fullH == paddedH && fullW == paddedW) {
+        // the common case (VGG): deconv2d's own symmetric crop gives exactly the input's rows
+        return sd.cnn().deconv2d(g, weights.get(i), deconv(c, p.top(), p.left()));
       }
-      return p.isSymmetric() ? dx : unpad(dx, p, inShape);
+      SDVariable full = sd.cnn().deconv2d(g, weights.get(i), deconv(c, 0, 0));
+      if (fullH < paddedH || fullW < paddedW) {
+        full = pad(i, full, new Padding(0, 0, paddedH - fullH, paddedW - fullW), 0.0);
+      }
+      return unpad(full, p, inShape);
     }
     if (layer instanceof Layer.Relu) {
       return new RectifiedLinearDerivative(sd, in, g).outputVariable();
@@ -216,6 +219,12 @@ final class NetworkGraph {
     SDVariable dx = Pooling2DDerivative.derivativeBuilder()
         .sameDiff(sd).inputs(new SDVariable[] {in, g}).config(poolConfig(p)).build().outputVariables()[0];
     return p.padding().isSymmetric() ? dx : unpad(dx, p.padding(), inShapes.get(i));
+  }
+
+  private static DeConv2DConfig deconv(Layer.Convolution c, int ph, int pw) {
+    return DeConv2DConfig.builder()
+        .kH(c.kernelHeight()).kW(c.kernelWidth()).sH(c.stride()).sW(c.stride()).pH(ph).pW(pw).dH(1).dW(1)
+        .isSameMode(false).dataFormat(DeConv2DConfig.NCHW).build();
   }
 
   private SDVariable pad(int layer, SDVariable x, Padding p, double value) {
