@@ -11,7 +11,6 @@ import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
 import java.util.Objects;
 import java.util.Optional;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An opened ND4J backend. ND4J's backend and thread pool are process-wide, so this object holds
@@ -42,9 +41,7 @@ final class Nd4jBackend implements Backend {
           + "BACKEND_PRIORITY_GPU");
     }
     if (options.threads() > 0 && loaded.device() == Device.CPU) {
-      // ND4J's thread count is process-wide: the last backend opened with explicit threads wins.
-      Nd4j.getEnvironment().setMaxThreads(options.threads());
-      Nd4j.getEnvironment().setMaxMasterThreads(options.threads());
+      Nd4jRuntime.setThreads(options.threads());
       loaded = Nd4jRuntime.load();
     }
     this.runtime = loaded;

@@ -17,7 +17,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * @param executorClass ND4J's op executioner class
  * @param device where ND4J computes
  * @param version the ND4J version
- * @param threads the threads libnd4j uses
+ * @param threads the threads of libnd4j's OpenMP pool
  * @param oneDnn whether libnd4j was built with oneDNN (the fast CPU convolutions)
  * @param blasVendor the BLAS library libnd4j uses
  */
@@ -34,8 +34,21 @@ record Nd4jRuntime(String backendClass, String executorClass, Device device, Str
     Environment env = Nd4j.getEnvironment();
     Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
     String buildInfo = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
-    return new Nd4jRuntime(backend, executor, env.isCPU() ? Device.CPU : Device.GPU, readVersion(), env.maxThreads(),
+    int threads = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    return new Nd4jRuntime(backend, executor, env.isCPU() ? Device.CPU : Device.GPU, readVersion(), threads,
         buildInfo != null && buildInfo.contains("HAVE_ONEDNN"), String.valueOf(info.getOrDefault("blas.vendor", "?")));
+  }
+
+  /**
+   * Sets the threads of libnd4j's OpenMP pool (which oneDNN's kernels use) and of its BLAS.
+   * Process-wide, like everything in ND4J: the last backend opened with explicit threads wins.
+   * ({@code Environment.setMaxThreads} is not enough: in 1.0.0-M2.1 it leaves the OpenMP pool
+   * as it is.)
+   */
+  static void setThreads(int threads) {
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    Nd4j.factory().blas().setMaxThreads(threads);
+    Nd4j.getEnvironment().setMaxThreads(threads);
   }
 
   /** A sentence naming the device and library, for logs and {@code nst backends}. */
