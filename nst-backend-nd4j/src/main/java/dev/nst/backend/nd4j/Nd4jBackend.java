@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * An opened ND4J backend. ND4J's backend and thread pool are process-wide, so this object holds
- * no native state of its own: the graphs belong to the extractors and objectives it creates,
- * and closing it only forbids creating more.
+ * no native state of its own: the graphs belong to the extractors and objectives it creates.
+ * Closing it forbids creating more and using its feature extractors; compiled objectives keep
+ * working until they are closed themselves (as with the ONNX backend).
  */
 final class Nd4jBackend implements Backend {
   private final Nd4jRuntime runtime;
@@ -78,7 +79,7 @@ final class Nd4jBackend implements Backend {
     Objects.requireNonNull(spec, "spec");
     network.requireLayers(spec.layers());
     NetworkGraph.requireSupported(network.withPooling(spec.pooling()));
-    return Optional.of(new Nd4jObjective(this, network, spec));
+    return Optional.of(new Nd4jObjective(network, spec));
   }
 
   void requireOpen() {

@@ -42,7 +42,12 @@ import java.util.Set;
  * }</pre>
  *
  * Its priority (50) is below the ONNX backend's (100): when both are on the classpath and none
- * is named, ONNX Runtime is chosen, because it is the faster of the two on a CPU.
+ * is named, ONNX Runtime, the project's primary backend, is chosen; select this one by name
+ * ({@code nst.backend=nd4j}).
+ *
+ * <p>On a CPU, libnd4j runs its OpenMP threads with the default (spinning) wait policy; on a
+ * machine shared with other busy processes, start the JVM with the environment variable
+ * {@code OMP_WAIT_POLICY=PASSIVE} (it cannot be set from Java once the JVM runs).
  */
 public final class Nd4jBackendProvider implements BackendProvider {
   /** The name users select this backend by. */

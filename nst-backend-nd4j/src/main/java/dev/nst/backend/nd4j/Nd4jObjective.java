@@ -19,7 +19,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * reused, not added to).
  */
 final class Nd4jObjective implements Objective {
-  private final Nd4jBackend backend;
   private final ObjectiveSpec spec;
   private final Graph graph = new Graph();
   private final ObjectiveGraph objective;
@@ -28,8 +27,7 @@ final class Nd4jObjective implements Objective {
   private final Map<String, INDArray> feed;
   private boolean closed;
 
-  Nd4jObjective(Nd4jBackend backend, Network network, ObjectiveSpec spec) {
-    this.backend = backend;
+  Nd4jObjective(Network network, ObjectiveSpec spec) {
     this.spec = spec;
     try {
       objective = new ObjectiveGraph(graph, network, spec);
@@ -52,7 +50,6 @@ final class Nd4jObjective implements Objective {
     if (closed) {
       throw new IllegalStateException("this ND4J objective is closed; compile a new one");
     }
-    backend.requireOpen();
     int n = Math.toIntExact(image.length());
     if (x == null || gradient == null || x.length != n || gradient.length != n) {
       throw new IllegalArgumentException("image and gradient must each hold " + n + " values (shape "
