@@ -74,11 +74,6 @@ final class Graph implements AutoCloseable {
     return sd.constant(name, array);
   }
 
-  /** An int32 constant, for shapes and paddings. */
-  SDVariable ints(String name, int... values) {
-    return constant(name, Nd4j.createFromArray(values));
-  }
-
   SDVariable placeholder(String name, int... shape) {
     return sd.placeHolder(name, DataType.FLOAT, longs(shape));
   }
@@ -156,8 +151,11 @@ final class Graph implements AutoCloseable {
       throw new IllegalStateException("ND4J returned " + a.length() + " values where " + target.length
           + " were expected (shape " + Arrays.toString(a.shape()) + "): a bug in the ND4J backend");
     }
-    boolean dense = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.dataType() == DataType.FLOAT;
-    INDArray c = dense ? a : a.castTo(DataType.FLOAT).dup('c');
+    INDArray f = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+    INDArray c = f.ordering() == 'c' && Shape.hasDefaultStridesForShape(f) ? f : f.dup('c');
+    if (f != a && f != c) {
+      release(f);
+    }
     try {
       float[] values = c.data().getFloatsAt(c.offset(), target.length);
       System.arraycopy(values, 0, target, 0, target.length);
@@ -170,10 +168,6 @@ final class Graph implements AutoCloseable {
 
   static long[] longs(int... shape) {
     return Arrays.stream(shape).asLongStream().toArray();
-  }
-
-  boolean isClosed() {
-    return closed;
   }
 
   private void requireOpen() {

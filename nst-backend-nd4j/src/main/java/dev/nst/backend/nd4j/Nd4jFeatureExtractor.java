@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -136,7 +137,7 @@ final class Nd4jFeatureExtractor implements FeatureExtractor {
     }
   }
 
-  private Cached graph(String key, java.util.function.Supplier<Cached> build) {
+  private Cached graph(String key, Supplier<Cached> build) {
     Cached c = graphs.get(key);
     if (c == null) {
       c = build.get();

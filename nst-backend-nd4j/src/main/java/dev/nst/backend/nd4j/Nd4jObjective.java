@@ -8,6 +8,7 @@ import dev.nst.api.RunFailedException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,7 +33,7 @@ final class Nd4jObjective implements Objective {
     try {
       objective = new ObjectiveGraph(graph, network, spec);
       imageShape = new int[] {1, objective.channels, spec.height(), spec.width()};
-      image = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, Graph.longs(imageShape), 'c');
+      image = Nd4j.create(DataType.FLOAT, Graph.longs(imageShape), 'c');
       feed = Map.of(ObjectiveGraph.IMAGE, image);
     } catch (RuntimeException e) {
       graph.close();

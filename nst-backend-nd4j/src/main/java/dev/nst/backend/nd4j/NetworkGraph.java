@@ -97,10 +97,6 @@ final class NetworkGraph {
     }
   }
 
-  Network network() {
-    return network;
-  }
-
   /** The output of the named layer. */
   SDVariable output(String layer) {
     return outputs.get(indexOf(layer));
