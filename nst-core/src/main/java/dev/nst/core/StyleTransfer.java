@@ -34,6 +34,9 @@ import dev.nst.core.loss.HostObjective;
 import dev.nst.core.loss.SquaredTotalVariation;
 import dev.nst.core.loss.Targets;
 import dev.nst.core.model.ModelFiles;
+import dev.nst.core.models.ModelRegistry;
+import dev.nst.core.models.ModelSpec;
+import dev.nst.core.models.ModelStore;
 import dev.nst.core.optim.Lbfgs;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -49,7 +52,7 @@ import java.util.SplittableRandom;
  *
  * <pre>{@code
  * StyleTransferResult r = StyleTransfer.builder()
- *     .model(Path.of("vgg19.onnx"))
+ *     .model("vgg19")                  // a registered model, downloaded once into ~/.cache/nst
  *     .content(Path.of("photo.jpg"))
  *     .style(Path.of("painting.jpg"))
  *     .size(512)
@@ -84,9 +87,14 @@ public final class StyleTransfer {
   /** Runs the optimisation and returns the image and its history. */
   public StyleTransferResult run() {
     long start = System.nanoTime();
-    Network full = b.network != null ? b.network : ModelFiles.load(b.modelFile, b.modelConvention);
-    List<LayerWeight> contentLayers = b.contentLayers != null ? b.contentLayers : DEFAULT_CONTENT_LAYERS;
-    List<LayerWeight> styleLayers = b.styleLayers != null ? b.styleLayers : DEFAULT_STYLE_LAYERS;
+    Network full = b.network != null ? b.network
+        : b.modelSpec != null ? (b.modelStore != null ? b.modelStore : ModelStore.fromEnvironment()).load(b.modelSpec)
+        : ModelFiles.load(b.modelFile, b.modelConvention);
+    // A registered model brings the layers known to work with it; the VGG defaults otherwise.
+    List<LayerWeight> contentLayers = b.contentLayers != null ? b.contentLayers
+        : b.modelSpec != null ? b.modelSpec.contentLayers() : DEFAULT_CONTENT_LAYERS;
+    List<LayerWeight> styleLayers = b.styleLayers != null ? b.styleLayers
+        : b.modelSpec != null ? b.modelSpec.styleLayers() : DEFAULT_STYLE_LAYERS;
     List<String> needed = new ArrayList<>();
     contentLayers.forEach(l -> needed.add(l.layer()));
     styleLayers.forEach(l -> needed.add(l.layer()));
@@ -100,6 +108,7 @@ public final class StyleTransfer {
     for (int size : scales.longSides()) {
       int[] hw = fit(contentOriginal, size);
       network.shapes(hw[0], hw[1]); // a clear message now when an image is too small for the network
+      MemoryEstimate.require(network, hw[0], hw[1], b.memoryLimit);
     }
 
     BackendOptions options = new BackendOptions(b.device, b.threads);
@@ -135,9 +144,8 @@ public final class StyleTransfer {
 
   /** Height and width of {@code img} scaled to a long side of {@code size}. */
   private static int[] fit(BufferedImage img, int size) {
-    BufferedImage probe = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-    BufferedImage scaled = Images.resizeToLongSide(probe, size);
-    return new int[] {scaled.getHeight(), scaled.getWidth()};
+    int[] wh = Images.fitLongSide(img.getWidth(), img.getHeight(), size);
+    return new int[] {wh[1], wh[0]};
   }
 
   /** One scale's outcome; the image is in working colours (grey in luminance-only mode). */
@@ -291,6 +299,8 @@ public final class StyleTransfer {
     private final List<Double> styleBlendWeights = new ArrayList<>();
     private Network network;
     private Path modelFile;
+    private ModelSpec modelSpec;
+    private ModelStore modelStore;
     private InputConvention modelConvention = InputConvention.TORCH;
     private int size = 512;
     private double styleScale = 1.0;
@@ -319,8 +329,21 @@ public final class StyleTransfer {
     private LossNormalization normalization = LossNormalization.CLASSIC;
     private Scales scales;
     private boolean resolutionInvariant;
+    private long memoryLimit = MemoryEstimate.physicalMemory();
 
     private Builder() {}
+
+    /**
+     * Refuse runs whose estimated memory ({@link MemoryEstimate}) exceeds this many bytes,
+     * before any large allocation; default the machine's physical memory, 0 disables the check.
+     */
+    public Builder memoryLimit(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("memoryLimit must be >= 0 (0 = no check), got " + bytes);
+      }
+      memoryLimit = bytes;
+      return this;
+    }
 
     /**
      * Reproduces a well-known implementation's loss normalisation, weights and layers (see
@@ -408,22 +431,56 @@ public final class StyleTransfer {
     public Builder model(Network loaded) {
       network = Objects.requireNonNull(loaded, "network");
       modelFile = null;
+      modelSpec = null;
       return this;
     }
 
-    /** An ONNX feature network (torchvision export or similar, torch input convention). */
-    public Builder model(Path onnxFile) {
-      return model(onnxFile, InputConvention.TORCH);
+    /**
+     * A model file in the input convention usual for its format ({@link ModelFiles#conventionFor}:
+     * ONNX torch, Keras .h5 caffe, TF.js unit).
+     */
+    public Builder model(Path file) {
+      return model(file, ModelFiles.conventionFor(Objects.requireNonNull(file, "model file")));
     }
 
     /**
-     * A model file, ONNX or TF.js {@code model.json} (see {@link ModelFiles}), with the input
+     * A registered model by name ({@link ModelRegistry#builtIn()}: "vgg19", "vgg16",
+     * "darknet-tiny"), fetched into the model cache when the run starts if it is not there yet.
+     * Unless content or style layers are set, the model's own default layers are used.
+     *
+     * @throws dev.nst.api.ModelLoadException naming the known models when none has this name
+     */
+    public Builder model(String registeredName) {
+      return model(ModelRegistry.builtIn().get(Objects.requireNonNull(registeredName, "model name")));
+    }
+
+    /** A model described by {@code spec}, e.g. one of an application's own registry. */
+    public Builder model(ModelSpec spec) {
+      modelSpec = Objects.requireNonNull(spec, "model spec");
+      network = null;
+      modelFile = null;
+      return this;
+    }
+
+    /**
+     * Where registered models are cached and fetched from (default:
+     * {@link ModelStore#fromEnvironment()}, i.e. ~/.cache/nst, NST_CACHE_DIR, NST_MODEL_MIRROR,
+     * NST_OFFLINE); also the place to attach a download progress listener.
+     */
+    public Builder modelStore(ModelStore store) {
+      modelStore = Objects.requireNonNull(store, "model store");
+      return this;
+    }
+
+    /**
+     * A model file, ONNX, Keras {@code .h5} or TF.js {@code model.json} (see {@link ModelFiles}), with the input
      * convention its weights expect; loaded when the run starts.
      */
     public Builder model(Path modelFile, InputConvention convention) {
       this.modelFile = Objects.requireNonNull(modelFile, "model file");
       modelConvention = Objects.requireNonNull(convention, "convention");
       network = null;
+      modelSpec = null;
       return this;
     }
 
@@ -623,8 +680,9 @@ public final class StyleTransfer {
       if (styles.isEmpty()) {
         throw new IllegalStateException("no style image: call style(path) or style(image) at least once");
       }
-      if (network == null && modelFile == null) {
-        throw new IllegalStateException("no model: call model(path to an ONNX feature network) or model(network)");
+      if (network == null && modelFile == null && modelSpec == null) {
+        throw new IllegalStateException("no model: call model(\"" + ModelRegistry.DEFAULT_MODEL
+            + "\") for a registered model, model(path to a model file) or model(network)");
       }
       if (saveEvery > 0 && output == null) {
         throw new IllegalStateException("saveEvery needs output(path) to know where to write the snapshots");
@@ -636,6 +694,8 @@ public final class StyleTransfer {
       copy.network = network;
       copy.modelFile = modelFile;
       copy.modelConvention = modelConvention;
+      copy.modelSpec = modelSpec;
+      copy.modelStore = modelStore;
       copy.size = size;
       copy.styleScale = styleScale;
       copy.contentLayers = contentLayers;
@@ -663,6 +723,7 @@ public final class StyleTransfer {
       copy.normalization = normalization;
       copy.scales = scales;
       copy.resolutionInvariant = resolutionInvariant;
+      copy.memoryLimit = memoryLimit;
       return new StyleTransfer(copy);
     }
   }

@@ -13,13 +13,19 @@ import dev.nst.core.color.ColorControl;
 import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
 import dev.nst.core.image.Images;
+import dev.nst.api.ModelLoadException;
 import dev.nst.core.model.ModelFiles;
+import dev.nst.core.models.ModelRegistry;
+import dev.nst.core.models.ModelSpec;
+import dev.nst.core.models.ModelStore;
+import java.nio.file.Files;
 import dev.nst.core.optim.Adam;
 import dev.nst.core.optim.Lbfgs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +33,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code nst stylize CONTENT STYLE... -o OUT.png}: every builder option on the command line. */
@@ -35,6 +42,9 @@ import picocli.CommandLine.Spec;
 final class StylizeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  @ParentCommand
+  NstCommand nst;
 
   @Parameters(index = "0", paramLabel = "CONTENT", description = "Content image (PNG, JPEG).")
   Path content;
@@ -45,12 +55,14 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, description = "Output PNG or JPEG (written atomically).")
   Path output;
 
-  @Option(names = "--model", required = true,
-      description = "Feature network: an ONNX file (torchvision export) or a TF.js model.json / its folder.")
-  Path model;
+  @Option(names = "--model", defaultValue = ModelRegistry.DEFAULT_MODEL,
+      description = "A registered model (vgg19, vgg16, darknet-tiny; see 'nst models list'), fetched into the "
+          + "cache on first use, or a model file: ONNX, Keras .h5, or a TF.js model.json / its folder "
+          + "(default ${DEFAULT-VALUE}).")
+  String model;
 
-  @Option(names = "--convention", description = "Input convention of the model's weights: torch, caffe or unit "
-      + "(default: unit for TF.js, torch for ONNX).")
+  @Option(names = "--convention", description = "Input convention of a model file's weights: torch, caffe or unit "
+      + "(default: torch for ONNX, caffe for .h5, unit for TF.js; registered models know their own).")
   String convention;
 
   @Option(names = "--backend", description = "Backend name (onnx, nd4j); default: the best available.")
@@ -84,7 +96,8 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = "--content-layers", split = ",", description = "Layers with optional weights, e.g. relu4_2 or relu4_2:1.")
   List<String> contentLayers;
 
-  @Option(names = "--style-layers", split = ",", description = "e.g. relu1_1:0.2,relu2_1:0.2 (default relu1_1..relu5_1, 0.2 each).")
+  @Option(names = "--style-layers", split = ",", description = "e.g. relu1_1:0.2,relu2_1:0.2 (default: the "
+      + "registered model's own, else relu1_1..relu5_1, 0.2 each).")
   List<String> styleLayers;
 
   @Option(names = "--style-blend-weights", split = ",", description = "One weight per style image (default equal).")
@@ -131,11 +144,25 @@ final class StylizeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    InputConvention conv = convention != null ? InputConvention.valueOf(convention.toUpperCase(Locale.ROOT))
-        : model.toString().endsWith(".onnx") ? InputConvention.TORCH : InputConvention.UNIT;
-    StyleTransfer.Builder b = StyleTransfer.builder()
-        .model(ModelFiles.load(model, conv))
-        .content(content)
+    StyleTransfer.Builder b = StyleTransfer.builder();
+    DownloadBar downloads = new DownloadBar(err, nst.terminal());
+    Optional<ModelSpec> registered = ModelRegistry.builtIn().find(model);
+    if (registered.isPresent()) {
+      if (convention != null) {
+        throw new IllegalArgumentException("--convention applies to model files; the registered model " + model
+            + " uses " + registered.get().convention().name().toLowerCase(Locale.ROOT));
+      }
+      b.model(registered.get()).modelStore(ModelStore.builder(nst.environment()).listener(downloads).build());
+    } else {
+      Path file = Path.of(model);
+      if (!Files.exists(file)) {
+        throw new ModelLoadException("--model " + model + " is neither a registered model ("
+            + String.join(", ", ModelRegistry.builtIn().names()) + ") nor an existing file");
+      }
+      InputConvention conv = convention != null ? parseConvention(convention) : ModelFiles.conventionFor(file);
+      b.model(ModelFiles.load(file, conv));
+    }
+    b.content(content)
         .size(size)
         .iterations(iterations)
         .styleScale(styleScale)
@@ -210,6 +237,7 @@ final class StylizeCommand implements Callable<Integer> {
     try {
       r = b.build().run();
     } finally {
+      downloads.finish();
       bar.finish();
       finished.countDown();
     }
@@ -232,6 +260,14 @@ final class StylizeCommand implements Callable<Integer> {
       case "adam" -> learningRate == null ? Adam.defaults() : Adam.withLearningRate(learningRate);
       default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': use lbfgs or adam");
     };
+  }
+
+  private static InputConvention parseConvention(String c) {
+    try {
+      return InputConvention.valueOf(c.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown convention '" + c + "': use torch, caffe or unit", e);
+    }
   }
 
   private static Pooling parsePooling(String p) {

@@ -203,4 +203,14 @@ class StyleTransferEndToEndTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void sizesThatCannotFitAreRefusedUpFrontWithTheEstimate() {
+    var run = base().size(20000).memoryLimit(1L << 30).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(run::run)
+        .isInstanceOf(dev.nst.api.RunFailedException.class)
+        .hasMessageContaining("20000x13304")
+        .hasMessageContaining("GiB (estimate)")
+        .hasMessageContaining("memory limit is 1.00 GiB");
+  }
 }

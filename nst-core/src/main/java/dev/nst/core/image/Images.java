@@ -324,12 +324,16 @@ public final class Images {
     if (longSide < 1) {
       throw new IllegalArgumentException("longSide must be >= 1, got " + longSide);
     }
-    int w = image.getWidth();
-    int h = image.getHeight();
+    int[] size = fitLongSide(image.getWidth(), image.getHeight(), longSide);
+    return resize(image, size[0], size[1]);
+  }
+
+  /** The {width, height} that {@link #resizeToLongSide} gives a {@code w x h} image. */
+  public static int[] fitLongSide(int w, int h, int longSide) {
     if (w >= h) {
-      return resize(image, longSide, Math.max(1, (int) Math.round((double) h * longSide / w)));
+      return new int[] {longSide, Math.max(1, (int) Math.round((double) h * longSide / w))};
     }
-    return resize(image, Math.max(1, (int) Math.round((double) w * longSide / h)), longSide);
+    return new int[] {Math.max(1, (int) Math.round((double) w * longSide / h)), longSide};
   }
 
   /**

@@ -1,0 +1,221 @@
+package dev.nst.core.model;
+
+import dev.nst.api.InputConvention;
+import dev.nst.api.Layer;
+import dev.nst.api.ModelLoadException;
+import dev.nst.api.Network;
+import dev.nst.api.Padding;
+import dev.nst.api.Pooling;
+import dev.nst.api.Tensor;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.exceptions.HdfException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Loads the convolutional part of a VGG-style network from a Keras HDF5 weight file, such as
+ * Keras' {@code vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5}.
+ *
+ * <p>Such "notop" files hold weights only, no topology: the root attribute {@code layer_names}
+ * lists the layers in order, each layer is a group whose attribute {@code weight_names} names
+ * its datasets (Keras 1: {@code block1_conv1_W_1:0}, {@code block1_conv1_b_1:0} directly in the
+ * group; Keras 2: {@code block1_conv1/kernel:0}, {@code block1_conv1/bias:0} one group deeper).
+ * The chain is therefore rebuilt from the structure of the weights, not from their names: a layer
+ * with a rank-4 kernel (kH, kW, Cin, Cout, TensorFlow's HWIO) is a stride-1 "same" convolution
+ * followed by ReLU, a layer without weights whose name contains {@code pool} is a 2x2 stride-2
+ * max pool ({@code avg}/{@code average} in the name: average pool), and weightless input,
+ * flatten and dropout layers pass through. Loading stops at the first other layer with weights
+ * (the classifier head of a file with top). That is exactly VGG; other networks need a format
+ * that records their topology (ONNX, TF.js). Files saved with {@code model.save} keep their
+ * weights under {@code model_weights}, which is read the same way.
+ *
+ * <p>Kernels must be TensorFlow kernels ({@code tf_kernels}): Theano-era files hold flipped
+ * kernels that cannot be told apart by their shape.
+ */
+public final class KerasH5Loader {
+  private static final Set<String> PASS_THROUGH = Set.of("input", "flatten", "dropout");
+
+  private KerasH5Loader() {}
+
+  /** Loads {@code file}; the network is named after the file. */
+  public static Network load(Path file, InputConvention convention) {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelLoadException("model file " + file + " does not exist");
+    }
+    String name = file.getFileName().toString().replaceFirst("(?i)\\.(h5|hdf5|keras)$", "");
+    try (HdfFile h5 = new HdfFile(file)) {
+      // HDF5 records its own length: a download cut short is caught here, not as odd weights.
+      long expected = h5.getUserBlockSize() + h5.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
+      long actual = Files.size(file);
+      if (actual < expected) {
+        throw new ModelLoadException("the file is truncated: it has " + actual + " bytes but its HDF5 header says "
+            + expected + "; delete it and fetch it again");
+      }
+      return build(h5, name, convention);
+    } catch (java.io.IOException e) {
+      throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (ModelLoadException e) {
+      throw new ModelLoadException(file + ": " + e.getMessage(), e);
+    } catch (HdfException e) {
+      throw new ModelLoadException(file + " is not a readable HDF5 file (" + e.getMessage()
+          + "); a truncated download is a common cause: delete it and fetch it again", e);
+    } catch (RuntimeException e) {
+      throw new ModelLoadException(file + ": malformed Keras weight file (" + e + ")", e);
+    }
+  }
+
+  private static Network build(HdfFile h5, String name, InputConvention convention) {
+    Group root = h5;
+    if (h5.getAttribute("layer_names") == null && h5.getChild("model_weights") instanceof Group g) {
+      root = g;
+    }
+    String[] layerNames = strings(root.getAttribute("layer_names"));
+    if (layerNames.length == 0) {
+      throw new ModelLoadException("no 'layer_names' attribute: this is not a Keras weight file "
+          + "(saved with save_weights or model.save in the HDF5 format)");
+    }
+    List<Layer> layers = new ArrayList<>();
+    LayerNamer namer = new LayerNamer();
+    int inputChannels = -1;
+    int channels = -1;
+    for (String layerName : layerNames) {
+      if (!(root.getChild(layerName) instanceof Group group)) {
+        throw new ModelLoadException("layer '" + layerName + "' is listed in layer_names but has no group");
+      }
+      List<Dataset> weights = new ArrayList<>();
+      for (String w : strings(group.getAttribute("weight_names"))) {
+        Node n = group.getByPath(w);
+        if (!(n instanceof Dataset d)) {
+          throw new ModelLoadException("weight '" + w + "' of layer '" + layerName + "' is not a dataset");
+        }
+        weights.add(d);
+      }
+      String lower = layerName.toLowerCase(Locale.ROOT);
+      if (weights.isEmpty()) {
+        if (lower.contains("pool")) {
+          Pooling kind = lower.contains("avg") || lower.contains("average") ? Pooling.AVERAGE : Pooling.MAX;
+          layers.add(new Layer.Pool(namer.pool(), kind, 2, 2, Padding.NONE));
+        } else if (PASS_THROUGH.stream().noneMatch(lower::contains)) {
+          break; // an unknown weightless layer: we cannot know what it does, so the features end here
+        }
+        continue;
+      }
+      Dataset kernel = null;
+      Dataset bias = null;
+      for (Dataset d : weights) {
+        int rank = d.getDimensions().length;
+        if (rank == 4 && kernel == null) {
+          kernel = d;
+        } else if (rank == 1 && bias == null) {
+          bias = d;
+        } else {
+          kernel = null;
+          break;
+        }
+      }
+      if (kernel == null) {
+        if (layers.isEmpty()) {
+          throw new ModelLoadException("layer '" + layerName + "' has weights of shapes " + shapes(weights)
+              + " but nst reads Keras weight files of VGG-style networks (convolutions, ReLU, pools)");
+        }
+        break; // the classifier head (Dense) of a file with top
+      }
+      Layer.Convolution conv = convolution(layerName, kernel, bias, namer.convolution());
+      if (channels < 0) {
+        inputChannels = conv.inChannels();
+      } else if (conv.inChannels() != channels) {
+        throw new ModelLoadException("layer '" + layerName + "' expects " + conv.inChannels()
+            + " input channels but the previous convolution gives " + channels);
+      }
+      channels = conv.outChannels();
+      layers.add(conv);
+      layers.add(new Layer.Relu(namer.activation()));
+    }
+    if (inputChannels < 0) {
+      throw new ModelLoadException("no convolution found among the layers " + Arrays.toString(layerNames));
+    }
+    return new Network(name, convention, inputChannels, layers);
+  }
+
+  private static Layer.Convolution convolution(String layerName, Dataset kernel, Dataset bias, String name) {
+    int[] d = kernel.getDimensions();
+    int kh = d[0];
+    int kw = d[1];
+    int ci = d[2];
+    int co = d[3];
+    float[] hwio = floats(kernel);
+    float[] oihw = new float[hwio.length];
+    for (int y = 0; y < kh; y++) {
+      for (int x = 0; x < kw; x++) {
+        for (int i = 0; i < ci; i++) {
+          for (int o = 0; o < co; o++) {
+            oihw[((o * ci + i) * kh + y) * kw + x] = hwio[((y * kw + x) * ci + i) * co + o];
+          }
+        }
+      }
+    }
+    Tensor b;
+    if (bias == null) {
+      b = Tensor.zeros(co);
+    } else {
+      float[] bv = floats(bias);
+      if (bv.length != co) {
+        throw new ModelLoadException("layer '" + layerName + "' has a kernel with " + co
+            + " output channels but " + bv.length + " biases");
+      }
+      b = Tensor.adopt(bv, co);
+    }
+    // "same" padding at stride 1; for even kernels TensorFlow puts the extra row at the bottom.
+    Padding pad = new Padding((kh - 1) / 2, (kw - 1) / 2, kh / 2, kw / 2);
+    return new Layer.Convolution(name, Tensor.adopt(oihw, co, ci, kh, kw), b, 1, pad);
+  }
+
+  private static float[] floats(Dataset d) {
+    Object data = d.getDataFlat();
+    if (data instanceof float[] f) {
+      return f;
+    }
+    if (data instanceof double[] v) {
+      float[] f = new float[v.length];
+      for (int i = 0; i < v.length; i++) {
+        f[i] = (float) v[i];
+      }
+      return f;
+    }
+    throw new ModelLoadException("weight " + d.getPath() + " holds " + d.getJavaType().getSimpleName()
+        + " values; nst reads float32 and float64 weights");
+  }
+
+  /** A string-array attribute as Java strings; absent or empty attributes give none. */
+  private static String[] strings(Attribute a) {
+    if (a == null || a.isEmpty() || a.getSize() == 0) {
+      return new String[0];
+    }
+    Object data = a.getData();
+    if (data instanceof String[] s) {
+      return s;
+    }
+    if (data instanceof String s) {
+      return new String[] {s};
+    }
+    throw new ModelLoadException("attribute '" + a.getName() + "' of " + a.getNode().getPath()
+        + " is not a list of strings");
+  }
+
+  private static List<List<Integer>> shapes(List<Dataset> weights) {
+    List<List<Integer>> out = new ArrayList<>();
+    for (Dataset d : weights) {
+      out.add(Arrays.stream(d.getDimensions()).boxed().toList());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+package dev.nst.core.models;
+
+/**
+ * Receives download progress, for progress bars and logs. Called on the downloading thread,
+ * often (every few tens of kilobytes), so it should return quickly; it must not throw.
+ */
+@FunctionalInterface
+public interface DownloadListener {
+  /** A listener that ignores everything. */
+  DownloadListener NONE = p -> { };
+
+  void onProgress(DownloadProgress progress);
+}
