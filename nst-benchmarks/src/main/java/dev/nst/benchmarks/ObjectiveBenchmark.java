@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ObjectiveBenchmark {
   static final List<String> STYLE = List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1");
 
-  @Param({"onnx"})
+  @Param({"onnx", "nd4j"})
   public String backend;
 
   @Param({"256", "512"})

@@ -1,0 +1,100 @@
+package dev.nst.backend.nd4j;
+
+import dev.nst.api.DeviceUnavailableException;
+import dev.nst.api.FeatureExtractor;
+import dev.nst.api.Network;
+import dev.nst.api.Objective;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.Pooling;
+import dev.nst.api.spi.Backend;
+import dev.nst.api.spi.BackendOptions;
+import dev.nst.api.spi.Device;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An opened ND4J backend. ND4J's backend and thread pool are process-wide, so this object holds
+ * no native state of its own: the graphs belong to the extractors and objectives it creates.
+ * Closing it forbids creating more and using its feature extractors; compiled objectives keep
+ * working until they are closed themselves (as with the ONNX backend).
+ */
+final class Nd4jBackend implements Backend {
+  private final Nd4jRuntime runtime;
+  private volatile boolean closed;
+
+  Nd4jBackend(BackendOptions options) {
+    Objects.requireNonNull(options, "options");
+    Nd4jRuntime loaded;
+    try {
+      loaded = Nd4jRuntime.load();
+    } catch (Throwable e) { // UnsatisfiedLinkError and friends
+      throw new DeviceUnavailableException(Nd4jRuntime.loadFailure(e), e);
+    }
+    if (options.device() == Device.GPU && loaded.device() != Device.GPU) {
+      throw new DeviceUnavailableException("the ND4J backend was asked for a GPU, but ND4J runs on the CPU in this "
+          + "JVM (" + loaded.backendClass() + "); replace org.nd4j:nd4j-native by org.nd4j:nd4j-cuda-11.6 with the "
+          + "linux-x86_64 classifier (see Nd4jBackendProvider's documentation), or use Device.CPU / AUTO");
+    }
+    if (options.device() == Device.CPU && loaded.device() != Device.CPU) {
+      throw new DeviceUnavailableException("the ND4J backend was asked for the CPU, but ND4J loaded its CUDA backend ("
+          + loaded.backendClass() + ") and has one backend per process; use Device.GPU / AUTO, remove nd4j-cuda from "
+          + "the classpath, or start the JVM with the environment variable BACKEND_PRIORITY_CPU higher than "
+          + "BACKEND_PRIORITY_GPU");
+    }
+    if (options.threads() > 0 && loaded.device() == Device.CPU) {
+      Nd4jRuntime.setThreads(options.threads());
+      loaded = Nd4jRuntime.load();
+    }
+    this.runtime = loaded;
+  }
+
+  @Override
+  public String name() {
+    return Nd4jBackendProvider.NAME;
+  }
+
+  @Override
+  public Device device() {
+    return runtime.device();
+  }
+
+  @Override
+  public String description() {
+    return runtime.describe();
+  }
+
+  @Override
+  public FeatureExtractor featureExtractor(Network network, Pooling pooling) {
+    requireOpen();
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(pooling, "pooling");
+    NetworkGraph.requireSupported(network.withPooling(pooling));
+    return new Nd4jFeatureExtractor(this, network, pooling);
+  }
+
+  @Override
+  public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
+    requireOpen();
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(spec, "spec");
+    network.requireLayers(spec.layers());
+    NetworkGraph.requireSupported(network.withPooling(spec.pooling()));
+    return Optional.of(new Nd4jObjective(network, spec));
+  }
+
+  void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("this ND4J backend is closed; open a new one with Nd4jBackendProvider.open");
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public String toString() {
+    return "Nd4jBackend[" + runtime.describe() + (closed ? ", closed" : "") + "]";
+  }
+}

@@ -1,0 +1,103 @@
+package dev.nst.backend.nd4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nst.api.FeatureExtractor;
+import dev.nst.api.LayerWeight;
+import dev.nst.api.Network;
+import dev.nst.api.Objective;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.Pooling;
+import dev.nst.api.Tensor;
+import dev.nst.api.spi.Backend;
+import dev.nst.api.spi.BackendOptions;
+import dev.nst.core.loss.HostObjective;
+import dev.nst.core.loss.Targets;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.Pointer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Native memory stays flat over many evaluations: every run's results are freed when copied
+ * out, and SameDiff reuses its cached work arrays. Measured as the process's resident set
+ * ({@link Pointer#physicalBytes()}): ND4J allocates its arrays outside JavaCPP's byte counters,
+ * so the resident set is the figure that sees them, and with the fixed, pre-touched heap of this
+ * module's test JVM (see the pom) the heap does not move it. The figures are printed for the
+ * record.
+ */
+class NativeMemoryTest {
+  /** Until the JIT, SameDiff's caches and the allocator's arenas have settled (measured: ~100). */
+  private static final int WARM_UP = 100;
+  private static final int ITERATIONS = 200;
+
+  @Test
+  void compiledObjectiveKeepsNativeMemoryFlat() {
+    // The reference network at 80x80: each evaluation allocates ~5 MB of native arrays.
+    Network net = Reference.load("case01_default").network();
+    SplittableRandom r = new SplittableRandom(5);
+    Tensor content = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80);
+    Tensor style = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 96, 128);
+    try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
+        FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
+      ObjectiveSpec spec = new ObjectiveSpec(Targets.content(fx, content, List.of(new LayerWeight("relu4_2", 1.0))),
+          Targets.style(fx, style, CrossBackendTest.STYLE), 10, 40, 1e-3, Pooling.MAX, 80, 80);
+      fx.close(); // only the objective runs below
+      try (Objective o = b.compile(net, spec).orElseThrow()) {
+        measure("compiled objective", o, NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80));
+      }
+    }
+  }
+
+  @Test
+  void hostObjectiveOverTheFeatureExtractorKeepsNativeMemoryFlat() {
+    Reference ref = Reference.load("case02_custom_layers_tv_avgpool");
+    Network net = ref.network();
+    try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
+        FeatureExtractor fx = b.featureExtractor(net, Pooling.AVERAGE)) {
+      ObjectiveSpec spec = ref.spec(fx, Pooling.AVERAGE);
+      try (Objective o = HostObjective.classic(fx, spec)) {
+        measure("level 1 (forward + backward)", o, ref.input("generated"));
+      }
+    }
+  }
+
+  private static void measure(String what, Objective o, Tensor start) {
+    float[] x = start.toArray();
+    float[] g = new float[x.length];
+    float[] firstGradient = new float[x.length];
+    double firstTotal = o.evaluate(start.toArray(), firstGradient).total();
+    SplittableRandom r = new SplittableRandom(3);
+    for (int i = 0; i < WARM_UP; i++) {
+      step(o, x, g, r);
+    }
+    long rss0 = Pointer.physicalBytes();
+    long rssMax = rss0;
+    for (int i = 0; i < ITERATIONS; i++) {
+      step(o, x, g, r);
+      rssMax = Math.max(rssMax, Pointer.physicalBytes());
+    }
+    long rss1 = Pointer.physicalBytes();
+    System.out.printf(Locale.ROOT, "[native memory] %s, %d iterations after %d warm-up: resident set %.1f -> %.1f MiB "
+            + "(max %.1f, end %+.2f%%, max %+.2f%%)%n", what, ITERATIONS, WARM_UP, mib(rss0), mib(rss1), mib(rssMax),
+        100.0 * (rss1 - rss0) / rss0, 100.0 * (rssMax - rss0) / rss0);
+    assertThat((double) rssMax).as("resident set during the run vs after warm-up").isLessThanOrEqualTo(rss0 * 1.10);
+    // freeing memory early must not have freed anything the graph still uses
+    float[] again = new float[x.length];
+    assertThat(o.evaluate(start.toArray(), again).total()).isEqualTo(firstTotal);
+    assertThat(again).containsExactly(firstGradient);
+  }
+
+  /** One optimiser-like step: evaluate, then move the image a little along the gradient. */
+  private static void step(Objective o, float[] x, float[] g, SplittableRandom r) {
+    o.evaluate(x, g);
+    for (int i = 0; i < x.length; i++) {
+      x[i] -= 1e-3f * g[i] + 1e-4f * (float) r.nextDouble(-1, 1);
+    }
+  }
+
+  private static double mib(long bytes) {
+    return bytes / 1048576.0;
+  }
+}
