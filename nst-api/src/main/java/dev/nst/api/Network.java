@@ -91,6 +91,20 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     return out;
   }
 
+  /**
+   * Checks that {@code image} is (1, inputChannels, H, W) and large enough for every layer;
+   * returns its shape. Throws IllegalArgumentException with the expected shape otherwise.
+   */
+  public int[] requireImage(Tensor image) {
+    int[] s = image.shape();
+    if (s.length != 4 || s[0] != 1 || s[1] != inputChannels) {
+      throw new IllegalArgumentException("image must have shape (1, " + inputChannels + ", H, W) for network "
+          + name + ", got " + java.util.Arrays.toString(s));
+    }
+    shapes(s[2], s[3]); // a clear message when the image is too small
+    return s;
+  }
+
   /** Output shape (C, H, W) of the named layer for an input of the given size. */
   public int[] shapeOf(String layerName, int height, int width) {
     requireLayers(List.of(layerName));

@@ -56,6 +56,27 @@ public record ObjectiveSpec(
     this(content, style, alpha, beta, gamma, pooling, height, width, LossNormalization.CLASSIC);
   }
 
+  /**
+   * The breakdown a backend reports from its per-term values: {@code content[i]} and
+   * {@code style[i]} are the unweighted losses of the i-th content and style target, {@code tv}
+   * the total variation. Applies the layer weights and alpha, beta, gamma.
+   */
+  public LossBreakdown breakdown(double[] contentTerms, double[] styleTerms, double tv) {
+    java.util.Map<String, Double> byContentLayer = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Double> byStyleLayer = new java.util.LinkedHashMap<>();
+    double jc = 0;
+    for (int i = 0; i < contentTerms.length; i++) {
+      jc += content.get(i).weight() * contentTerms[i];
+      byContentLayer.merge(content.get(i).layer(), contentTerms[i], Double::sum);
+    }
+    double js = 0;
+    for (int i = 0; i < styleTerms.length; i++) {
+      js += style.get(i).weight() * styleTerms[i];
+      byStyleLayer.merge(style.get(i).layer(), styleTerms[i], Double::sum);
+    }
+    return new LossBreakdown(alpha * jc + beta * js + gamma * tv, jc, js, tv, byContentLayer, byStyleLayer);
+  }
+
   /** Every layer a term reads, content first, without duplicates, in first-use order. */
   public List<String> layers() {
     List<String> out = new ArrayList<>();

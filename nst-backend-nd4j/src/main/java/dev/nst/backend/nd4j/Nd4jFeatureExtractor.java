@@ -50,7 +50,7 @@ final class Nd4jFeatureExtractor implements FeatureExtractor {
   @Override
   public Map<String, Tensor> forward(Tensor image, Collection<String> layers) {
     requireOpen();
-    int[] s = checkImage(image);
+    int[] s = network.requireImage(image);
     List<String> wanted = new ArrayList<>(new TreeSet<>(layers));
     network.requireLayers(wanted);
     if (wanted.isEmpty()) {
@@ -80,7 +80,7 @@ final class Nd4jFeatureExtractor implements FeatureExtractor {
   @Override
   public Tensor backward(Tensor image, Map<String, Tensor> layerGradients) {
     requireOpen();
-    int[] s = checkImage(image);
+    int[] s = network.requireImage(image);
     List<String> layers = new ArrayList<>(new TreeSet<>(layerGradients.keySet()));
     network.requireLayers(layers);
     if (layers.isEmpty()) {
@@ -152,16 +152,6 @@ final class Nd4jFeatureExtractor implements FeatureExtractor {
       }
     }
     return c;
-  }
-
-  private int[] checkImage(Tensor image) {
-    int[] s = image.shape();
-    if (s.length != 4 || s[0] != 1 || s[1] != network.inputChannels()) {
-      throw new IllegalArgumentException("image must have shape (1, " + network.inputChannels()
-          + ", H, W) for network " + network.name() + ", got " + Arrays.toString(s));
-    }
-    network.shapes(s[2], s[3]); // throws a clear message when the image is too small
-    return s;
   }
 
   private void requireOpen() {

@@ -6,7 +6,6 @@ import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.RunFailedException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -79,28 +78,10 @@ final class Nd4jObjective implements Objective {
       } else {
         Arrays.fill(gradient, 0f);
       }
-      return breakdown(spec, content, style, tv);
+      return spec.breakdown(content, style, tv);
     } finally {
       Graph.release(out);
     }
-  }
-
-  /** Combines per-term values into the breakdown the API reports (as the ONNX backend does). */
-  static LossBreakdown breakdown(ObjectiveSpec spec, double[] content, double[] style, double tv) {
-    Map<String, Double> byContentLayer = new LinkedHashMap<>();
-    Map<String, Double> byStyleLayer = new LinkedHashMap<>();
-    double jc = 0;
-    for (int i = 0; i < content.length; i++) {
-      jc += spec.content().get(i).weight() * content[i];
-      byContentLayer.merge(spec.content().get(i).layer(), content[i], Double::sum);
-    }
-    double js = 0;
-    for (int i = 0; i < style.length; i++) {
-      js += spec.style().get(i).weight() * style[i];
-      byStyleLayer.merge(spec.style().get(i).layer(), style[i], Double::sum);
-    }
-    double total = spec.alpha() * jc + spec.beta() * js + spec.gamma() * tv;
-    return new LossBreakdown(total, jc, js, tv, byContentLayer, byStyleLayer);
   }
 
   @Override

@@ -14,7 +14,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,25 +116,7 @@ final class OnnxObjective implements Objective {
     }
     gradientBuffer.rewind();
     gradientBuffer.get(gradient);
-    return breakdown(spec, content, style, tv);
-  }
-
-  /** Combines per-term values into the breakdown the API reports. */
-  static LossBreakdown breakdown(ObjectiveSpec spec, double[] content, double[] style, double tv) {
-    Map<String, Double> byContentLayer = new LinkedHashMap<>();
-    Map<String, Double> byStyleLayer = new LinkedHashMap<>();
-    double jc = 0;
-    for (int i = 0; i < content.length; i++) {
-      jc += spec.content().get(i).weight() * content[i];
-      byContentLayer.merge(spec.content().get(i).layer(), content[i], Double::sum);
-    }
-    double js = 0;
-    for (int i = 0; i < style.length; i++) {
-      js += spec.style().get(i).weight() * style[i];
-      byStyleLayer.merge(spec.style().get(i).layer(), style[i], Double::sum);
-    }
-    double total = spec.alpha() * jc + spec.beta() * js + spec.gamma() * tv;
-    return new LossBreakdown(total, jc, js, tv, byContentLayer, byStyleLayer);
+    return spec.breakdown(content, style, tv);
   }
 
   private static double scalar(OrtSession.Result r, String name) throws OrtException {
