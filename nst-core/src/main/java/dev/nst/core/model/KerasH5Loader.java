@@ -43,6 +43,13 @@ import java.util.Set;
  */
 public final class KerasH5Loader {
   private static final Set<String> PASS_THROUGH = Set.of("input", "flatten", "dropout");
+  /** Kernel sizes and channel counts above this make no sense (and overflow the shape arithmetic). */
+  private static final long MAX_DIM = 1 << 16;
+  /**
+   * How much larger than the file a compressed weight may declare itself: float weights barely
+   * compress, so a higher ratio is a decompression bomb or a corrupt size, not a weight file.
+   */
+  private static final long MAX_COMPRESSION_RATIO = 4;
 
   private KerasH5Loader() {}
 
@@ -60,20 +67,25 @@ public final class KerasH5Loader {
         throw new ModelLoadException("the file is truncated: it has " + actual + " bytes but its HDF5 header says "
             + expected + "; delete it and fetch it again");
       }
-      return build(h5, name, convention);
+      return build(h5, name, convention, actual);
     } catch (java.io.IOException e) {
       throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (ModelLoadException e) {
       throw new ModelLoadException(file + ": " + e.getMessage(), e);
     } catch (HdfException e) {
       throw new ModelLoadException(file + " is not a readable HDF5 file (" + e.getMessage()
-          + "); a truncated download is a common cause: delete it and fetch it again", e);
+          + "): it is corrupt or not HDF5; fetch or export it again", e);
     } catch (RuntimeException e) {
+      if (thrownByJhdf(e)) {
+        // jhdf reports some corrupt structures with plain ArithmeticException, IllegalArgumentException, ...
+        throw new ModelLoadException(file + " is not a readable HDF5 file (jhdf: " + e
+            + "): it is corrupt or not HDF5; fetch or export it again", e);
+      }
       throw new ModelLoadException(file + ": malformed Keras weight file (" + e + ")", e);
     }
   }
 
-  private static Network build(HdfFile h5, String name, InputConvention convention) {
+  private static Network build(HdfFile h5, String name, InputConvention convention, long fileSize) {
     Group root = h5;
     if (h5.getAttribute("layer_names") == null && h5.getChild("model_weights") instanceof Group g) {
       root = g;
@@ -88,16 +100,16 @@ public final class KerasH5Loader {
     int inputChannels = -1;
     int channels = -1;
     for (String layerName : layerNames) {
-      if (!(root.getChild(layerName) instanceof Group group)) {
+      if (!(child(root, layerName) instanceof Group group)) {
         throw new ModelLoadException("layer '" + layerName + "' is listed in layer_names but has no group");
       }
       List<Dataset> weights = new ArrayList<>();
       for (String w : strings(group.getAttribute("weight_names"))) {
-        Node n = group.getByPath(w);
+        Node n = byPath(group, w, layerName);
         if (!(n instanceof Dataset d)) {
           throw new ModelLoadException("weight '" + w + "' of layer '" + layerName + "' is not a dataset");
         }
-        weights.add(d);
+        weights.add(checked(d, w, layerName, fileSize));
       }
       String lower = layerName.toLowerCase(Locale.ROOT);
       if (weights.isEmpty()) {
@@ -112,7 +124,7 @@ public final class KerasH5Loader {
       Dataset kernel = null;
       Dataset bias = null;
       for (Dataset d : weights) {
-        int rank = d.getDimensions().length;
+        int rank = d.getDimensionsAsLong().length;
         if (rank == 4 && kernel == null) {
           kernel = d;
         } else if (rank == 1 && bias == null) {
@@ -147,12 +159,12 @@ public final class KerasH5Loader {
   }
 
   private static Layer.Convolution convolution(String layerName, Dataset kernel, Dataset bias, String name) {
-    int[] d = kernel.getDimensions();
-    int kh = d[0];
-    int kw = d[1];
-    int ci = d[2];
-    int co = d[3];
-    float[] hwio = floats(kernel);
+    long[] d = kernel.getDimensionsAsLong();
+    int kh = (int) d[0]; // each in 1..MAX_DIM: checked()
+    int kw = (int) d[1];
+    int ci = (int) d[2];
+    int co = (int) d[3];
+    float[] hwio = floats(kernel, layerName);
     float[] oihw = new float[hwio.length];
     for (int y = 0; y < kh; y++) {
       for (int x = 0; x < kw; x++) {
@@ -167,7 +179,7 @@ public final class KerasH5Loader {
     if (bias == null) {
       b = Tensor.zeros(co);
     } else {
-      float[] bv = floats(bias);
+      float[] bv = floats(bias, layerName);
       if (bv.length != co) {
         throw new ModelLoadException("layer '" + layerName + "' has a kernel with " + co
             + " output channels but " + bv.length + " biases");
@@ -179,20 +191,134 @@ public final class KerasH5Loader {
     return new Layer.Convolution(name, Tensor.adopt(oihw, co, ci, kh, kw), b, 1, pad);
   }
 
-  private static float[] floats(Dataset d) {
-    Object data = d.getDataFlat();
-    if (data instanceof float[] f) {
-      return f;
+  /** Whether {@code e} comes from inside jhdf (its first frame outside the JDK is jhdf's). */
+  static boolean thrownByJhdf(Throwable e) {
+    for (StackTraceElement f : e.getStackTrace()) {
+      String c = f.getClassName();
+      if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")) {
+        return c.startsWith("io.jhdf.") || c.startsWith("org.apache.commons.");
+      }
     }
-    if (data instanceof double[] v) {
-      float[] f = new float[v.length];
+    return false;
+  }
+
+  /** The layer or root child {@code name}, or null; jhdf refuses some names ("", "/", ...) with an exception. */
+  private static Node child(Group parent, String name) {
+    try {
+      return name.isEmpty() ? null : parent.getChild(name);
+    } catch (HdfException e) {
+      throw new ModelLoadException("layer '" + name + "' listed in layer_names cannot be read ("
+          + e.getMessage() + "); the file is corrupt: fetch or export it again", e);
+    }
+  }
+
+  private static Node byPath(Group group, String path, String layerName) {
+    try {
+      return path.isEmpty() ? null : group.getByPath(path);
+    } catch (HdfException e) {
+      throw new ModelLoadException("weight '" + path + "' listed in weight_names of layer '" + layerName
+          + "' is not in the file (" + e.getMessage() + "); the file is corrupt", e);
+    }
+  }
+
+  /**
+   * {@code d} if its declared shape, type and size can be read: every dimension in 1..65,536
+   * (HDF5 allows 2^64), float32 or float64, and no more bytes declared than the file stores, so
+   * that a corrupt header cannot make jhdf allocate gigabytes or overflow an int.
+   */
+  private static Dataset checked(Dataset d, String path, String layerName, long fileSize) {
+    String what = "weight '" + path + "' of layer '" + layerName + "'";
+    long[] dims;
+    Class<?> type;
+    long stored;
+    boolean filtered;
+    try {
+      dims = d.getDimensionsAsLong();
+      type = d.getJavaType();
+      filtered = !d.getFilters().isEmpty();
+      stored = d.getStorageInBytes();
+    } catch (HdfException e) {
+      throw new ModelLoadException(what + " cannot be read (" + e.getMessage() + "); the file is corrupt", e);
+    } catch (RuntimeException e) {
+      if (!thrownByJhdf(e)) {
+        throw e;
+      }
+      throw new ModelLoadException(what + " cannot be read (jhdf: " + e + "); the file is corrupt", e);
+    }
+    long elements = 1;
+    for (long n : dims) {
+      if (n < 1 || n > MAX_DIM) {
+        throw new ModelLoadException(what + " has shape " + Arrays.toString(dims) + " (as unsigned: "
+            + unsigned(dims) + "): every dimension must lie in 1.." + MAX_DIM + "; the file is corrupt");
+      }
+      elements *= n; // at most 4 dims are used; an overflow of more is caught below as "too large"
+      if (elements > Integer.MAX_VALUE || elements < 0) {
+        throw new ModelLoadException(what + " declares shape " + Arrays.toString(dims)
+            + ", over 2^31 values; the file is corrupt");
+      }
+    }
+    if (type != float.class && type != double.class) {
+      throw new ModelLoadException(what + " holds " + (type == null ? "unknown" : type.getSimpleName())
+          + " values; nst reads float32 and float64 weights: re-save the weights as float32");
+    }
+    long declared = elements * (type == float.class ? 4 : 8);
+    if (!filtered && declared > stored) {
+      throw new ModelLoadException(what + " declares shape " + Arrays.toString(dims) + " (" + declared
+          + " bytes) but the file stores " + stored + " bytes for it; the file is truncated or corrupt");
+    }
+    if (stored > fileSize) {
+      throw new ModelLoadException(what + " claims " + stored + " bytes of data but the whole file has "
+          + fileSize + "; the file is corrupt");
+    }
+    if (filtered && declared > MAX_COMPRESSION_RATIO * fileSize) {
+      throw new ModelLoadException(what + " declares shape " + Arrays.toString(dims) + " (" + declared
+          + " bytes), over " + MAX_COMPRESSION_RATIO + " times the size of the whole file (" + fileSize
+          + " bytes); float weights do not compress that well, so the size is corrupt (or the file is a "
+          + "decompression bomb)");
+    }
+    return d;
+  }
+
+  private static String unsigned(long[] dims) {
+    return Arrays.stream(dims).mapToObj(Long::toUnsignedString).toList().toString();
+  }
+
+  /** The values of a {@link #checked} dataset, as finite floats. */
+  private static float[] floats(Dataset d, String layerName) {
+    Object data;
+    try {
+      data = d.getDataFlat();
+    } catch (HdfException e) {
+      throw new ModelLoadException("the data of weight " + d.getPath() + " of layer '" + layerName
+          + "' cannot be read (" + e.getMessage() + "); the file is corrupt: fetch or export it again", e);
+    } catch (RuntimeException e) {
+      if (!thrownByJhdf(e)) {
+        throw e;
+      }
+      throw new ModelLoadException("the data of weight " + d.getPath() + " of layer '" + layerName
+          + "' cannot be read (jhdf: " + e + "); the file is corrupt: fetch or export it again", e);
+    }
+    float[] f;
+    if (data instanceof float[] v) {
+      f = v;
+    } else if (data instanceof double[] v) {
+      f = new float[v.length];
       for (int i = 0; i < v.length; i++) {
         f[i] = (float) v[i];
       }
-      return f;
+    } else {
+      throw new ModelLoadException("weight " + d.getPath() + " holds "
+          + (data == null ? "nothing" : data.getClass().getSimpleName())
+          + " values; nst reads float32 and float64 weights");
     }
-    throw new ModelLoadException("weight " + d.getPath() + " holds " + d.getJavaType().getSimpleName()
-        + " values; nst reads float32 and float64 weights");
+    for (int i = 0; i < f.length; i++) {
+      if (!Float.isFinite(f[i])) {
+        throw new ModelLoadException("weight " + d.getPath() + " of layer '" + layerName + "' holds " + f[i]
+            + " at index " + i + " (a value outside float32 range, if the file holds float64); "
+            + "the weights are corrupt or the model diverged in training");
+      }
+    }
+    return f;
   }
 
   /** A string-array attribute as Java strings; absent or empty attributes give none. */
@@ -211,10 +337,10 @@ public final class KerasH5Loader {
         + " is not a list of strings");
   }
 
-  private static List<List<Integer>> shapes(List<Dataset> weights) {
-    List<List<Integer>> out = new ArrayList<>();
+  private static List<List<Long>> shapes(List<Dataset> weights) {
+    List<List<Long>> out = new ArrayList<>();
     for (Dataset d : weights) {
-      out.add(Arrays.stream(d.getDimensions()).boxed().toList());
+      out.add(Arrays.stream(d.getDimensionsAsLong()).boxed().toList());
     }
     return out;
   }
