@@ -21,3 +21,5 @@ run feature_match_colors examples/images/chelsea.jpg "$shared/images/starry_nigh
 run feature_blend examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "$shared/images/the_scream.jpg" "${dk[@]}" --style-blend-weights 0.5,0.5
 run feature_coarse_to_fine examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "${dk[@]}" --scales 128,256 --scale-iterations 100,40
 run feature_avg_pooling examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "${dk[@]}" --pooling avg
+run feature_spatial examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "$shared/images/the_scream.jpg" \
+    --style-masks examples/images/mask_left.png,examples/images/mask_right.png "${dk[@]}"

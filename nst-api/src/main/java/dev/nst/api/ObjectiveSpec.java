@@ -28,8 +28,23 @@ public record ObjectiveSpec(
   /** Content activation target at one layer. */
   public record ContentTarget(String layer, double weight, Tensor activation) {}
 
-  /** Mean Gram target (C, C) at one layer. */
-  public record StyleTarget(String layer, double weight, Tensor meanGram) {}
+  /**
+   * Mean Gram target (C, C) at one layer. With a {@code mask} (1, 1, H, W) at the layer's
+   * resolution (values in 0..1), the term is a guided Gram loss (Gatys et al. 2017): the
+   * generated activation is multiplied by the mask before its Gram matrix, so the target
+   * applies to the region the mask selects. The target is then scaled by sum(mask^2) / (H W),
+   * the fraction of positions the region holds, so that it compares with the masked Gram.
+   */
+  public record StyleTarget(String layer, double weight, Tensor meanGram, Tensor mask) {
+    /** An unguided target: the whole image. */
+    public StyleTarget(String layer, double weight, Tensor meanGram) {
+      this(layer, weight, meanGram, null);
+    }
+
+    public boolean hasMask() {
+      return mask != null;
+    }
+  }
 
   public ObjectiveSpec {
     content = List.copyOf(content);
@@ -75,6 +90,11 @@ public record ObjectiveSpec(
       byStyleLayer.merge(style.get(i).layer(), styleTerms[i], Double::sum);
     }
     return new LossBreakdown(alpha * jc + beta * js + gamma * tv, jc, js, tv, byContentLayer, byStyleLayer);
+  }
+
+  /** True when any style term is guided by a mask (spatial control). */
+  public boolean hasMasks() {
+    return style.stream().anyMatch(StyleTarget::hasMask);
   }
 
   /** Every layer a term reads, content first, without duplicates, in first-use order. */

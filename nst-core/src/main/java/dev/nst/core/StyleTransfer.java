@@ -31,6 +31,7 @@ import dev.nst.core.image.Preprocessing;
 import dev.nst.core.loss.ClassicContentLoss;
 import dev.nst.core.loss.ClassicStyleLoss;
 import dev.nst.core.loss.HostObjective;
+import dev.nst.core.loss.Masks;
 import dev.nst.core.loss.SquaredTotalVariation;
 import dev.nst.core.loss.Targets;
 import dev.nst.core.model.ModelFiles;
@@ -152,9 +153,61 @@ public final class StyleTransfer {
   private record Scale(BufferedImage image, List<LossBreakdown> history, Duration setup, Duration optimisation,
       boolean cancelled, boolean compiled) {}
 
+  /**
+   * Spatial control: one target per style image and layer, each guided by its region mask
+   * downsampled (area average, so edges stay soft) to the layer's resolution; a style without a
+   * mask covers the whole image. The mean Gram is scaled by the region's coverage so that it
+   * compares with the masked Gram (see {@link ObjectiveSpec.StyleTarget}).
+   */
+  private List<ObjectiveSpec.StyleTarget> guidedTargets(FeatureExtractor fx, Network network, List<Tensor> styles,
+      double[] blend, List<BufferedImage> masks, List<LayerWeight> layers, int h, int w) {
+    double sum = java.util.Arrays.stream(blend).sum();
+    List<ObjectiveSpec.StyleTarget> out = new ArrayList<>();
+    for (int i = 0; i < styles.size(); i++) {
+      List<ObjectiveSpec.StyleTarget> whole = Targets.style(fx, styles.get(i), layers);
+      for (ObjectiveSpec.StyleTarget t : whole) {
+        int[] s = network.shapeOf(t.layer(), h, w);
+        Tensor mask = masks.get(i) == null ? ones(s[1], s[2]) : maskTensor(masks.get(i), s[1], s[2]);
+        float coverage = (float) Masks.coverage(mask);
+        float[] g = t.meanGram().toArray();
+        for (int k = 0; k < g.length; k++) {
+          g[k] *= coverage;
+        }
+        out.add(new ObjectiveSpec.StyleTarget(t.layer(), t.weight() * blend[i] / sum,
+            Tensor.adopt(g, t.meanGram().shape()), mask));
+      }
+    }
+    return out;
+  }
+
+  private static Tensor ones(int h, int w) {
+    float[] v = new float[h * w];
+    java.util.Arrays.fill(v, 1f);
+    return Tensor.adopt(v, 1, 1, h, w);
+  }
+
+  /** A grey mask image as (1, 1, h, w) weights in 0..1 (white selects), area-averaged to the size. */
+  private static Tensor maskTensor(BufferedImage mask, int h, int w) {
+    BufferedImage small = Images.resize(mask, w, h);
+    float[] v = new float[h * w];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int rgb = small.getRGB(x, y);
+        v[y * w + x] = (((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255)) / (3f * 255f);
+      }
+    }
+    return Tensor.adopt(v, 1, 1, h, w);
+  }
+
   private Scale optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
       List<BufferedImage> stylesOriginal, int size, int iterations, BufferedImage previous,
       List<LayerWeight> contentLayers, List<LayerWeight> styleLayers) {
+    List<BufferedImage> masks = new ArrayList<>();
+    if (b.styleMasks.stream().anyMatch(java.util.Objects::nonNull)) {
+      for (ImageSource m : b.styleMasks) {
+        masks.add(m == null ? null : m.load());
+      }
+    }
     long start = System.nanoTime();
     InputConvention conv = network.inputConvention();
     BufferedImage content = Images.resizeToLongSide(contentOriginal, size);
@@ -175,7 +228,9 @@ public final class StyleTransfer {
     Tensor contentTensor = Preprocessing.toTensor(working, conv);
     List<ObjectiveSpec.ContentTarget> contentTargets = Targets.content(fx, contentTensor, contentLayers);
     double[] blend = b.styleBlendWeights.stream().mapToDouble(Double::doubleValue).toArray();
-    List<ObjectiveSpec.StyleTarget> styleTargets = Targets.style(fx, styleTensors, blend, styleLayers, b.styleLoss);
+    List<ObjectiveSpec.StyleTarget> styleTargets = masks.isEmpty()
+        ? Targets.style(fx, styleTensors, blend, styleLayers, b.styleLoss)
+        : guidedTargets(fx, network, styleTensors, blend, masks, styleLayers, h, w);
     double gamma = b.resolutionInvariant ? b.gamma / (3.0 * h * w) : b.gamma;
     ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, b.alpha, b.beta, gamma, b.pooling, h, w,
         b.normalization);
@@ -297,6 +352,7 @@ public final class StyleTransfer {
     private ImageSource content;
     private final List<ImageSource> styles = new ArrayList<>();
     private final List<Double> styleBlendWeights = new ArrayList<>();
+    private final List<ImageSource> styleMasks = new ArrayList<>();
     private Network network;
     private Path modelFile;
     private ModelSpec modelSpec;
@@ -418,12 +474,32 @@ public final class StyleTransfer {
       return addStyle(new ImageSource(null, Objects.requireNonNull(image, "style")), blendWeight);
     }
 
+    /**
+     * Spatial control (Gatys et al. 2017): adds a style image applied only where
+     * {@code regionMask} is bright. The mask is a grey image over the content (any size; it is
+     * scaled to the output and, with soft edges, to every style layer). Styles added without a
+     * mask cover the whole image.
+     */
+    public Builder style(Path file, double weight, Path regionMask) {
+      addStyle(new ImageSource(Objects.requireNonNull(file, "style"), null), weight);
+      styleMasks.set(styleMasks.size() - 1, new ImageSource(Objects.requireNonNull(regionMask, "regionMask"), null));
+      return this;
+    }
+
+    /** {@link #style(Path, double, Path)} with images in memory. */
+    public Builder style(BufferedImage image, double weight, BufferedImage regionMask) {
+      addStyle(new ImageSource(null, Objects.requireNonNull(image, "style")), weight);
+      styleMasks.set(styleMasks.size() - 1, new ImageSource(null, Objects.requireNonNull(regionMask, "regionMask")));
+      return this;
+    }
+
     private Builder addStyle(ImageSource s, double weight) {
       if (!(weight > 0) || !Double.isFinite(weight)) {
         throw new IllegalArgumentException("style blend weight must be positive and finite, got " + weight);
       }
       styles.add(s);
       styleBlendWeights.add(weight);
+      styleMasks.add(null);
       return this;
     }
 
@@ -691,6 +767,7 @@ public final class StyleTransfer {
       copy.content = content;
       copy.styles.addAll(styles);
       copy.styleBlendWeights.addAll(styleBlendWeights);
+      copy.styleMasks.addAll(styleMasks);
       copy.network = network;
       copy.modelFile = modelFile;
       copy.modelConvention = modelConvention;

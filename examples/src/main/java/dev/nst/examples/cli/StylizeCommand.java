@@ -103,6 +103,10 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = "--style-blend-weights", split = ",", description = "One weight per style image (default equal).")
   List<Double> blendWeights;
 
+  @Option(names = "--style-masks", split = ",", description = "Spatial control: one grey mask over the content per style "
+      + "(white = apply that style there), or 'none' for a style that covers everything.")
+  List<String> styleMasks;
+
   @Option(names = "--style-scale", defaultValue = "1", description = "Style image size relative to the output (default ${DEFAULT-VALUE}).")
   double styleScale;
 
@@ -203,7 +207,12 @@ final class StylizeCommand implements Callable<Integer> {
     b.resolutionInvariant(resolutionInvariant);
     for (int i = 0; i < styles.size(); i++) {
       double w = blendWeights == null ? 1.0 : blendWeights.get(Math.min(i, blendWeights.size() - 1));
-      b.style(styles.get(i), w);
+      String mask = styleMasks == null || i >= styleMasks.size() ? "none" : styleMasks.get(i);
+      if (mask.equals("none")) {
+        b.style(styles.get(i), w);
+      } else {
+        b.style(styles.get(i), w, Path.of(mask));
+      }
     }
     if (backend != null) {
       b.backend(backend);

@@ -78,6 +78,9 @@ final class Nd4jBackend implements Backend {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(spec, "spec");
     network.requireLayers(spec.layers());
+    if (spec.hasMasks()) {
+      return Optional.empty(); // guided Gram matrices run on the host over level-1 features
+    }
     NetworkGraph.requireSupported(network.withPooling(spec.pooling()));
     return Optional.of(new Nd4jObjective(network, spec));
   }

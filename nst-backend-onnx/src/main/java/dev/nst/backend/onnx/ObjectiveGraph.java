@@ -32,6 +32,10 @@ final class ObjectiveGraph {
   final ModelProto model;
   final List<String> contentTargetInputs = new ArrayList<>();
   final List<String> styleTargetInputs = new ArrayList<>();
+  /** Mask input per style term, null for unguided terms. */
+  final List<String> styleMaskInputs = new ArrayList<>();
+  /** Shape (1, 1, H, W) a mask of each style term must have. */
+  final List<int[]> styleMaskShapes = new ArrayList<>();
   final List<String> contentOutputs = new ArrayList<>();
   final List<String> styleOutputs = new ArrayList<>();
   /** Shapes of the target inputs, in the order of the two lists above (content first). */
@@ -82,7 +86,18 @@ final class ObjectiveGraph {
       styleTargetInputs.add(target);
       targetShapes.add(new int[] {ch, ch});
       stylePositions.add(hw);
-      String f = b.op("Reshape", net.output(t.layer()), b.int64s(ch, hw));
+      String act = net.output(t.layer());
+      styleMaskShapes.add(new int[] {1, 1, shape[2], shape[3]});
+      String mask = null;
+      if (t.hasMask()) {
+        mask = "style_mask/" + i;
+        b.input(mask, 1, 1, shape[2], shape[3]);
+        styleMaskInputs.add(mask);
+        act = b.op("Mul", act, mask); // guided Gram: the mask selects the region
+      } else {
+        styleMaskInputs.add(null);
+      }
+      String f = b.op("Reshape", act, b.int64s(ch, hw));
       String gram = b.node("Gemm", f, f).i("transB", 1).build();
       String d = b.op("Sub", gram, target);
       double k = spec.normalization().styleFactor(ch, shape[2], shape[3]);
@@ -94,7 +109,8 @@ final class ObjectiveGraph {
       double factor = 4.0 * k * spec.beta() * t.weight();
       if (factor != 0) {
         String df = b.node("Gemm", d, f).f("alpha", (float) factor).build();
-        addGradient(grads, net, t.layer(), b.op("Reshape", df, b.int64s(shape[0], shape[1], shape[2], shape[3])));
+        String g = b.op("Reshape", df, b.int64s(shape[0], shape[1], shape[2], shape[3]));
+        addGradient(grads, net, t.layer(), mask == null ? g : b.op("Mul", g, mask));
       }
     }
 

@@ -65,6 +65,10 @@ final class OnnxObjective implements Objective {
           scaled[k] *= hw;
         }
         inputs.put(graph.styleTargetInputs.get(i), resources.upload(backend.env(), scaled, expected));
+        if (s.hasMask()) {
+          requireShape(s.mask(), maskShape(i), "mask at " + s.layer());
+          inputs.put(graph.styleMaskInputs.get(i), resources.upload(backend.env(), s.mask().toArray(), s.mask().shape()));
+        }
       }
       lossOutputs.addAll(graph.contentOutputs);
       lossOutputs.addAll(graph.styleOutputs);
@@ -76,6 +80,10 @@ final class OnnxObjective implements Objective {
       resources.close();
       throw e;
     }
+  }
+
+  private int[] maskShape(int styleIndex) {
+    return graph.styleMaskShapes.get(styleIndex);
   }
 
   private void requireShape(Tensor t, int[] expected, String what) {

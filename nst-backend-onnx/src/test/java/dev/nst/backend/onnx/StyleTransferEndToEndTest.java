@@ -213,4 +213,76 @@ class StyleTransferEndToEndTest {
         .hasMessageContaining("GiB (estimate)")
         .hasMessageContaining("memory limit is 1.00 GiB");
   }
+
+  static java.awt.image.BufferedImage flat(int rgb, int w, int h) {
+    var img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, rgb);
+      }
+    }
+    return img;
+  }
+
+  static java.awt.image.BufferedImage halfMask(boolean left, int w, int h) {
+    var img = flat(0, w, h);
+    for (int y = 0; y < h; y++) {
+      for (int x = left ? 0 : w / 2; x < (left ? w / 2 : w); x++) {
+        img.setRGB(x, y, 0xffffff);
+      }
+    }
+    return img;
+  }
+
+  /** Mean blue minus mean red over a column range. */
+  static double blueness(java.awt.image.BufferedImage img, int x0, int x1) {
+    double s = 0;
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = x0; x < x1; x++) {
+        int rgb = img.getRGB(x, y);
+        s += (rgb & 255) - ((rgb >> 16) & 255);
+        n++;
+      }
+    }
+    return s / n;
+  }
+
+  @Test
+  void spatialControlAppliesEachStyleInsideItsRegion() {
+    Path darknet = Path.of(System.getProperty("nst.shared.dir"), "models/darknet-tiny");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(darknet),
+        "../shared/models/darknet-tiny is absent (a fresh clone): the random-weight reference networks barely "
+            + "respond to colour, so this check needs the pretrained network");
+    var content = Images.read(CONTENT);
+    StyleTransferResult r = StyleTransfer.builder()
+        .model(darknet, dev.nst.api.InputConvention.UNIT)
+        .contentLayers("relu4_4").styleLayers("relu1_1", "relu2_1", "relu3_2")
+        .content(content).size(64).backend("onnx").iterations(40)
+        .style(flat(0x2040e0, 64, 64), 1, halfMask(true, 451, 300))
+        .style(flat(0xe03020, 64, 64), 1, halfMask(false, 451, 300))
+        .build().run();
+    assertThat(r.compiled()).isTrue();
+    var out = r.image();
+    int w = out.getWidth();
+    double left = blueness(out, 0, w / 2 - 4);
+    double right = blueness(out, w / 2 + 4, w);
+    assertThat(left).as("the blue style's region (content there: %s)", blueness(Images.resize(content, w, out.getHeight()), 0, w / 2))
+        .isGreaterThan(right + 100);
+  }
+
+  @Test
+  void guidedGramsCompileAndAgreeWithTheHostPath() {
+    var content = Images.read(CONTENT);
+    StyleTransfer.Builder guided = base().iterations(1)
+        .style(flat(0x2040e0, 64, 64), 1, halfMask(true, 451, 300))
+        .style(flat(0xe03020, 64, 64), 2, halfMask(false, 451, 300));
+    StyleTransferResult compiled = guided.build().run();
+    StyleTransferResult host = guided.contentLoss(new ClassicContentLoss()).build().run();
+    assertThat(compiled.compiled()).isTrue();
+    assertThat(host.compiled()).isFalse();
+    assertThat(host.initialLoss().style())
+        .isCloseTo(compiled.initialLoss().style(), org.assertj.core.data.Percentage.withPercentage(1e-2));
+    assertThat(content.getWidth()).isEqualTo(451);
+  }
 }

@@ -141,11 +141,14 @@ public final class HostObjective implements Objective {
     }
     double style = 0;
     for (ObjectiveSpec.StyleTarget s : spec.style()) {
-      LossValue v = styleLoss.evaluate(acts.get(s.layer()), s.meanGram());
+      Tensor a = acts.get(s.layer());
+      LossValue v = styleLoss.evaluate(s.hasMask() ? Masks.apply(a, s.mask()) : a, s.meanGram());
       checkGradient(v, s.layer(), styleLoss);
       styleByLayer.merge(s.layer(), v.value(), Double::sum);
       style += s.weight() * v.value();
-      accumulate(layerGrads, s.layer(), v.gradient(), spec.beta() * s.weight());
+      // guided Gram: d/dA of L(A * m) = m * L'(A * m)
+      Tensor g = s.hasMask() ? Masks.apply(v.gradient(), s.mask()) : v.gradient();
+      accumulate(layerGrads, s.layer(), g, spec.beta() * s.weight());
     }
 
     if (layerGrads.isEmpty()) {
