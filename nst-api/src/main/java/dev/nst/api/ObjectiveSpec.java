@@ -11,7 +11,10 @@ import java.util.List;
  * </pre>
  *
  * with the loss normalisation given ({@link LossNormalization#CLASSIC} unless a preset says
- * otherwise). Content targets are activations of the content image; style targets are mean Gram
+ * otherwise). With {@code normalizeGradients} (jcjohnson/neural-style's
+ * {@code -normalize_gradients}), each content and style term's gradient at its layer is divided
+ * by its L1 norm (+ 1e-8) before its weight (alpha w or beta w) is applied; the loss values are
+ * unchanged. Content targets are activations of the content image; style targets are mean Gram
  * matrices (see {@link StyleLoss}).
  */
 public record ObjectiveSpec(
@@ -23,7 +26,8 @@ public record ObjectiveSpec(
     Pooling pooling,
     int height,
     int width,
-    LossNormalization normalization) {
+    LossNormalization normalization,
+    boolean normalizeGradients) {
 
   /** Content activation target at one layer. */
   public record ContentTarget(String layer, double weight, Tensor activation) {}
@@ -69,6 +73,12 @@ public record ObjectiveSpec(
   public ObjectiveSpec(List<ContentTarget> content, List<StyleTarget> style, double alpha, double beta,
       double gamma, Pooling pooling, int height, int width) {
     this(content, style, alpha, beta, gamma, pooling, height, width, LossNormalization.CLASSIC);
+  }
+
+  /** An objective without gradient normalisation. */
+  public ObjectiveSpec(List<ContentTarget> content, List<StyleTarget> style, double alpha, double beta,
+      double gamma, Pooling pooling, int height, int width, LossNormalization normalization) {
+    this(content, style, alpha, beta, gamma, pooling, height, width, normalization, false);
   }
 
   /**

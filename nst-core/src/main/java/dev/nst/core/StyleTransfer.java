@@ -233,7 +233,7 @@ public final class StyleTransfer {
         : guidedTargets(fx, network, styleTensors, blend, masks, styleLayers, h, w);
     double gamma = b.resolutionInvariant ? b.gamma / (3.0 * h * w) : b.gamma;
     ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, b.alpha, b.beta, gamma, b.pooling, h, w,
-        b.normalization);
+        b.normalization, b.normalizeGradients);
     Optional<Objective> compiled = b.customLosses() ? Optional.empty() : backend.compile(network, spec);
     try (Objective objective = compiled.orElseGet(() -> b.customLosses()
         ? new HostObjective(fx, spec, b.contentLoss, b.styleLoss, b.tvLoss)
@@ -383,6 +383,7 @@ public final class StyleTransfer {
     private boolean lossesCustomised;
     private ColorControl colorControl = ColorControl.NONE;
     private LossNormalization normalization = LossNormalization.CLASSIC;
+    private boolean normalizeGradients;
     private Scales scales;
     private boolean resolutionInvariant;
     private long memoryLimit = MemoryEstimate.physicalMemory();
@@ -412,6 +413,15 @@ public final class StyleTransfer {
       gamma = p.gamma();
       contentLayers = p.contentLayers();
       styleLayers = p.styleLayers();
+      return this;
+    }
+
+    /**
+     * jcjohnson/neural-style's {@code -normalize_gradients}: each term's gradient at its layer is
+     * divided by its L1 norm before its weight applies (default false).
+     */
+    public Builder normalizeGradients(boolean on) {
+      normalizeGradients = on;
       return this;
     }
 
@@ -798,6 +808,7 @@ public final class StyleTransfer {
       copy.lossesCustomised = lossesCustomised;
       copy.colorControl = colorControl;
       copy.normalization = normalization;
+      copy.normalizeGradients = normalizeGradients;
       copy.scales = scales;
       copy.resolutionInvariant = resolutionInvariant;
       copy.memoryLimit = memoryLimit;

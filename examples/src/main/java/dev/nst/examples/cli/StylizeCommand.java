@@ -136,6 +136,9 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = "--scale-iterations", split = ",", description = "Iterations per scale, e.g. 200,50 (default: -n at each).")
   List<Integer> scaleIterations;
 
+  @Option(names = "--normalize-gradients", description = "Divide each term's layer gradient by its L1 norm (jcjohnson's -normalize_gradients).")
+  boolean normalizeGradients;
+
   @Option(names = "--resolution-invariant", description = "Normalise the TV term per pixel so that weights carry over between sizes.")
   boolean resolutionInvariant;
 
@@ -205,6 +208,7 @@ final class StylizeCommand implements Callable<Integer> {
       b.scales(new Scales(scales, its));
     }
     b.resolutionInvariant(resolutionInvariant);
+    b.normalizeGradients(normalizeGradients);
     for (int i = 0; i < styles.size(); i++) {
       double w = blendWeights == null ? 1.0 : blendWeights.get(Math.min(i, blendWeights.size() - 1));
       String mask = styleMasks == null || i >= styleMasks.size() ? "none" : styleMasks.get(i);

@@ -78,8 +78,8 @@ final class Nd4jBackend implements Backend {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(spec, "spec");
     network.requireLayers(spec.layers());
-    if (spec.hasMasks()) {
-      return Optional.empty(); // guided Gram matrices run on the host over level-1 features
+    if (spec.hasMasks() || spec.normalizeGradients()) {
+      return Optional.empty(); // guided Grams and normalised gradients run on the host over level-1 features
     }
     NetworkGraph.requireSupported(network.withPooling(spec.pooling()));
     return Optional.of(new Nd4jObjective(network, spec));

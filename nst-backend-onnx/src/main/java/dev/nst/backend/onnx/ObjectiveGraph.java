@@ -70,9 +70,10 @@ final class ObjectiveGraph {
       b.named("Identity", out, j).build();
       b.output(out);
       contentOutputs.add(out);
-      double factor = 2 * kc * spec.alpha() * t.weight();
-      if (factor != 0) {
-        addGradient(grads, net, t.layer(), b.op("Mul", d, b.scalar((float) factor)));
+      double strength = spec.alpha() * t.weight();
+      if (strength != 0) {
+        String g = b.op("Mul", d, b.scalar((float) (2 * kc * (spec.normalizeGradients() ? 1 : strength))));
+        addGradient(grads, net, t.layer(), spec.normalizeGradients() ? l1Normalized(b, g, strength) : g);
       }
     }
 
@@ -106,11 +107,12 @@ final class ObjectiveGraph {
       b.named("Identity", out, j).build();
       b.output(out);
       styleOutputs.add(out);
-      double factor = 4.0 * k * spec.beta() * t.weight();
-      if (factor != 0) {
-        String df = b.node("Gemm", d, f).f("alpha", (float) factor).build();
+      double strength = spec.beta() * t.weight();
+      if (strength != 0) {
+        String df = b.node("Gemm", d, f).f("alpha", (float) (4.0 * k * (spec.normalizeGradients() ? 1 : strength))).build();
         String g = b.op("Reshape", df, b.int64s(shape[0], shape[1], shape[2], shape[3]));
-        addGradient(grads, net, t.layer(), mask == null ? g : b.op("Mul", g, mask));
+        g = mask == null ? g : b.op("Mul", g, mask);
+        addGradient(grads, net, t.layer(), spec.normalizeGradients() ? l1Normalized(b, g, strength) : g);
       }
     }
 
@@ -149,6 +151,12 @@ final class ObjectiveGraph {
 
   private static void addGradient(Map<Integer, List<String>> grads, NetworkGraph net, String layer, String g) {
     grads.computeIfAbsent(net.network().indexOf(layer), k -> new ArrayList<>()).add(g);
+  }
+
+  /** strength * g / (sum |g| + 1e-8): jcjohnson's normalised gradients. */
+  private static String l1Normalized(GraphBuilder b, String g, double strength) {
+    String l1 = b.op("Add", b.node("ReduceL1", g).i("keepdims", 0).build(), b.scalar(1e-8f));
+    return b.op("Mul", b.op("Div", g, l1), b.scalar((float) strength));
   }
 
   static String reduceSumSquare(GraphBuilder b, String x) {

@@ -185,6 +185,13 @@ public final class HostObjective implements Objective {
       return;
     }
     float[] acc = grads.computeIfAbsent(layer, l -> new float[g.size()]);
+    if (spec.normalizeGradients()) {
+      double l1 = 0;
+      for (int i = 0; i < g.size(); i++) {
+        l1 += Math.abs(g.get(i));
+      }
+      coefficient /= l1 + 1e-8;
+    }
     float k = (float) coefficient;
     for (int i = 0; i < acc.length; i++) {
       acc[i] += k * g.get(i);
