@@ -23,3 +23,7 @@ run feature_coarse_to_fine examples/images/chelsea.jpg "$shared/images/starry_ni
 run feature_avg_pooling examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "${dk[@]}" --pooling avg
 run feature_spatial examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "$shared/images/the_scream.jpg" \
     --style-masks examples/images/mask_left.png,examples/images/mask_right.png "${dk[@]}"
+run feature_style_scale examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "${dk[@]}" --style-scale 0.5
+run feature_noise_init examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "${dk[@]}" --init noise --seed 1
+run feature_normalized_gradients examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "${dk[@]}" --normalize-gradients
+run feature_preset_lua examples/images/chelsea.jpg "$shared/images/starry_night.jpg" --model "$shared/models/darknet-tiny" --size 256 -n 100 --preset neural-style-lua
