@@ -33,7 +33,6 @@ final class NetworkGraph {
   /** Shape (1, C, H, W) of every layer's output. */
   private final List<int[]> shapes = new ArrayList<>();
   private final Map<Integer, String> maxPoolIndices = new HashMap<>();
-  private final String input;
 
   /**
    * Emits the forward pass of {@code network} (pools switched to {@code pooling}) from graph
@@ -45,7 +44,6 @@ final class NetworkGraph {
     this.network = network.withPooling(pooling);
     this.imageShape = new int[] {1, network.inputChannels(), height, width};
     this.backward = backward;
-    this.input = input;
     List<int[]> chw = this.network.shapes(height, width);
     String x = input;
     for (int i = 0; i < this.network.layers().size(); i++) {
@@ -192,11 +190,6 @@ final class NetworkGraph {
     int dh = inShape[2] - outShape[2] * k;
     int dw = inShape[3] - outShape[3] * k;
     return dh == 0 && dw == 0 ? scaled : b.op("Pad", scaled, b.int64s(0, 0, 0, 0, 0, 0, dh, dw));
-  }
-
-  /** Image input name. */
-  String input() {
-    return input;
   }
 
   static long[] pads(Padding p) {

@@ -66,7 +66,7 @@ final class OnnxObjective implements Objective {
         }
         inputs.put(graph.styleTargetInputs.get(i), resources.upload(backend.env(), scaled, expected));
         if (s.hasMask()) {
-          requireShape(s.mask(), maskShape(i), "mask at " + s.layer());
+          requireShape(s.mask(), graph.styleMaskShapes.get(i), "mask at " + s.layer());
           inputs.put(graph.styleMaskInputs.get(i), resources.upload(backend.env(), s.mask().toArray(), s.mask().shape()));
         }
       }
@@ -80,10 +80,6 @@ final class OnnxObjective implements Objective {
       resources.close();
       throw e;
     }
-  }
-
-  private int[] maskShape(int styleIndex) {
-    return graph.styleMaskShapes.get(styleIndex);
   }
 
   private void requireShape(Tensor t, int[] expected, String what) {

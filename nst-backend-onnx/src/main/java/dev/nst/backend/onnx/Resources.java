@@ -42,10 +42,6 @@ final class Resources implements AutoCloseable {
     }
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public void close() {
     if (closed) {
