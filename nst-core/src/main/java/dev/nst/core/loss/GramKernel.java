@@ -1,35 +1,52 @@
 package dev.nst.core.loss;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The two dense kernels behind {@link ClassicStyleLoss}, kept apart so they can be benchmarked
  * and tuned (JMH) without touching the loss semantics.
  *
  * <p>Both work on a row-major matrix {@code a} of {@code rows x cols} floats (an activation
- * (1, C, H, W) seen as (C, H*W)).
+ * (1, C, H, W) seen as (C, H*W)) and run on the common fork-join pool.
  *
  * <ul>
- *   <li>{@link #gram}: {@code out[i*rows+j] = sum_k a[i,k] * a[j,k]}. Columns are processed in
- *       blocks of {@value #GRAM_BLOCK}; inside a block the products are summed in float (in 4x4
- *       register tiles), and the block sums are added in double. That keeps the error near
- *       float32 rounding of a {@value #GRAM_BLOCK}-term sum, independent of H*W, which matters
- *       because the style loss subtracts two nearly equal Grams. The result is exactly
- *       symmetric.
+ *   <li>{@link #gram}: {@code out[i*rows+j] = sum_k a[i,k] * a[j,k]}, upper triangle only, then
+ *       mirrored (so exactly symmetric). Columns go in blocks of {@value #GRAM_BLOCK}: a block
+ *       is transposed into one array per column, and rows i..i+3 of the Gram are built as
+ *       axpys over those arrays ({@code acc[j] += a[i,k] * a[j,k]} for j &gt;= i). Sums inside a
+ *       block are float; block sums are added in double, which keeps the error near float32
+ *       rounding of a {@value #GRAM_BLOCK}-term sum whatever H*W is (the style loss subtracts
+ *       two nearly equal Grams).
  *   <li>{@link #multiply}: {@code out = s * a} with {@code s} (rows x rows), summed in float
- *       (rows terms per element, at most a few hundred for VGG), which is the gradient of a
- *       Gram-based loss. It walks {@code a} in column blocks so that the block stays in cache
- *       and the innermost loop is a plain axpy the JIT vectorises.
+ *       (rows terms per element, at most a few hundred for VGG): the gradient of a Gram loss.
+ *       A block of columns of {@code a} is copied into one array per row, and each output row
+ *       is a sum of four-row axpys over those arrays.
  * </ul>
  *
- * <p>Stateless and thread-safe.
+ * <p>Why the copies: HotSpot's auto-vectoriser (SuperWord) only turns a loop into AVX when it
+ * can prove that the arrays it reads and writes do not overlap, and with one flat array at two
+ * different offsets it cannot; loops in which every array is indexed by the same {@code j}
+ * vectorise. That took the Gram from 6 to 25-48 GFLOP/s on the 2-core build machine (see
+ * docs/benchmarks.md). The JDK Vector API would allow register tiles, but it is an incubator
+ * module that every user would have to enable with a JVM flag.
+ *
+ * <p>Work is split into column chunks whose number depends only on the sizes, and chunk
+ * results are combined in a fixed order, so the result does not depend on the number of
+ * threads. Stateless and thread-safe.
  */
 public final class GramKernel {
   /** Columns per block of {@link #gram}: bounds the length of the float partial sums. */
   public static final int GRAM_BLOCK = 128;
 
-  /** Columns per block of {@link #multiply}: keeps rows x block floats of {@code a} in cache. */
-  static final int MULTIPLY_BLOCK = 512;
+  /** Columns per block of {@link #multiply}: rows x block floats stay in the core's cache. */
+  static final int MULTIPLY_BLOCK = 256;
+
+  /** At most this many column chunks run in parallel; more would only add partial Grams. */
+  static final int MAX_CHUNKS = 8;
+
+  /** Below this many multiply-adds a call stays on the caller's thread. */
+  private static final long PARALLEL_THRESHOLD = 1L << 22;
 
   private GramKernel() {}
 
@@ -45,23 +62,25 @@ public final class GramKernel {
       throw new IllegalArgumentException("out holds " + out.length + " values, the Gram needs " + rows * rows);
     }
     Arrays.fill(out, 0, rows * rows, 0.0);
-    int full = rows - rows % 4;
-    for (int k0 = 0; k0 < cols; k0 += GRAM_BLOCK) {
-      int k1 = Math.min(cols, k0 + GRAM_BLOCK);
-      for (int i = 0; i < full; i += 4) {
-        for (int j = i; j < full; j += 4) {
-          tile4x4(a, cols, rows, i, j, k0, k1, out);
-        }
-      }
-      for (int j = full; j < rows; j++) {
-        for (int i = 0; i <= j; i++) {
-          float s = 0f;
-          int ri = i * cols;
-          int rj = j * cols;
-          for (int k = k0; k < k1; k++) {
-            s += a[ri + k] * a[rj + k];
+    int blocks = (cols + GRAM_BLOCK - 1) / GRAM_BLOCK;
+    int chunks = chunks(blocks, (long) rows * rows * cols / 2);
+    if (chunks <= 1) {
+      gramColumns(a, rows, cols, 0, cols, out);
+    } else {
+      double[][] parts = new double[chunks][];
+      parts[0] = out;
+      IntStream.range(0, chunks).parallel().forEach(c -> {
+        double[] part = c == 0 ? out : new double[rows * rows];
+        gramColumns(a, rows, cols, columnOf(c, chunks, blocks, GRAM_BLOCK, cols),
+            columnOf(c + 1, chunks, blocks, GRAM_BLOCK, cols), part);
+        parts[c] = part;
+      });
+      for (int c = 1; c < chunks; c++) {
+        double[] part = parts[c];
+        for (int i = 0; i < rows; i++) {
+          for (int j = i; j < rows; j++) {
+            out[i * rows + j] += part[i * rows + j];
           }
-          out[i * rows + j] += s;
         }
       }
     }
@@ -72,66 +91,72 @@ public final class GramKernel {
     }
   }
 
-  /** Adds the 4x4 block (i..i+3, j..j+3) of the Gram over columns k0..k1-1 into out. */
-  private static void tile4x4(float[] a, int cols, int rows, int i, int j, int k0, int k1, double[] out) {
-    int r0 = i * cols;
-    int r1 = r0 + cols;
-    int r2 = r1 + cols;
-    int r3 = r2 + cols;
-    int s0 = j * cols;
-    int s1 = s0 + cols;
-    int s2 = s1 + cols;
-    int s3 = s2 + cols;
-    float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-    float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-    float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-    float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-    for (int k = k0; k < k1; k++) {
-      float a0 = a[r0 + k];
-      float a1 = a[r1 + k];
-      float a2 = a[r2 + k];
-      float a3 = a[r3 + k];
-      float b0 = a[s0 + k];
-      float b1 = a[s1 + k];
-      float b2 = a[s2 + k];
-      float b3 = a[s3 + k];
-      c00 += a0 * b0;
-      c01 += a0 * b1;
-      c02 += a0 * b2;
-      c03 += a0 * b3;
-      c10 += a1 * b0;
-      c11 += a1 * b1;
-      c12 += a1 * b2;
-      c13 += a1 * b3;
-      c20 += a2 * b0;
-      c21 += a2 * b1;
-      c22 += a2 * b2;
-      c23 += a2 * b3;
-      c30 += a3 * b0;
-      c31 += a3 * b1;
-      c32 += a3 * b2;
-      c33 += a3 * b3;
+  /** Adds the upper triangle of the Gram of columns k0..k1-1 into out. */
+  private static void gramColumns(float[] a, int rows, int cols, int k0, int k1, double[] out) {
+    float[][] t = new float[GRAM_BLOCK][rows];
+    float[] acc0 = new float[rows];
+    float[] acc1 = new float[rows];
+    float[] acc2 = new float[rows];
+    float[] acc3 = new float[rows];
+    float[][] acc = {acc0, acc1, acc2, acc3};
+    for (int b0 = k0; b0 < k1; b0 += GRAM_BLOCK) {
+      int kn = Math.min(GRAM_BLOCK, k1 - b0);
+      transposeBlock(a, rows, cols, b0, kn, t);
+      for (int i = 0; i < rows; i += 4) {
+        int ni = Math.min(4, rows - i);
+        for (float[] row : acc) {
+          Arrays.fill(row, i, rows, 0f);
+        }
+        for (int k = 0; k < kn; k++) {
+          float[] tk = t[k];
+          axpy4(tk, tk[i], ni > 1 ? tk[i + 1] : 0f, ni > 2 ? tk[i + 2] : 0f, ni > 3 ? tk[i + 3] : 0f,
+              acc0, acc1, acc2, acc3, i, rows);
+        }
+        for (int q = 0; q < ni; q++) {
+          float[] row = acc[q];
+          int o = (i + q) * rows;
+          for (int j = i + q; j < rows; j++) {
+            out[o + j] += row[j];
+          }
+        }
+      }
     }
-    int o0 = i * rows + j;
-    int o1 = o0 + rows;
-    int o2 = o1 + rows;
-    int o3 = o2 + rows;
-    out[o0] += c00;
-    out[o0 + 1] += c01;
-    out[o0 + 2] += c02;
-    out[o0 + 3] += c03;
-    out[o1] += c10;
-    out[o1 + 1] += c11;
-    out[o1 + 2] += c12;
-    out[o1 + 3] += c13;
-    out[o2] += c20;
-    out[o2 + 1] += c21;
-    out[o2 + 2] += c22;
-    out[o2 + 3] += c23;
-    out[o3] += c30;
-    out[o3 + 1] += c31;
-    out[o3 + 2] += c32;
-    out[o3 + 3] += c33;
+  }
+
+  /** t[k][r] = a[r, b0 + k] for k < kn, four rows of a at a time. */
+  private static void transposeBlock(float[] a, int rows, int cols, int b0, int kn, float[][] t) {
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      int s0 = r * cols + b0;
+      int s1 = s0 + cols;
+      int s2 = s1 + cols;
+      int s3 = s2 + cols;
+      for (int k = 0; k < kn; k++) {
+        float[] tk = t[k];
+        tk[r] = a[s0 + k];
+        tk[r + 1] = a[s1 + k];
+        tk[r + 2] = a[s2 + k];
+        tk[r + 3] = a[s3 + k];
+      }
+    }
+    for (; r < rows; r++) {
+      int s = r * cols + b0;
+      for (int k = 0; k < kn; k++) {
+        t[k][r] = a[s + k];
+      }
+    }
+  }
+
+  /** c_q[j] += x_q * y[j] for j0 &lt;= j &lt; j1: every array indexed by j, so it vectorises. */
+  private static void axpy4(float[] y, float x0, float x1, float x2, float x3,
+      float[] c0, float[] c1, float[] c2, float[] c3, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      float v = y[j];
+      c0[j] = Math.fma(x0, v, c0[j]);
+      c1[j] = Math.fma(x1, v, c1[j]);
+      c2[j] = Math.fma(x2, v, c2[j]);
+      c3[j] = Math.fma(x3, v, c3[j]);
+    }
   }
 
   /**
@@ -149,36 +174,54 @@ public final class GramKernel {
     if (out == a) {
       throw new IllegalArgumentException("out must not be the input matrix");
     }
-    Arrays.fill(out, 0, rows * cols, 0f);
+    int blocks = (cols + MULTIPLY_BLOCK - 1) / MULTIPLY_BLOCK;
+    int chunks = chunks(blocks, (long) rows * rows * cols);
+    // each chunk writes its own columns of out, so the split cannot change a value
+    IntStream work = IntStream.range(0, chunks);
+    (chunks > 1 ? work.parallel() : work).forEach(c -> multiplyColumns(s, a, rows, cols,
+        columnOf(c, chunks, blocks, MULTIPLY_BLOCK, cols), columnOf(c + 1, chunks, blocks, MULTIPLY_BLOCK, cols), out));
+  }
+
+  private static void multiplyColumns(float[] s, float[] a, int rows, int cols, int k0, int k1, float[] out) {
+    float[][] blk = new float[rows][MULTIPLY_BLOCK];
+    float[] acc = new float[MULTIPLY_BLOCK];
     int full = rows - rows % 4;
-    for (int k0 = 0; k0 < cols; k0 += MULTIPLY_BLOCK) {
-      int k1 = Math.min(cols, k0 + MULTIPLY_BLOCK);
+    for (int b0 = k0; b0 < k1; b0 += MULTIPLY_BLOCK) {
+      int kn = Math.min(MULTIPLY_BLOCK, k1 - b0);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(a, r * cols + b0, blk[r], 0, kn);
+      }
       for (int i = 0; i < rows; i++) {
-        int oi = i * cols;
+        Arrays.fill(acc, 0, kn, 0f);
         int si = i * rows;
-        // four rows of a per pass: one load and store of out per four products
         for (int j = 0; j < full; j += 4) {
-          float s0 = s[si + j];
-          float s1 = s[si + j + 1];
-          float s2 = s[si + j + 2];
-          float s3 = s[si + j + 3];
-          int a0 = j * cols;
-          int a1 = a0 + cols;
-          int a2 = a1 + cols;
-          int a3 = a2 + cols;
-          for (int k = k0; k < k1; k++) {
-            out[oi + k] += s0 * a[a0 + k] + s1 * a[a1 + k] + s2 * a[a2 + k] + s3 * a[a3 + k];
-          }
+          sum4(acc, s[si + j], blk[j], s[si + j + 1], blk[j + 1], s[si + j + 2], blk[j + 2],
+              s[si + j + 3], blk[j + 3], kn);
         }
         for (int j = full; j < rows; j++) {
-          float sij = s[si + j];
-          int aj = j * cols;
-          for (int k = k0; k < k1; k++) {
-            out[oi + k] += sij * a[aj + k];
-          }
+          sum4(acc, s[si + j], blk[j], 0f, blk[j], 0f, blk[j], 0f, blk[j], kn);
         }
+        System.arraycopy(acc, 0, out, i * cols + b0, kn);
       }
     }
+  }
+
+  /** acc[k] += s0 b0[k] + s1 b1[k] + s2 b2[k] + s3 b3[k] for k &lt; n. */
+  private static void sum4(float[] acc, float s0, float[] b0, float s1, float[] b1, float s2, float[] b2,
+      float s3, float[] b3, int n) {
+    for (int k = 0; k < n; k++) {
+      acc[k] += s0 * b0[k] + s1 * b1[k] + s2 * b2[k] + s3 * b3[k];
+    }
+  }
+
+  /** How many column chunks: one for small work, else up to MAX_CHUNKS (never more than blocks). */
+  private static int chunks(int blocks, long multiplyAdds) {
+    return multiplyAdds < PARALLEL_THRESHOLD ? 1 : Math.min(MAX_CHUNKS, blocks);
+  }
+
+  /** First column of chunk c when blocks of width w are dealt out evenly to chunks. */
+  private static int columnOf(int c, int chunks, int blocks, int w, int cols) {
+    return (int) Math.min(cols, (long) blocks * c / chunks * w);
   }
 
   private static void checkSizes(float[] a, int rows, int cols) {

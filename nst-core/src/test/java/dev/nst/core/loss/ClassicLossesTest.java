@@ -196,6 +196,48 @@ class ClassicLossesTest {
   }
 
   @Test
+  void parallelKernelsMatchPlainLoopsAndDoNotDependOnTheThreadCount() throws Exception {
+    // big enough to be split into column chunks; 70 rows is not a multiple of the 4-row tiles
+    Random r = new Random(7);
+    int rows = 70;
+    int cols = 2000 + 17;
+    float[] a = random(r, rows * cols);
+    float[] s = random(r, rows * rows);
+    double[] gram = new double[rows * rows];
+    float[] product = new float[rows * cols];
+    GramKernel.gram(a, rows, cols, gram);
+    GramKernel.multiply(s, a, rows, cols, product);
+    double[] ref = gramRef(toDouble(a), rows, cols);
+    for (int i = 0; i < gram.length; i++) {
+      assertThat(gram[i]).as("gram [" + i + "]").isCloseTo(ref[i], within(1e-5 * Math.sqrt(cols)));
+      assertThat(gram[i]).isEqualTo(gram[(i % rows) * rows + i / rows]);
+    }
+    for (int i = 0; i < rows; i++) {
+      for (int k = 0; k < cols; k += 13) {
+        double e = 0;
+        for (int j = 0; j < rows; j++) {
+          e += (double) s[i * rows + j] * a[j * cols + k];
+        }
+        assertThat((double) product[i * cols + k]).as("product [" + i + ", " + k + "]").isCloseTo(e, within(1e-4));
+      }
+    }
+    // the same call on a one-thread pool: parallel streams started inside a pool run in it
+    java.util.concurrent.ForkJoinPool one = new java.util.concurrent.ForkJoinPool(1);
+    try {
+      double[] gram1 = new double[rows * rows];
+      float[] product1 = new float[rows * cols];
+      one.submit(() -> {
+        GramKernel.gram(a, rows, cols, gram1);
+        GramKernel.multiply(s, a, rows, cols, product1);
+      }).get();
+      assertThat(gram1).isEqualTo(gram);
+      assertThat(product1).isEqualTo(product);
+    } finally {
+      one.shutdown();
+    }
+  }
+
+  @Test
   void gramKernelStaysAccurateOnALongPositiveRow() {
     // 2^20 values of 0.1: a naive float sum drifts by ~1e-3 relative, the blocked one must not.
     int cols = 1 << 20;
