@@ -28,6 +28,8 @@ final class NetworkGraph {
   private final Network network;
   private final int[] imageShape;
   private final boolean backward;
+  /** 3x3 convolutions with at least this many channels are written as Winograd ({@link WinogradConv}). */
+  private final int winogradMinChannels;
   /** Output tensor name of every layer, in network order. */
   private final List<String> outputs = new ArrayList<>();
   /** Shape (1, C, H, W) of every layer's output. */
@@ -40,7 +42,14 @@ final class NetworkGraph {
    * backward pass needs (flipped weights, pool indices).
    */
   NetworkGraph(GraphBuilder b, Network network, Pooling pooling, String input, int height, int width, boolean backward) {
+    this(b, network, pooling, input, height, width, backward, WinogradConv.MIN_CHANNELS);
+  }
+
+  /** As above, with the Winograd channel threshold given (tests force it on or off). */
+  NetworkGraph(GraphBuilder b, Network network, Pooling pooling, String input, int height, int width, boolean backward,
+      int winogradMinChannels) {
     this.b = b;
+    this.winogradMinChannels = winogradMinChannels;
     this.network = network.withPooling(pooling);
     this.imageShape = new int[] {1, network.inputChannels(), height, width};
     this.backward = backward;
@@ -48,7 +57,8 @@ final class NetworkGraph {
     String x = input;
     for (int i = 0; i < this.network.layers().size(); i++) {
       Layer l = this.network.layers().get(i);
-      x = forward(i, l, x);
+      int[] in = i == 0 ? imageShape : shapes.get(i - 1);
+      x = forward(i, l, x, in);
       outputs.add(x);
       shapes.add(new int[] {1, chw.get(i)[0], chw.get(i)[1], chw.get(i)[2]});
     }
@@ -76,14 +86,20 @@ final class NetworkGraph {
     return i;
   }
 
-  private String forward(int i, Layer layer, String x) {
+  private String forward(int i, Layer layer, String x, int[] in) {
     String name = "L/" + layer.name();
     if (layer instanceof Layer.Convolution c) {
-      String w = b.initializer("W/" + c.name(), c.weight());
       String bias = b.initializer("B/" + c.name(), c.bias());
+      boolean wino = useWinograd(c);
       if (backward && c.stride() == 1) {
-        b.initializer("WT/" + c.name(), flipTranspose(c.weight()));
+        Tensor wt = flipTranspose(c.weight());
+        b.initializer("WT/" + c.name(), wino ? WinogradConv.weightTransform(wt) : wt);
       }
+      if (wino) {
+        String u = b.initializer("U/" + c.name(), WinogradConv.weightTransform(c.weight()));
+        return WinogradConv.emit(b, name, x, u, bias, in[1], c.weight().dim(0), in[2], in[3]);
+      }
+      String w = b.initializer("W/" + c.name(), c.weight());
       return b.named("Conv", name, x, w, bias)
           .ints("kernel_shape", c.kernelHeight(), c.kernelWidth())
           .ints("strides", c.stride(), c.stride())
@@ -149,6 +165,10 @@ final class NetworkGraph {
       Padding p = c.padding();
       int kh = c.kernelHeight();
       int kw = c.kernelWidth();
+      if (useWinograd(c)) {
+        int[] outShape = shapes.get(i);
+        return WinogradConv.emit(b, b.fresh("dConv"), g, "WT/" + c.name(), null, outShape[1], inShape[1], inShape[2], inShape[3]);
+      }
       if (c.stride() == 1) {
         return b.node("Conv", g, "WT/" + c.name())
             .ints("kernel_shape", kh, kw)
@@ -190,6 +210,10 @@ final class NetworkGraph {
     int dh = inShape[2] - outShape[2] * k;
     int dw = inShape[3] - outShape[3] * k;
     return dh == 0 && dw == 0 ? scaled : b.op("Pad", scaled, b.int64s(0, 0, 0, 0, 0, 0, dh, dw));
+  }
+
+  private boolean useWinograd(Layer.Convolution c) {
+    return WinogradConv.applies(c.weight(), c.stride(), c.padding(), winogradMinChannels);
   }
 
   static long[] pads(Padding p) {

@@ -46,6 +46,11 @@ final class ObjectiveGraph {
   final int channels;
 
   ObjectiveGraph(Network fullNetwork, ObjectiveSpec spec) {
+    this(fullNetwork, spec, WinogradConv.MIN_CHANNELS);
+  }
+
+  /** As above, with the Winograd channel threshold of {@link NetworkGraph} given (tests). */
+  ObjectiveGraph(Network fullNetwork, ObjectiveSpec spec, int winogradMinChannels) {
     Network network = fullNetwork.truncatedAfter(spec.layers());
     int c = network.inputChannels();
     channels = c;
@@ -53,7 +58,7 @@ final class ObjectiveGraph {
     int w = spec.width();
     GraphBuilder b = new GraphBuilder();
     b.input(IMAGE, 1, c, h, w);
-    NetworkGraph net = new NetworkGraph(b, network, spec.pooling(), IMAGE, h, w, true);
+    NetworkGraph net = new NetworkGraph(b, network, spec.pooling(), IMAGE, h, w, true, winogradMinChannels);
     Map<Integer, List<String>> grads = new HashMap<>();
 
     for (int i = 0; i < spec.content().size(); i++) {
