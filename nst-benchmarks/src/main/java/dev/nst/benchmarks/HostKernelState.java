@@ -18,7 +18,7 @@ public class HostKernelState {
   @Param({"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"})
   public String layer;
 
-  @Param({"256", "512"})
+  @Param({"256", "512", "1024"})
   public int size;
 
   public Tensor activation;

@@ -20,16 +20,17 @@ import dev.nst.api.Tensor;
  *       (K, H, W) (a Transpose measured 1.5x slower), cropped when H or W is odd, plus the bias.
  * </ol>
  *
- * <p>The weight transform U = G g G^T is done once here, in Java. It is only worth it where
- * the channel products dominate the transforms: measured on the 2-core build machine (see
- * docs/benchmarks.md), a 512 -&gt; 512 layer at 64 x 64 takes 0.66x the direct Conv's time,
- * 256 -&gt; 256 at 128 x 128 0.76x, 128 -&gt; 128 at 256 x 256 1.03x and 64 -&gt; 64 at
- * 512 x 512 1.27x; hence {@link #MIN_CHANNELS}. Float32 error stays at the direct
- * convolution's level (max difference 6e-6 on outputs of magnitude 10).
+ * <p>The weight transform U = G g G^T is done once here, in Java. Winograd is only worth it
+ * where the channel products dominate the transforms. Measured per VGG-19 layer shape at 512 px
+ * on the 2-core build machine (docs/benchmarks.md), as a fraction of the direct Conv's time:
+ * 512 -&gt; 512 at 64 x 64 0.65, 256 -&gt; 256 at 128 x 128 0.71, 128 -&gt; 128 at 256 x 256
+ * 0.82, 64 -&gt; 128 0.94, 128 -&gt; 64 1.01, 64 -&gt; 64 at 512 x 512 1.08; hence
+ * {@link #MIN_CHANNELS}. Float32 error stays at the direct convolution's level (max difference
+ * 6e-6 on outputs of magnitude 10).
  */
 final class WinogradConv {
   /** Both input and output channels must be at least this for Winograd to pay off. */
-  static final int MIN_CHANNELS = 256;
+  static final int MIN_CHANNELS = 128;
 
   private static final float[][] BT = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
   private static final float[][] G = {{1, 0, 0}, {.5f, .5f, .5f}, {.5f, -.5f, .5f}, {0, 0, 1}};

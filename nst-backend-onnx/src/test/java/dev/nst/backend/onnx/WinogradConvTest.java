@@ -84,7 +84,9 @@ class WinogradConvTest {
     Padding same = new Padding(1, 1, 1, 1);
     assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isTrue();
     assertThat(WinogradConv.applies(Tensor.zeros(512, 256, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isTrue();
-    assertThat(WinogradConv.applies(Tensor.zeros(256, 128, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isFalse();
+    assertThat(WinogradConv.applies(Tensor.zeros(128, 128, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isTrue();
+    assertThat(WinogradConv.applies(Tensor.zeros(128, 64, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isFalse();
+    assertThat(WinogradConv.applies(Tensor.zeros(64, 128, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isFalse();
     assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 2, same, WinogradConv.MIN_CHANNELS)).isFalse();
     assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 1, Padding.NONE, WinogradConv.MIN_CHANNELS)).isFalse();
     assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 5, 5), 1, new Padding(2, 2, 2, 2), WinogradConv.MIN_CHANNELS)).isFalse();
