@@ -305,10 +305,12 @@ public final class KerasH5Loader {
     try {
       return path.isEmpty() ? null : group.getByPath(path);
     } catch (HdfException e) {
-      // A path that resolves to nothing: jhdf builds its "path not found" exception from the file's
-      // name, which an in-memory file lacks, so what reaches us is "No backing file. In-memory".
+      // jhdf needs the file's name to report a path that resolves to nothing, and to follow an
+      // external link to another file; an in-memory file has none, so either ends in "No backing
+      // file. In-memory". Not following links out of the file is what we want anyway.
       String detail = NO_BACKING_FILE.equals(e.getMessage()) ? "nothing in the file has the path "
-          + group.getPath() + path : jhdfMessage(e);
+          + group.getPath() + path + ", or it is an external link to another file, which nst does not follow"
+          : jhdfMessage(e);
       throw new ModelLoadException("weight '" + path + "' listed in weight_names of layer '" + layerName
           + "' is not in the file (" + detail + "); the file is corrupt", e);
     }
