@@ -3,6 +3,7 @@ package dev.nst.core;
 import dev.nst.api.CancellationToken;
 import dev.nst.api.ContentLoss;
 import dev.nst.api.DifferentiableFunction;
+import dev.nst.api.DivergenceException;
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.InputConvention;
 import dev.nst.api.LayerWeight;
@@ -38,12 +39,14 @@ import dev.nst.core.model.ModelFiles;
 import dev.nst.core.models.ModelRegistry;
 import dev.nst.core.models.ModelSpec;
 import dev.nst.core.models.ModelStore;
+import dev.nst.core.optim.Adam;
 import dev.nst.core.optim.Lbfgs;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -85,7 +88,13 @@ public final class StyleTransfer {
     return new Builder();
   }
 
-  /** Runs the optimisation and returns the image and its history. */
+  /**
+   * Runs the optimisation and returns the image and its history.
+   *
+   * @throws NumericalFailureException if the loss or its gradient becomes NaN or infinite
+   * @throws DivergenceException if the loss diverges (stays far above its best; docs/reliability.md has the rule):
+   *     the learning rate is too large
+   */
   public StyleTransferResult run() {
     long start = System.nanoTime();
     Network full = b.network != null ? b.network
@@ -272,6 +281,56 @@ public final class StyleTransfer {
     return content;
   }
 
+  /**
+   * Divergence rule: the run stops with a {@link DivergenceException} when the loss has been above
+   * {@value #DIVERGENCE_FACTOR} times the best loss so far, and above the first iteration's loss,
+   * for {@value #DIVERGENCE_PATIENCE} iterations in a row (or for {@value #DIVERGENCE_FAST_PATIENCE}
+   * when it is also above {@value #DIVERGENCE_FAST_FACTOR} times the best). On the reference
+   * problems (docs/reliability.md has the measurements) L-BFGS never rises above 1.1 times its
+   * best, and Adam up to 5 times its default learning rate stays under 6 times its best and
+   * never above the rule's bound; at 15 times the default it reaches the bound for at most 6
+   * iterations in a row. A learning rate that is too large keeps the loss 10 to 10^4 times above
+   * the best for as long as the run lasts (Adam, whose steps are bounded by the learning rate), or
+   * multiplies it by orders of magnitude per iteration until it overflows (L-BFGS). The
+   * first-loss condition keeps the rule quiet near convergence, where the best loss can be so
+   * small that rounding noise is a large multiple of it.
+   */
+  static final double DIVERGENCE_FACTOR = 10;
+
+  /** See {@link #DIVERGENCE_FACTOR}. */
+  static final int DIVERGENCE_PATIENCE = 20;
+
+  /**
+   * The fast path of the divergence rule: a loss that has also grown past this multiple of the
+   * best stops the run after {@value #DIVERGENCE_FAST_PATIENCE} such iterations instead of
+   * {@value #DIVERGENCE_PATIENCE}, before it overflows into a NaN (a large learning rate can
+   * multiply the loss by 10^16 per iteration).
+   */
+  static final double DIVERGENCE_FAST_FACTOR = 1e6;
+
+  /** See {@link #DIVERGENCE_FAST_FACTOR}. */
+  static final int DIVERGENCE_FAST_PATIENCE = 3;
+
+  private static boolean allFinite(float[] v) {
+    for (float f : v) {
+      if (!Float.isFinite(f)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** "the learning rate of adam (1000.0)": the optimiser and, for nst's own, its learning rate. */
+  static String learningRateOf(Optimizer o) {
+    if (o instanceof Adam a) {
+      return "the learning rate of adam (" + a.learningRate() + ")";
+    }
+    if (o instanceof Lbfgs l) {
+      return "the learning rate of lbfgs (" + l.learningRate() + ")";
+    }
+    return "the learning rate (step size) of optimizer '" + o.name() + "'";
+  }
+
   /** The function the optimiser sees, and the per-iteration bookkeeping around it. */
   private final class Loop implements DifferentiableFunction {
     private final Objective objective;
@@ -282,6 +341,9 @@ public final class StyleTransfer {
     private LossBreakdown last;
     private float[] best;
     private double bestValue = Double.POSITIVE_INFINITY;
+    private int bestIteration;
+    private double firstValue = Double.NaN;
+    private int divergingFor;
     private boolean cancelled;
     private NstException failure;
 
@@ -299,17 +361,22 @@ public final class StyleTransfer {
         return Double.MAX_VALUE;
       }
       last = objective.evaluate(x, gradient);
-      if (!last.isFinite()) {
+      // A gradient can overflow float while the loss (a double) is still finite; the optimisers
+      // then stop at once, and without this check the run would end as if it had converged.
+      if (!last.isFinite() || !allFinite(gradient)) {
         int[] shape = objective.imageShape();
-        failure = new NumericalFailureException("the loss became " + last.total() + " at iteration "
-            + (history.size() + 1) + "; lower the learning rate or the loss weights (the exception holds the last "
-            + "good image)", best == null ? null : Tensor.of(best, shape));
+        String what = last.isFinite() ? "the gradient became infinite or NaN (the loss is " + last.total() + ")"
+            : "the loss became " + last.total();
+        failure = new NumericalFailureException(what + " at iteration " + (history.size() + 1)
+            + "; lower the learning rate or the loss weights (the exception holds the last good image)",
+            best == null ? null : Tensor.of(best, shape));
         // A zero gradient stops the optimiser from moving; the callback then ends the run.
         java.util.Arrays.fill(gradient, 0f);
         return Double.MAX_VALUE;
       }
       if (last.total() < bestValue) {
         bestValue = last.total();
+        bestIteration = history.size() + 1;
         if (best == null) {
           best = new float[x.length];
         }
@@ -328,6 +395,9 @@ public final class StyleTransfer {
       for (ProgressListener l : b.listeners) {
         l.onProgress(event);
       }
+      if (diverged(iteration, value)) {
+        return false;
+      }
       if (b.saveEvery > 0 && iteration % b.saveEvery == 0 && iteration < iterations) {
         int[] shape = objective.imageShape();
         Images.write(Preprocessing.toImage(x, shape[2], shape[3], conv), b.snapshotPath(iteration));
@@ -337,6 +407,26 @@ public final class StyleTransfer {
         return false;
       }
       return iteration < iterations;
+    }
+
+    /** Applies the divergence rule ({@link #DIVERGENCE_FACTOR}); on divergence, sets {@link #failure}. */
+    private boolean diverged(int iteration, double value) {
+      if (history.size() == 1) {
+        firstValue = value;
+      }
+      divergingFor = value > DIVERGENCE_FACTOR * bestValue && value > firstValue ? divergingFor + 1 : 0;
+      boolean exploding = divergingFor >= DIVERGENCE_FAST_PATIENCE && value > DIVERGENCE_FAST_FACTOR * bestValue;
+      if (divergingFor < DIVERGENCE_PATIENCE && !exploding) {
+        return false;
+      }
+      int[] shape = objective.imageShape();
+      failure = new DivergenceException(String.format(Locale.ROOT,
+          "the loss diverged: it is %.4g at iteration %d and has stayed above %.0f times the best loss "
+              + "(%.4g, at iteration %d) for %d iterations: %s is too large for this problem; lower it "
+              + "(the exception holds the best image so far)",
+          value, iteration, DIVERGENCE_FACTOR, bestValue, bestIteration, divergingFor, learningRateOf(b.optimizer)),
+          bestValue, value, iteration, best == null ? null : Tensor.of(best, shape));
+      return true;
     }
   }
 

@@ -13,13 +13,22 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
+import io.jhdf.storage.HdfInMemoryByteBuffer;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Loads the convolutional part of a VGG-style network from a Keras HDF5 weight file, such as
@@ -50,6 +59,12 @@ public final class KerasH5Loader {
    * compress, so a higher ratio is a decompression bomb or a corrupt size, not a weight file.
    */
   private static final long MAX_COMPRESSION_RATIO = 4;
+  /** The 8 bytes every HDF5 file's superblock starts with. */
+  /** How {@link java.nio.Buffer#limit(int)} refuses a limit past the capacity (the end of the mapped file). */
+  private static final Pattern PAST_END = Pattern.compile("newLimit > capacity: \\((\\d+) > (\\d+)\\)");
+  /** jhdf's message when it reports a missing path in an in-memory file (see {@link #byPath}). */
+  private static final String NO_BACKING_FILE = "No backing file. In-memory";
+  private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
   private KerasH5Loader() {}
 
@@ -59,30 +74,76 @@ public final class KerasH5Loader {
       throw new ModelLoadException("model file " + file + " does not exist");
     }
     String name = file.getFileName().toString().replaceFirst("(?i)\\.(h5|hdf5|keras)$", "");
-    try (HdfFile h5 = new HdfFile(file)) {
+    try (HdfFile h5 = open(file)) {
       // HDF5 records its own length: a download cut short is caught here, not as odd weights.
       long expected = h5.getUserBlockSize() + h5.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
-      long actual = Files.size(file);
+      long actual = h5.getHdfBackingStorage().size();
       if (actual < expected) {
         throw new ModelLoadException("the file is truncated: it has " + actual + " bytes but its HDF5 header says "
             + expected + "; delete it and fetch it again");
       }
       return build(h5, name, convention, actual);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (ModelLoadException e) {
       throw new ModelLoadException(file + ": " + e.getMessage(), e);
     } catch (HdfException e) {
-      throw new ModelLoadException(file + " is not a readable HDF5 file (" + e.getMessage()
+      throw new ModelLoadException(file + " is not a readable HDF5 file (" + jhdfMessage(e)
           + "): it is corrupt or not HDF5; fetch or export it again", e);
     } catch (RuntimeException e) {
       if (thrownByJhdf(e)) {
         // jhdf reports some corrupt structures with plain ArithmeticException, IllegalArgumentException, ...
-        throw new ModelLoadException(file + " is not a readable HDF5 file (jhdf: " + e
+        throw new ModelLoadException(file + " is not a readable HDF5 file (jhdf: " + jhdfMessage(e)
             + "): it is corrupt or not HDF5; fetch or export it again", e);
       }
       throw new ModelLoadException(file + ": malformed Keras weight file (" + e + ")", e);
     }
+  }
+
+  /**
+   * Opens {@code file} through jhdf's in-memory storage over a read-only memory map of the file.
+   *
+   * <p>jhdf's file-channel storage reads every structure (object headers, heaps, B-tree nodes,
+   * chunk indexes) into a new heap buffer of the length the file declares for it, so a corrupt
+   * length made it allocate up to 2 GiB per read before finding that the file is shorter (the
+   * fuzzer found 33 such files of a few KB allocating 34 MB to 4 GB). The in-memory storage
+   * slices the mapped buffer instead: a structure that runs past the end of the file fails at
+   * once ({@code IllegalArgumentException: newLimit > capacity}), and nothing is copied. The map
+   * costs address space, not heap, so VGG-19's 550 MB weight file is fine.
+   *
+   * <p>jhdf's in-memory storage addresses the buffer with ints, so a file of 2 GiB or more is
+   * opened through the file channel as before. There each read is at most 2 GiB, which is then
+   * below the file's size: the allocation is still bounded by the input.
+   */
+  private static HdfFile open(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (!hasSignature(channel, size)) {
+        throw new ModelLoadException("not an HDF5 file (no HDF5 signature at offset 0, 512, 1024, ...; "
+            + size + " bytes): it is corrupt, truncated or in another format");
+      }
+      if (size >= Integer.MAX_VALUE) {
+        return new HdfFile(file);
+      }
+      // The mapping stays valid after the channel is closed; it is released when the buffer is collected.
+      MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+      return HdfFile.fromByteBuffer(map);
+    }
+  }
+
+  /** Whether the HDF5 signature is where HDF5 puts it: at 0, 512, 1024, 2048, ... (after a user block). */
+  private static boolean hasSignature(FileChannel channel, long size) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(SIGNATURE.length);
+    for (long offset = 0; offset + SIGNATURE.length <= size; offset = offset == 0 ? 512 : 2 * offset) {
+      b.clear();
+      while (b.hasRemaining() && channel.read(b, offset + b.position()) > 0) {
+        // read the 8 bytes
+      }
+      if (!b.hasRemaining() && Arrays.equals(b.array(), SIGNATURE)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Network build(HdfFile h5, String name, InputConvention convention, long fileSize) {
@@ -202,13 +263,41 @@ public final class KerasH5Loader {
     return false;
   }
 
+  /**
+   * What jhdf reported, plus what its cause means. jhdf's in-memory storage reports a structure
+   * that would run past the end of the file as {@code IllegalArgumentException: newLimit >
+   * capacity: (end > size)}, or, for an end past 2 GiB, as {@code ArithmeticException: integer
+   * overflow}; jhdf wraps either in "Failed to read object header at address ...", "Error reading
+   * local heap", ... A structure whose contents run past its own declared end is a
+   * {@code BufferUnderflowException}. Plain exceptions keep their class name.
+   */
+  static String jhdfMessage(Throwable e) {
+    String m = e instanceof HdfException ? e.getMessage() : e.toString();
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      Matcher x = c instanceof IllegalArgumentException && c.getMessage() != null
+          ? PAST_END.matcher(c.getMessage()) : null;
+      if (x != null && x.find()) {
+        return m + "; a structure it points to would end at byte " + x.group(1) + " but the file has only "
+            + x.group(2) + " bytes";
+      }
+      if (c instanceof ArithmeticException && c.getStackTrace().length > 1
+          && c.getStackTrace()[1].getClassName().equals(HdfInMemoryByteBuffer.class.getName())) {
+        return m + "; a structure it points to would end past 2 GiB, beyond the end of the file";
+      }
+      if (c instanceof BufferUnderflowException) {
+        return m + "; a structure in the file is shorter than its contents";
+      }
+    }
+    return m;
+  }
+
   /** The layer or root child {@code name}, or null; jhdf refuses some names ("", "/", ...) with an exception. */
   private static Node child(Group parent, String name) {
     try {
       return name.isEmpty() ? null : parent.getChild(name);
     } catch (HdfException e) {
       throw new ModelLoadException("layer '" + name + "' listed in layer_names cannot be read ("
-          + e.getMessage() + "); the file is corrupt: fetch or export it again", e);
+          + jhdfMessage(e) + "); the file is corrupt: fetch or export it again", e);
     }
   }
 
@@ -216,8 +305,14 @@ public final class KerasH5Loader {
     try {
       return path.isEmpty() ? null : group.getByPath(path);
     } catch (HdfException e) {
+      // jhdf needs the file's name to report a path that resolves to nothing, and to follow an
+      // external link to another file; an in-memory file has none, so either ends in "No backing
+      // file. In-memory". Not following links out of the file is what we want anyway.
+      String detail = NO_BACKING_FILE.equals(e.getMessage()) ? "nothing in the file has the path "
+          + group.getPath() + path + ", or it is an external link to another file, which nst does not follow"
+          : jhdfMessage(e);
       throw new ModelLoadException("weight '" + path + "' listed in weight_names of layer '" + layerName
-          + "' is not in the file (" + e.getMessage() + "); the file is corrupt", e);
+          + "' is not in the file (" + detail + "); the file is corrupt", e);
     }
   }
 
@@ -238,12 +333,12 @@ public final class KerasH5Loader {
       filtered = !d.getFilters().isEmpty();
       stored = d.getStorageInBytes();
     } catch (HdfException e) {
-      throw new ModelLoadException(what + " cannot be read (" + e.getMessage() + "); the file is corrupt", e);
+      throw new ModelLoadException(what + " cannot be read (" + jhdfMessage(e) + "); the file is corrupt", e);
     } catch (RuntimeException e) {
       if (!thrownByJhdf(e)) {
         throw e;
       }
-      throw new ModelLoadException(what + " cannot be read (jhdf: " + e + "); the file is corrupt", e);
+      throw new ModelLoadException(what + " cannot be read (jhdf: " + jhdfMessage(e) + "); the file is corrupt", e);
     }
     long elements = 1;
     for (long n : dims) {
@@ -290,13 +385,13 @@ public final class KerasH5Loader {
       data = d.getDataFlat();
     } catch (HdfException e) {
       throw new ModelLoadException("the data of weight " + d.getPath() + " of layer '" + layerName
-          + "' cannot be read (" + e.getMessage() + "); the file is corrupt: fetch or export it again", e);
+          + "' cannot be read (" + jhdfMessage(e) + "); the file is corrupt: fetch or export it again", e);
     } catch (RuntimeException e) {
       if (!thrownByJhdf(e)) {
         throw e;
       }
       throw new ModelLoadException("the data of weight " + d.getPath() + " of layer '" + layerName
-          + "' cannot be read (jhdf: " + e + "); the file is corrupt: fetch or export it again", e);
+          + "' cannot be read (jhdf: " + jhdfMessage(e) + "); the file is corrupt: fetch or export it again", e);
     }
     float[] f;
     if (data instanceof float[] v) {

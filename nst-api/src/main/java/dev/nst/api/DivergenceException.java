@@ -1,0 +1,51 @@
+package dev.nst.api;
+
+import java.util.Optional;
+
+/**
+ * The loss diverged: it stayed far above the best loss of the run for several iterations in a
+ * row, which is what a learning rate (step size) too large for the problem does. The run
+ * stopped; the exception carries the numbers and the image with the best loss so far.
+ */
+public class DivergenceException extends RunFailedException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient Tensor bestImage;
+  private final double bestLoss;
+  private final double loss;
+  private final int iteration;
+
+  /**
+   * @param bestLoss the lowest loss of the run
+   * @param loss the loss at {@code iteration}, where the run stopped
+   * @param iteration the 1-based iteration where the run stopped
+   * @param bestImage the image (1, C, H, W) with {@code bestLoss}, in the network's input space; may be null
+   */
+  public DivergenceException(String message, double bestLoss, double loss, int iteration, Tensor bestImage) {
+    super(message);
+    this.bestLoss = bestLoss;
+    this.loss = loss;
+    this.iteration = iteration;
+    this.bestImage = bestImage;
+  }
+
+  /** The image (1, C, H, W) with the lowest loss of the run, in the network's input space. */
+  public Optional<Tensor> bestImage() {
+    return Optional.ofNullable(bestImage);
+  }
+
+  /** The lowest loss of the run. */
+  public double bestLoss() {
+    return bestLoss;
+  }
+
+  /** The loss at {@link #iteration()}, where the run stopped. */
+  public double loss() {
+    return loss;
+  }
+
+  /** The 1-based iteration where the run stopped. */
+  public int iteration() {
+    return iteration;
+  }
+}
