@@ -59,11 +59,11 @@ public final class KerasH5Loader {
    * compress, so a higher ratio is a decompression bomb or a corrupt size, not a weight file.
    */
   private static final long MAX_COMPRESSION_RATIO = 4;
-  /** The 8 bytes every HDF5 file's superblock starts with. */
   /** How {@link java.nio.Buffer#limit(int)} refuses a limit past the capacity (the end of the mapped file). */
   private static final Pattern PAST_END = Pattern.compile("newLimit > capacity: \\((\\d+) > (\\d+)\\)");
   /** jhdf's message when it reports a missing path in an in-memory file (see {@link #byPath}). */
   private static final String NO_BACKING_FILE = "No backing file. In-memory";
+  /** The 8 bytes every HDF5 file's superblock starts with. */
   private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
   private KerasH5Loader() {}
