@@ -35,7 +35,7 @@ public final class MemoryEstimate {
       }
     }
     long image = (long) network.inputChannels() * height * width;
-    return 4 * (3 * activations + 2 * weights) + 16 * image;
+    return 4 * (5 * activations + 2 * weights) + 16 * image;
   }
 
   /** Throws when the estimate exceeds {@code limit} (0: no limit). */
