@@ -331,6 +331,9 @@ public final class KerasH5Loader {
       dims = d.getDimensionsAsLong();
       type = d.getJavaType();
       filtered = !d.getFilters().isEmpty();
+      for (io.jhdf.filter.PipelineFilterWithData f : d.getFilters()) {
+        requireReadableFilter(f.getId(), f.getName(), what);
+      }
       stored = d.getStorageInBytes();
     } catch (HdfException e) {
       throw new ModelLoadException(what + " cannot be read (" + jhdfMessage(e) + "); the file is corrupt", e);
@@ -372,6 +375,22 @@ public final class KerasH5Loader {
           + "decompression bomb)");
     }
     return d;
+  }
+
+  /** HDF5 filters h5py and Keras write: deflate (gzip), shuffle and fletcher32 checksums. */
+  private static final Set<Integer> READABLE_FILTERS = Set.of(1, 2, 3);
+
+  /**
+   * Refuses any other filter before jhdf runs it: its LZ4 and BitShuffle decoders allocate the
+   * decompressed size declared inside each chunk (up to 2 GiB) and LZF the size in its
+   * parameters, which a corrupt or hostile file sets at will.
+   */
+  static void requireReadableFilter(int id, String name, String what) {
+    if (!READABLE_FILTERS.contains(id)) {
+      throw new ModelLoadException(what + " is compressed with HDF5 filter '" + name + "' (id " + id
+          + "); nst reads weights stored plain or with gzip, shuffle and fletcher32, as Keras writes "
+          + "them: re-save the weights with h5py's default or gzip compression");
+    }
   }
 
   private static String unsigned(long[] dims) {

@@ -223,4 +223,19 @@ class KerasH5LoaderTest {
     assertThat(ModelFiles.conventionFor(Path.of("vgg19.H5"))).isEqualTo(InputConvention.CAFFE);
     assertThat(ModelFiles.conventionFor(Path.of("m/model.json"))).isEqualTo(InputConvention.UNIT);
   }
+
+  @Test
+  void onlyTheFiltersKerasWritesAreRead() {
+    // gzip (1), shuffle (2), fletcher32 (3) pass; LZF, LZ4 and BitShuffle, whose jhdf decoders
+    // allocate sizes declared in the file, are refused before jhdf runs them
+    for (int id : new int[] {1, 2, 3}) {
+      KerasH5Loader.requireReadableFilter(id, "f" + id, "weight 'w' of layer 'l'");
+    }
+    for (int id : new int[] {32000, 32004, 32008, 4}) {
+      assertThatThrownBy(() -> KerasH5Loader.requireReadableFilter(id, "filter" + id, "weight 'w' of layer 'l'"))
+          .isInstanceOf(ModelLoadException.class)
+          .hasMessageContaining("weight 'w' of layer 'l' is compressed with HDF5 filter 'filter" + id + "' (id " + id + ")")
+          .hasMessageContaining("re-save the weights");
+    }
+  }
 }
