@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
  *   <li>{@link #gram}: {@code out[i*rows+j] = sum_k a[i,k] * a[j,k]}, upper triangle only, then
  *       mirrored (so exactly symmetric). Columns go in blocks of {@value #GRAM_BLOCK}: a block
  *       is transposed into one array per column, and rows i..i+3 of the Gram are built as
- *       axpys over those arrays ({@code acc[j] += a[i,k] * a[j,k]} for j &gt;= i). Sums inside a
+ *       axpys over those arrays ({@code acc[j] += a[i,k] * a[j,k]} for j &gt;= i), two columns
+ *       k per pass. Sums inside a
  *       block are float; block sums are added in double, which keeps the error near float32
  *       rounding of a {@value #GRAM_BLOCK}-term sum whatever H*W is (the style loss subtracts
  *       two nearly equal Grams).
@@ -107,9 +108,16 @@ public final class GramKernel {
         for (float[] row : acc) {
           Arrays.fill(row, i, rows, 0f);
         }
-        for (int k = 0; k < kn; k++) {
+        int k = 0;
+        for (; k + 2 <= kn; k += 2) {
+          float[] y = t[k];
+          float[] z = t[k + 1];
+          axpy4x2(y, z, y[i], at(y, i + 1, ni > 1), at(y, i + 2, ni > 2), at(y, i + 3, ni > 3),
+              z[i], at(z, i + 1, ni > 1), at(z, i + 2, ni > 2), at(z, i + 3, ni > 3), acc0, acc1, acc2, acc3, i, rows);
+        }
+        for (; k < kn; k++) {
           float[] tk = t[k];
-          axpy4(tk, tk[i], ni > 1 ? tk[i + 1] : 0f, ni > 2 ? tk[i + 2] : 0f, ni > 3 ? tk[i + 3] : 0f,
+          axpy4(tk, tk[i], at(tk, i + 1, ni > 1), at(tk, i + 2, ni > 2), at(tk, i + 3, ni > 3),
               acc0, acc1, acc2, acc3, i, rows);
         }
         for (int q = 0; q < ni; q++) {
@@ -144,6 +152,27 @@ public final class GramKernel {
       for (int k = 0; k < kn; k++) {
         t[k][r] = a[s + k];
       }
+    }
+  }
+
+  private static float at(float[] row, int index, boolean present) {
+    return present ? row[index] : 0f;
+  }
+
+  /**
+   * c_q[j] += x_q * y[j] + w_q * z[j] for j0 &lt;= j &lt; j1: two columns per pass, so each load
+   * and store of c feeds two FMAs (the loop is bound by stores; measured 1.3-1.9x faster than
+   * one column per pass for 128 rows and more, no faster for 64).
+   */
+  private static void axpy4x2(float[] y, float[] z, float x0, float x1, float x2, float x3,
+      float w0, float w1, float w2, float w3, float[] c0, float[] c1, float[] c2, float[] c3, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      float v = y[j];
+      float u = z[j];
+      c0[j] = Math.fma(w0, u, Math.fma(x0, v, c0[j]));
+      c1[j] = Math.fma(w1, u, Math.fma(x1, v, c1[j]));
+      c2[j] = Math.fma(w2, u, Math.fma(x2, v, c2[j]));
+      c3[j] = Math.fma(w3, u, Math.fma(x3, v, c3[j]));
     }
   }
 
