@@ -25,6 +25,10 @@ public class HostKernelState {
   public Tensor target;
   public Tensor meanGram;
   public Tensor image;
+  /** The activation's values, for the kernels that take arrays. */
+  public float[] activationValues;
+  /** Output buffer of GramKernel.gram (C x C). */
+  public double[] gramOut;
   public int channels;
   public int positions;
 
@@ -38,6 +42,8 @@ public class HostKernelState {
     target = ObjectiveBenchmark.random(rnd, 1f, 1, s[0], s[1], s[2]);
     meanGram = ObjectiveBenchmark.random(rnd, 0.1f, s[0], s[0]);
     image = ObjectiveBenchmark.random(rnd, 1f, 1, 3, size, size);
+    activationValues = activation.toArray();
+    gramOut = new double[s[0] * s[0]];
   }
 
   /** Multiply-adds of one Gram matrix A A^T (C x C x HW). */

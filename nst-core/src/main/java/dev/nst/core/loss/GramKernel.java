@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * <p>Why the copies: HotSpot's auto-vectoriser (SuperWord) only turns a loop into AVX when it
  * can prove that the arrays it reads and writes do not overlap, and with one flat array at two
  * different offsets it cannot; loops in which every array is indexed by the same {@code j}
- * vectorise. That took the Gram from 6 to 25-48 GFLOP/s on the 2-core build machine (see
+ * vectorise. That took the Gram from 6 to 29-38 GFLOP/s at 512 px on the 2-core build machine (see
  * docs/benchmarks.md). The JDK Vector API would allow register tiles, but it is an incubator
  * module that every user would have to enable with a JVM flag.
  *
