@@ -28,34 +28,38 @@ class OnnxObjectiveSmokeTest {
     return Files.isDirectory(shared) ? shared : Path.of(System.getProperty("nst.testdata.dir"), "reference");
   }
 
-  @Test
-  void case01MatchesReferenceWithFileTargets() throws Exception {
-    Path dir = ref().resolve("case01_default");
-    JsonObject c = JsonParser.parseString(Files.readString(dir.resolve("case.json"))).getAsJsonObject();
-    JsonObject losses = JsonParser.parseString(Files.readString(dir.resolve("losses.json"))).getAsJsonObject();
-    Network net = OnnxModelLoader.load(dir.resolve("model.onnx"), InputConvention.TORCH);
-    Tensor gen = Npy.read(dir.resolve("generated.npy"));
-    String cl = c.get("content_layer").getAsString();
-    List<ObjectiveSpec.StyleTarget> style = new ArrayList<>();
-    for (var e : c.get("style_layers").getAsJsonArray()) {
-      String l = e.getAsString();
-      var shape = c.getAsJsonObject("activation_shapes_style_maxpool").getAsJsonArray(l);
-      int hw = shape.get(2).getAsInt() * shape.get(3).getAsInt();
-      float[] g = Npy.read(dir.resolve("gram_style_" + l + ".npy")).toArray();
-      for (int i = 0; i < g.length; i++) {
-        g[i] /= hw;
+  /** Reference case01 as an objective spec, with the float64 results to compare against. */
+  record Case01(Path dir, Network net, ObjectiveSpec spec, Tensor generated, JsonObject losses) {
+    static Case01 load() throws Exception {
+      Path dir = ref().resolve("case01_default");
+      JsonObject c = JsonParser.parseString(Files.readString(dir.resolve("case.json"))).getAsJsonObject();
+      JsonObject losses = JsonParser.parseString(Files.readString(dir.resolve("losses.json"))).getAsJsonObject();
+      Network net = OnnxModelLoader.load(dir.resolve("model.onnx"), InputConvention.TORCH);
+      Tensor gen = Npy.read(dir.resolve("generated.npy"));
+      String cl = c.get("content_layer").getAsString();
+      List<ObjectiveSpec.StyleTarget> style = new ArrayList<>();
+      for (var e : c.get("style_layers").getAsJsonArray()) {
+        String l = e.getAsString();
+        var shape = c.getAsJsonObject("activation_shapes_style_maxpool").getAsJsonArray(l);
+        int hw = shape.get(2).getAsInt() * shape.get(3).getAsInt();
+        float[] g = Npy.read(dir.resolve("gram_style_" + l + ".npy")).toArray();
+        for (int i = 0; i < g.length; i++) {
+          g[i] /= hw;
+        }
+        int ch = shape.get(1).getAsInt();
+        style.add(new ObjectiveSpec.StyleTarget(l, c.getAsJsonObject("style_weights").get(l).getAsDouble(), Tensor.adopt(g, ch, ch)));
       }
-      int ch = shape.get(1).getAsInt();
-      style.add(new ObjectiveSpec.StyleTarget(l, c.getAsJsonObject("style_weights").get(l).getAsDouble(), Tensor.adopt(g, ch, ch)));
+      ObjectiveSpec spec = new ObjectiveSpec(
+          List.of(new ObjectiveSpec.ContentTarget(cl, 1.0, Npy.read(dir.resolve("content_act_" + cl + ".npy")))),
+          style, c.get("alpha").getAsDouble(), c.get("beta").getAsDouble(), c.get("gamma").getAsDouble(),
+          Pooling.MAX, gen.dim(2), gen.dim(3));
+      return new Case01(dir, net, spec, gen, losses);
     }
-    ObjectiveSpec spec = new ObjectiveSpec(
-        List.of(new ObjectiveSpec.ContentTarget(cl, 1.0, Npy.read(dir.resolve("content_act_" + cl + ".npy")))),
-        style, c.get("alpha").getAsDouble(), c.get("beta").getAsDouble(), c.get("gamma").getAsDouble(),
-        Pooling.MAX, gen.dim(2), gen.dim(3));
-    try (Backend b = new OnnxBackendProvider().open(BackendOptions.defaults());
-        Objective o = b.compile(net, spec).orElseThrow()) {
-      float[] grad = new float[gen.size()];
-      LossBreakdown lb = o.evaluate(gen.toArray(), grad);
+
+    /** Evaluates {@code o} at the reference image: every loss within 0.01%, the gradient within 1e-4 relative L2. */
+    void assertMatches(Objective o) throws Exception {
+      float[] grad = new float[generated.size()];
+      LossBreakdown lb = o.evaluate(generated.toArray(), grad);
       assertThat(lb.content()).isCloseTo(losses.get("J_content").getAsDouble(), org.assertj.core.data.Percentage.withPercentage(0.01));
       assertThat(lb.style()).isCloseTo(losses.get("J_style").getAsDouble(), org.assertj.core.data.Percentage.withPercentage(0.01));
       assertThat(lb.totalVariation()).isCloseTo(losses.get("J_tv").getAsDouble(), org.assertj.core.data.Percentage.withPercentage(0.01));
@@ -68,6 +72,15 @@ class OnnxObjectiveSmokeTest {
         den += ref.values()[i] * ref.values()[i];
       }
       assertThat(Math.sqrt(num / den)).isLessThan(1e-4);
+    }
+  }
+
+  @Test
+  void case01MatchesReferenceWithFileTargets() throws Exception {
+    Case01 c = Case01.load();
+    try (Backend b = new OnnxBackendProvider().open(BackendOptions.defaults());
+        Objective o = b.compile(c.net(), c.spec()).orElseThrow()) {
+      c.assertMatches(o);
     }
   }
 }

@@ -2,23 +2,9 @@ package dev.nst.backend.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import dev.nst.api.InputConvention;
-import dev.nst.api.LossBreakdown;
-import dev.nst.api.Network;
-import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Padding;
-import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.BackendOptions;
-import dev.nst.core.io.Npy;
-import dev.nst.core.model.OnnxModelLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,29 +17,8 @@ import org.junit.jupiter.api.Test;
 class WinogradConvTest {
   @Test
   void referenceCase01MatchesWithWinogradOnEveryConvolution() throws Exception {
-    Path dir = OnnxObjectiveSmokeTest.ref().resolve("case01_default");
-    JsonObject c = JsonParser.parseString(Files.readString(dir.resolve("case.json"))).getAsJsonObject();
-    JsonObject losses = JsonParser.parseString(Files.readString(dir.resolve("losses.json"))).getAsJsonObject();
-    Network net = OnnxModelLoader.load(dir.resolve("model.onnx"), InputConvention.TORCH);
-    Tensor gen = Npy.read(dir.resolve("generated.npy"));
-    String cl = c.get("content_layer").getAsString();
-    List<ObjectiveSpec.StyleTarget> style = new ArrayList<>();
-    for (var e : c.get("style_layers").getAsJsonArray()) {
-      String l = e.getAsString();
-      var shape = c.getAsJsonObject("activation_shapes_style_maxpool").getAsJsonArray(l);
-      int hw = shape.get(2).getAsInt() * shape.get(3).getAsInt();
-      float[] g = Npy.read(dir.resolve("gram_style_" + l + ".npy")).toArray();
-      for (int i = 0; i < g.length; i++) {
-        g[i] /= hw;
-      }
-      int ch = shape.get(1).getAsInt();
-      style.add(new ObjectiveSpec.StyleTarget(l, c.getAsJsonObject("style_weights").get(l).getAsDouble(), Tensor.adopt(g, ch, ch)));
-    }
-    ObjectiveSpec spec = new ObjectiveSpec(
-        List.of(new ObjectiveSpec.ContentTarget(cl, 1.0, Npy.read(dir.resolve("content_act_" + cl + ".npy")))),
-        style, c.get("alpha").getAsDouble(), c.get("beta").getAsDouble(), c.get("gamma").getAsDouble(),
-        Pooling.MAX, gen.dim(2), gen.dim(3));
-    ObjectiveGraph graph = new ObjectiveGraph(net, spec, 1);
+    OnnxObjectiveSmokeTest.Case01 c = OnnxObjectiveSmokeTest.Case01.load();
+    ObjectiveGraph graph = new ObjectiveGraph(c.net(), c.spec(), 1);
     long matMuls = graph.model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")).count();
     long convs = graph.model.getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv") && n.getAttributeList().stream().noneMatch(a -> a.getName().equals("group")))
@@ -62,20 +27,8 @@ class WinogradConvTest {
     assertThat(matMuls).isEqualTo(2 * 26);
     assertThat(convs).isZero();
     try (OnnxBackend b = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
-        OnnxObjective o = new OnnxObjective(b, graph, spec)) {
-      float[] grad = new float[gen.size()];
-      LossBreakdown lb = o.evaluate(gen.toArray(), grad);
-      assertThat(lb.content()).isCloseTo(losses.get("J_content").getAsDouble(), Percentage.withPercentage(0.01));
-      assertThat(lb.style()).isCloseTo(losses.get("J_style").getAsDouble(), Percentage.withPercentage(0.01));
-      assertThat(lb.total()).isCloseTo(losses.get("J").getAsDouble(), Percentage.withPercentage(0.01));
-      Npy.Array ref = Npy.readDoubles(dir.resolve("grad_generated.npy"));
-      double num = 0;
-      double den = 0;
-      for (int i = 0; i < grad.length; i++) {
-        num += (grad[i] - ref.values()[i]) * (grad[i] - ref.values()[i]);
-        den += ref.values()[i] * ref.values()[i];
-      }
-      assertThat(Math.sqrt(num / den)).isLessThan(1e-4);
+        OnnxObjective o = new OnnxObjective(b, graph, c.spec())) {
+      c.assertMatches(o);
     }
   }
 
