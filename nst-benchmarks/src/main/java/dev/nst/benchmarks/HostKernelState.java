@@ -1,7 +1,7 @@
 package dev.nst.benchmarks;
 
 import dev.nst.api.Tensor;
-import dev.nst.core.model.RandomVgg;
+import dev.nst.tck.RandomVgg;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;

@@ -9,7 +9,7 @@ import dev.nst.api.Tensor;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.BackendProvider;
-import dev.nst.core.model.RandomVgg;
+import dev.nst.tck.RandomVgg;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;

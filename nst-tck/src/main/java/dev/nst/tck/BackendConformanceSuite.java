@@ -31,7 +31,7 @@ import dev.nst.core.io.Npy;
 import dev.nst.core.loss.ClassicStyleLoss;
 import dev.nst.core.loss.HostObjective;
 import dev.nst.core.loss.Targets;
-import dev.nst.core.model.OnnxModelLoader;
+import dev.nst.core.model.format.OnnxModelLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.nst.examples.cli;
 
-import dev.nst.core.models.DownloadListener;
-import dev.nst.core.models.DownloadProgress;
+import dev.nst.core.model.cache.DownloadListener;
+import dev.nst.core.model.cache.DownloadProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
 

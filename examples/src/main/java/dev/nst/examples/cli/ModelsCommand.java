@@ -1,9 +1,9 @@
 package dev.nst.examples.cli;
 
-import dev.nst.core.models.FileCheck;
-import dev.nst.core.models.ModelRegistry;
-import dev.nst.core.models.ModelSpec;
-import dev.nst.core.models.ModelStore;
+import dev.nst.core.model.cache.FileCheck;
+import dev.nst.core.model.ModelRegistry;
+import dev.nst.core.model.ModelSpec;
+import dev.nst.core.model.cache.ModelStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

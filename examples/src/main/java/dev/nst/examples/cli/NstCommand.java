@@ -7,7 +7,7 @@ import dev.nst.api.ModelLoadException;
 import dev.nst.api.NoBackendException;
 import dev.nst.api.NstException;
 import dev.nst.api.UnknownLayerException;
-import dev.nst.core.models.Environment;
+import dev.nst.core.model.cache.Environment;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package dev.nst.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.nst.core.models.Environment;
+import dev.nst.core.model.cache.Environment;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -14,7 +14,7 @@ import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.backend.onnx.OnnxBackendProvider;
 import dev.nst.core.loss.Targets;
-import dev.nst.core.model.RandomVgg;
+import dev.nst.tck.RandomVgg;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -11,7 +11,7 @@ import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
 import dev.nst.core.io.Npy;
 import dev.nst.core.loss.Targets;
-import dev.nst.core.model.OnnxModelLoader;
+import dev.nst.core.model.format.OnnxModelLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,16 +2,16 @@ package dev.nst.backend.onnx;
 
 import com.google.protobuf.ByteString;
 import dev.nst.api.Tensor;
-import dev.nst.core.onnx.OnnxTensors;
-import dev.nst.core.onnx.proto.AttributeProto;
-import dev.nst.core.onnx.proto.GraphProto;
-import dev.nst.core.onnx.proto.ModelProto;
-import dev.nst.core.onnx.proto.NodeProto;
-import dev.nst.core.onnx.proto.OperatorSetIdProto;
-import dev.nst.core.onnx.proto.TensorProto;
-import dev.nst.core.onnx.proto.TensorShapeProto;
-import dev.nst.core.onnx.proto.TypeProto;
-import dev.nst.core.onnx.proto.ValueInfoProto;
+import dev.nst.core.model.format.OnnxTensors;
+import dev.nst.core.model.format.proto.AttributeProto;
+import dev.nst.core.model.format.proto.GraphProto;
+import dev.nst.core.model.format.proto.ModelProto;
+import dev.nst.core.model.format.proto.NodeProto;
+import dev.nst.core.model.format.proto.OperatorSetIdProto;
+import dev.nst.core.model.format.proto.TensorProto;
+import dev.nst.core.model.format.proto.TensorShapeProto;
+import dev.nst.core.model.format.proto.TypeProto;
+import dev.nst.core.model.format.proto.ValueInfoProto;
 
 /** Small fluent helper that writes an ONNX graph (opset 17) node by node with unique names. */
 final class GraphBuilder {

@@ -2,7 +2,7 @@ package dev.nst.backend.onnx;
 
 import dev.nst.api.Network;
 import dev.nst.api.ObjectiveSpec;
-import dev.nst.core.onnx.proto.ModelProto;
+import dev.nst.core.model.format.proto.ModelProto;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

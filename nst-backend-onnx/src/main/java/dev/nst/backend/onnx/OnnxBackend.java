@@ -14,7 +14,7 @@ import dev.nst.api.Pooling;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
-import dev.nst.core.onnx.proto.ModelProto;
+import dev.nst.core.model.format.proto.ModelProto;
 import java.util.Optional;
 
 /** An opened ONNX Runtime backend: session options shared by every graph it compiles. */

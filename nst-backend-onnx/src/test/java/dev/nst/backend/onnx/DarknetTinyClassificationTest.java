@@ -10,7 +10,7 @@ import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
-import dev.nst.core.model.TfjsModelLoader;
+import dev.nst.core.model.format.TfjsModelLoader;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

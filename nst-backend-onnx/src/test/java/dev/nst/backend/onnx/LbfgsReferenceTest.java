@@ -17,7 +17,7 @@ import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.core.io.Npy;
 import dev.nst.core.loss.Targets;
-import dev.nst.core.model.OnnxModelLoader;
+import dev.nst.core.model.format.OnnxModelLoader;
 import dev.nst.core.optim.Lbfgs;
 import java.nio.file.Files;
 import java.nio.file.Path;

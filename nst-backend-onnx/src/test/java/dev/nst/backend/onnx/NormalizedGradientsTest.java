@@ -16,7 +16,7 @@ import dev.nst.api.spi.BackendOptions;
 import dev.nst.core.io.Npy;
 import dev.nst.core.loss.HostObjective;
 import dev.nst.core.loss.Targets;
-import dev.nst.core.model.OnnxModelLoader;
+import dev.nst.core.model.format.OnnxModelLoader;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

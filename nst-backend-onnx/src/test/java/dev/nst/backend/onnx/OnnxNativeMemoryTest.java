@@ -11,7 +11,7 @@ import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
-import dev.nst.core.model.RandomVgg;
+import dev.nst.tck.RandomVgg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -14,7 +14,7 @@ import dev.nst.api.Tensor;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.core.io.Npy;
-import dev.nst.core.model.OnnxModelLoader;
+import dev.nst.core.model.format.OnnxModelLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

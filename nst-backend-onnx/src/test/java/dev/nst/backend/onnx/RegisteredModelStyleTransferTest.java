@@ -9,10 +9,10 @@ import dev.nst.api.ModelLoadException;
 import dev.nst.api.ProgressEvent;
 import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
-import dev.nst.core.models.DownloadProgress;
-import dev.nst.core.models.Environment;
-import dev.nst.core.models.ModelDownloadException;
-import dev.nst.core.models.ModelStore;
+import dev.nst.core.model.cache.DownloadProgress;
+import dev.nst.core.model.cache.Environment;
+import dev.nst.core.model.cache.ModelDownloadException;
+import dev.nst.core.model.cache.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class RegisteredModelStyleTransferTest {
     assertThat(first.styleByLayer()).containsOnlyKeys("relu1_1", "relu2_1", "relu3_2", "relu4_2", "relu5_2");
     assertThat(first.contentByLayer()).containsOnlyKeys("relu4_4");
     assertThat(r.bestLoss().total()).isLessThan(r.initialLoss().total());
-    assertThat(store.isCached(dev.nst.core.models.ModelRegistry.builtIn().get("darknet-tiny"))).isTrue();
+    assertThat(store.isCached(dev.nst.core.model.ModelRegistry.builtIn().get("darknet-tiny"))).isTrue();
     assertThat(downloads.stream().filter(DownloadProgress::done)).hasSize(32);
   }
 

@@ -9,7 +9,7 @@ import dev.nst.api.LossValue;
 import dev.nst.api.Network;
 import dev.nst.api.Tensor;
 import dev.nst.core.io.Npy;
-import dev.nst.core.model.OnnxModelLoader;
+import dev.nst.core.model.format.OnnxModelLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import dev.nst.api.InputConvention;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.Network;
 import dev.nst.api.NstException;
-import dev.nst.core.model.KerasH5Loader;
+import dev.nst.core.model.format.KerasH5Loader;
 import io.jhdf.exceptions.HdfException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ class KerasH5LoaderFuzzTest {
   static final long SEED = 0x6b657261L; // "kera"
   static final int NORMAL_BUDGET = 300;
   static final Duration TIMEOUT = Duration.ofSeconds(20);
-  static final String FIXTURE = "/dev/nst/core/model/keras1_vgg_notop.h5";
+  static final String FIXTURE = "/dev/nst/core/model/format/keras1_vgg_notop.h5";
 
   record Seed(String name, byte[] bytes, TinyKeras.Spec spec, List<int[]> shapes, List<String> names) {}
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nst.api.InputConvention;
 import dev.nst.api.ModelLoadException;
-import dev.nst.core.model.KerasH5Loader;
+import dev.nst.core.model.format.KerasH5Loader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -10,12 +10,12 @@ import dev.nst.api.ModelLoadException;
 import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.Tensor;
-import dev.nst.core.model.BatchNormFolding;
-import dev.nst.core.model.OnnxModelLoader;
-import dev.nst.core.onnx.proto.GraphProto;
-import dev.nst.core.onnx.proto.ModelProto;
-import dev.nst.core.onnx.proto.NodeProto;
-import dev.nst.core.onnx.proto.TensorProto;
+import dev.nst.core.model.format.BatchNormFolding;
+import dev.nst.core.model.format.OnnxModelLoader;
+import dev.nst.core.model.format.proto.GraphProto;
+import dev.nst.core.model.format.proto.ModelProto;
+import dev.nst.core.model.format.proto.NodeProto;
+import dev.nst.core.model.format.proto.TensorProto;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -57,7 +57,7 @@ class OnnxLoaderRegressionTest {
     throw new IllegalArgumentException(name);
   }
 
-  private static void setAttribute(NodeProto.Builder n, dev.nst.core.onnx.proto.AttributeProto a) {
+  private static void setAttribute(NodeProto.Builder n, dev.nst.core.model.format.proto.AttributeProto a) {
     for (int i = n.getAttributeCount() - 1; i >= 0; i--) {
       if (n.getAttribute(i).getName().equals(a.getName())) {
         n.removeAttribute(i);
@@ -179,7 +179,7 @@ class OnnxLoaderRegressionTest {
         .hasMessage("node 'pool_a' (MaxPool) has kernel_shape 0; expected a value from 1 to 65536");
     assertRefused(edit(g -> setAttribute(node(g, "lr_a"), TinyOnnx.real("alpha", Float.NaN))))
         .hasMessage("node 'lr_a' (LeakyRelu) has alpha NaN; it must be a finite number");
-    assertRefused(edit(g -> setAttribute(node(g, "conv_a"), dev.nst.core.onnx.proto.AttributeProto.newBuilder()
+    assertRefused(edit(g -> setAttribute(node(g, "conv_a"), dev.nst.core.model.format.proto.AttributeProto.newBuilder()
         .setName("auto_pad").setS(ByteString.copyFromUtf8("BOGUS")).build())))
         .hasMessageStartingWith("node 'conv_a' has auto_pad 'BOGUS'; ONNX defines");
     assertRefused(edit(g -> g.setInput(0, TinyOnnx.imageInput("x", (1L << 32) + 3))))

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.nst.api.InputConvention;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.Network;
-import dev.nst.core.model.TfjsModelLoader;
+import dev.nst.core.model.format.TfjsModelLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

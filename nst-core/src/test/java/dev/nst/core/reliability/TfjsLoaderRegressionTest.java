@@ -13,7 +13,7 @@ import dev.nst.api.InputConvention;
 import dev.nst.api.Layer;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.Network;
-import dev.nst.core.model.TfjsModelLoader;
+import dev.nst.core.model.format.TfjsModelLoader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,15 +1,15 @@
 package dev.nst.core.reliability;
 
 import com.google.protobuf.ByteString;
-import dev.nst.core.onnx.proto.AttributeProto;
-import dev.nst.core.onnx.proto.GraphProto;
-import dev.nst.core.onnx.proto.ModelProto;
-import dev.nst.core.onnx.proto.NodeProto;
-import dev.nst.core.onnx.proto.OperatorSetIdProto;
-import dev.nst.core.onnx.proto.TensorProto;
-import dev.nst.core.onnx.proto.TensorShapeProto;
-import dev.nst.core.onnx.proto.TypeProto;
-import dev.nst.core.onnx.proto.ValueInfoProto;
+import dev.nst.core.model.format.proto.AttributeProto;
+import dev.nst.core.model.format.proto.GraphProto;
+import dev.nst.core.model.format.proto.ModelProto;
+import dev.nst.core.model.format.proto.NodeProto;
+import dev.nst.core.model.format.proto.OperatorSetIdProto;
+import dev.nst.core.model.format.proto.TensorProto;
+import dev.nst.core.model.format.proto.TensorShapeProto;
+import dev.nst.core.model.format.proto.TypeProto;
+import dev.nst.core.model.format.proto.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -1,4 +1,4 @@
-package dev.nst.core.models;
+package dev.nst.core.model;
 
 import java.net.URI;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package dev.nst.core.model;
+package dev.nst.core.model.format;
 
 import dev.nst.api.InputConvention;
 import dev.nst.api.ModelLoadException;

@@ -1,5 +1,8 @@
-package dev.nst.core.models;
+package dev.nst.core.model.cache;
 
+import dev.nst.core.model.ModelFile;
+import dev.nst.core.model.ModelFormat;
+import dev.nst.core.model.ModelSpec;
 import dev.nst.api.InputConvention;
 import java.net.URI;
 import java.nio.file.Path;

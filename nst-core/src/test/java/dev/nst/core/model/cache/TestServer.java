@@ -1,4 +1,4 @@
-package dev.nst.core.models;
+package dev.nst.core.model.cache;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.nst.core.model;
+package dev.nst.core.model.format;
 
 /**
  * Names layers the VGG way by their order in the chain: the i-th convolution of block b is

@@ -1,5 +1,6 @@
-package dev.nst.core.model;
+package dev.nst.tck;
 
+import dev.nst.core.model.format.LayerNamer;
 import dev.nst.api.InputConvention;
 import dev.nst.api.Layer;
 import dev.nst.api.Network;

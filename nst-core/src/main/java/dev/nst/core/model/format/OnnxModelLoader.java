@@ -1,4 +1,4 @@
-package dev.nst.core.model;
+package dev.nst.core.model.format;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -9,13 +9,13 @@ import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
-import dev.nst.core.onnx.OnnxTensors;
-import dev.nst.core.onnx.proto.AttributeProto;
-import dev.nst.core.onnx.proto.GraphProto;
-import dev.nst.core.onnx.proto.ModelProto;
-import dev.nst.core.onnx.proto.NodeProto;
-import dev.nst.core.onnx.proto.TensorProto;
-import dev.nst.core.onnx.proto.ValueInfoProto;
+import dev.nst.core.model.format.OnnxTensors;
+import dev.nst.core.model.format.proto.AttributeProto;
+import dev.nst.core.model.format.proto.GraphProto;
+import dev.nst.core.model.format.proto.ModelProto;
+import dev.nst.core.model.format.proto.NodeProto;
+import dev.nst.core.model.format.proto.TensorProto;
+import dev.nst.core.model.format.proto.ValueInfoProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.nst.core.models;
+package dev.nst.core.model;
 
 import dev.nst.api.InputConvention;
 import dev.nst.api.LayerWeight;

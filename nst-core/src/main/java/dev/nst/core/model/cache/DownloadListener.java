@@ -1,4 +1,4 @@
-package dev.nst.core.models;
+package dev.nst.core.model.cache;
 
 /**
  * Receives download progress, for progress bars and logs. Called on the downloading thread,

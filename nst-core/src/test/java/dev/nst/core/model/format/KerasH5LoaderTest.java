@@ -1,4 +1,4 @@
-package dev.nst.core.model;
+package dev.nst.core.model.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

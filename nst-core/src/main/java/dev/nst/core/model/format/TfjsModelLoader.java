@@ -1,4 +1,4 @@
-package dev.nst.core.model;
+package dev.nst.core.model.format;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

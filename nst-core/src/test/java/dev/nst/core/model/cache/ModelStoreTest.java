@@ -1,5 +1,9 @@
-package dev.nst.core.models;
+package dev.nst.core.model.cache;
 
+import dev.nst.core.model.ModelFile;
+import dev.nst.core.model.ModelFormat;
+import dev.nst.core.model.ModelRegistry;
+import dev.nst.core.model.ModelSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Downloads against a loopback HTTP server: never the internet. */
 @Timeout(60)
-class ModelStoreTest {
-  static final List<LayerWeight> LAYERS = List.of(new LayerWeight("relu1_1", 1));
+public class ModelStoreTest {
+  public static final List<LayerWeight> LAYERS = List.of(new LayerWeight("relu1_1", 1));
 
   @TempDir
   Path tmp;
@@ -356,7 +360,7 @@ class ModelStoreTest {
     assertThat(store.verify(spec)).allMatch(FileCheck::ok);
   }
 
-  static Path sharedModels() {
+  public static Path sharedModels() {
     Path p = Path.of(System.getProperty("nst.shared.dir", "../../shared"), "models").toAbsolutePath().normalize();
     assumeTrue(Files.isDirectory(p.resolve("darknet-tiny")),
         "../shared/models/darknet-tiny is absent (a fresh clone without ../shared): skipping");

@@ -1,5 +1,6 @@
-package dev.nst.core.models;
+package dev.nst.core.model;
 
+import dev.nst.core.model.cache.ModelStoreTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,7 @@ import dev.nst.api.Layer;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.Network;
-import dev.nst.core.model.TfjsModelLoader;
+import dev.nst.core.model.format.TfjsModelLoader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

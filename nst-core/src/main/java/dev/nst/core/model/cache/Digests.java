@@ -1,5 +1,6 @@
-package dev.nst.core.models;
+package dev.nst.core.model.cache;
 
+import dev.nst.core.model.ModelFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
-package dev.nst.core.models;
+package dev.nst.core.model.cache;
 
+import dev.nst.core.model.ModelFile;
+import dev.nst.core.model.ModelSpec;
 import java.nio.file.Path;
 
 /**

@@ -1,5 +1,8 @@
-package dev.nst.core.models;
+package dev.nst.core.model;
 
+import dev.nst.core.model.format.KerasH5Loader;
+import dev.nst.core.model.format.OnnxModelLoader;
+import dev.nst.core.model.format.TfjsModelLoader;
 /** The file format of a registered model; it decides which loader reads it. */
 public enum ModelFormat {
   /** One {@code .onnx} file (read by {@code OnnxModelLoader}). */

@@ -1,9 +1,9 @@
-package dev.nst.core.onnx;
+package dev.nst.core.model.format;
 
 import com.google.protobuf.ByteString;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.Tensor;
-import dev.nst.core.onnx.proto.TensorProto;
+import dev.nst.core.model.format.proto.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

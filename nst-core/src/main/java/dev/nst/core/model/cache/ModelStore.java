@@ -1,9 +1,11 @@
-package dev.nst.core.models;
+package dev.nst.core.model.cache;
 
+import dev.nst.core.model.ModelFile;
+import dev.nst.core.model.ModelSpec;
 import dev.nst.api.ModelIntegrityException;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.Network;
-import dev.nst.core.model.ModelFiles;
+import dev.nst.core.model.format.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.nst.core.models;
+package dev.nst.core.model.cache;
 
 import java.util.Map;
 import java.util.Optional;
