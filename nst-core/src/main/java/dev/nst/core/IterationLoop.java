@@ -73,6 +73,8 @@ final class IterationLoop implements DifferentiableFunction {
   private NstException failure;
 
   /**
+   * A loop over one scale's objective.
+   *
    * @param objective the function to minimise, in the network's input space
    * @param convention the input space, for writing snapshots
    * @param optimizer the optimiser to run

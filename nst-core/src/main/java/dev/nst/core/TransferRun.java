@@ -93,7 +93,8 @@ final class TransferRun {
       BufferedImage out = current;
       ColorControl colors = settings.colorControl();
       if (colors == ColorControl.KEEP_CONTENT_COLORS || colors == ColorControl.LUMINANCE_ONLY) {
-        out = Colors.combineLuminanceAndColor(current, Images.resize(contentOriginal, current.getWidth(), current.getHeight()));
+        BufferedImage colorSource = Images.resize(contentOriginal, current.getWidth(), current.getHeight());
+        out = Colors.combineLuminanceAndColor(current, colorSource);
       }
       if (settings.output().file() != null) {
         Images.write(out, settings.output().file());
@@ -126,7 +127,8 @@ final class TransferRun {
     int h = content.getHeight();
     int w = content.getWidth();
     List<PreparedStyle> prepared = prepareStyles(styles, content, size, conv);
-    BufferedImage working = settings.colorControl() == ColorControl.LUMINANCE_ONLY ? Colors.luminance(content) : content;
+    BufferedImage working =
+        settings.colorControl() == ColorControl.LUMINANCE_ONLY ? Colors.luminance(content) : content;
     List<ObjectiveSpec.ContentTarget> contentTargets =
         Targets.content(fx, Preprocessing.toTensor(working, conv), settings.layers().content());
     List<ObjectiveSpec.StyleTarget> styleTargets = styleTargets(fx, network, prepared, h, w);
