@@ -10,6 +10,17 @@ public interface Optimizer {
   String name();
 
   /**
+   * Names the setting that makes this optimiser's steps too large, with its value, for messages
+   * such as "the loss diverged: ... is too large for this problem; lower it".
+   *
+   * @return for example "the learning rate of adam (1000.0)"; by default a description built
+   *     from {@link #name()}, as this interface knows no learning rate
+   */
+  default String stepSizeDescription() {
+    return "the learning rate (step size) of optimizer '" + name() + "'";
+  }
+
+  /**
    * Minimises {@code f} starting from {@code x}, which is updated in place. Calls
    * {@code callback} after every iteration; stops when it returns false.
    */

@@ -1,11 +1,16 @@
 package dev.nst.core.loss;
 
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.LayerWeight;
+import dev.nst.api.Network;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.StyleLoss;
 import dev.nst.api.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +22,8 @@ import java.util.Set;
  *
  * <p>Style targets are mean Gram matrices (Gram / (nH nW) of the style activation, see
  * {@link StyleLoss}); several style images blend as {@code sum_i w_i gram(act_i) / (nH_i nW_i)}
- * with the weights normalised to sum 1, so images of different sizes mix fairly.
+ * with the weights normalised to sum 1, so images of different sizes mix fairly. Guided
+ * targets ({@link #guidedStyle}) restrict each style image to a region of the output.
  */
 public final class Targets {
   private Targets() {}
@@ -108,6 +114,50 @@ public final class Targets {
       }
       int c = channels.get(l);
       out.add(new ObjectiveSpec.StyleTarget(lw.layer(), lw.weight(), Tensor.adopt(f, c, c)));
+    }
+    return out;
+  }
+
+  /**
+   * Spatial control (Gatys et al. 2017): one target per style image and layer, each guided by
+   * its region sampled at the layer's resolution. The mean Gram (classic Gram matrix) is scaled
+   * by the region's coverage so that it compares with the masked Gram (see
+   * {@link ObjectiveSpec.StyleTarget}), and each target's weight is the layer's weight times the
+   * image's blend weight, the blend weights normalised to sum 1.
+   *
+   * @param extractor runs the style images
+   * @param network the extractor's network, for the shape of each layer at the output size
+   * @param styleImages preprocessed style images, (1, C, H, W) each
+   * @param blendWeights one weight &gt; 0 per style image
+   * @param regions one region per style image; {@link Masks.Region#whole()} for a style that
+   *     covers the whole image
+   * @param layers the style layers and their weights
+   * @param height rows of the output image
+   * @param width columns of the output image
+   * @return the targets, style image by style image, layer by layer
+   */
+  public static List<ObjectiveSpec.StyleTarget> guidedStyle(FeatureExtractor extractor, Network network,
+      List<Tensor> styleImages, double[] blendWeights, List<Masks.Region> regions, List<LayerWeight> layers,
+      int height, int width) {
+    checkNotNull(extractor, "extractor");
+    checkNotNull(network, "network");
+    checkArgument(styleImages.size() == blendWeights.length && styleImages.size() == regions.size(),
+        "got %s style images, %s blend weights and %s regions; give one of each per image", styleImages.size(),
+        blendWeights.length, regions.size());
+    double sum = Arrays.stream(blendWeights).sum();
+    List<ObjectiveSpec.StyleTarget> out = new ArrayList<>();
+    for (int i = 0; i < styleImages.size(); i++) {
+      for (ObjectiveSpec.StyleTarget t : style(extractor, styleImages.get(i), layers)) {
+        int[] chw = network.shapeOf(t.layer(), height, width);
+        Tensor mask = regions.get(i).at(chw[1], chw[2]);
+        float coverage = (float) Masks.coverage(mask);
+        float[] g = t.meanGram().toArray();
+        for (int k = 0; k < g.length; k++) {
+          g[k] *= coverage;
+        }
+        out.add(new ObjectiveSpec.StyleTarget(t.layer(), t.weight() * blendWeights[i] / sum,
+            Tensor.adopt(g, t.meanGram().shape()), mask));
+      }
     }
     return out;
   }

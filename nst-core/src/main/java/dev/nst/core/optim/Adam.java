@@ -60,6 +60,12 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     return "adam";
   }
 
+  /** "the learning rate of adam (VALUE)". */
+  @Override
+  public String stepSizeDescription() {
+    return "the learning rate of adam (" + learningRate + ")";
+  }
+
   @Override
   public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback) {
     Objects.requireNonNull(f, "f");

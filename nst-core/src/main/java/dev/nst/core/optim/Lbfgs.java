@@ -108,6 +108,12 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     return "lbfgs";
   }
 
+  /** "the learning rate of lbfgs (VALUE)". */
+  @Override
+  public String stepSizeDescription() {
+    return "the learning rate of lbfgs (" + learningRate + ")";
+  }
+
   @Override
   public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback) {
     Objects.requireNonNull(f, "f");

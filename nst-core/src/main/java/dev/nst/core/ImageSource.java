@@ -1,0 +1,38 @@
+package dev.nst.core;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.nst.core.image.Images;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+
+/** A content, style or mask image, given as a file (read when a run starts) or in memory. */
+sealed interface ImageSource {
+
+  /** The image: read from its file on every call, or the one held. */
+  BufferedImage load();
+
+  /** An image file, read by {@link Images#read(Path)}. */
+  record FromFile(Path file) implements ImageSource {
+    public FromFile {
+      checkNotNull(file, "file");
+    }
+
+    @Override
+    public BufferedImage load() {
+      return Images.read(file);
+    }
+  }
+
+  /** An image the caller already holds. */
+  record InMemory(BufferedImage image) implements ImageSource {
+    public InMemory {
+      checkNotNull(image, "image");
+    }
+
+    @Override
+    public BufferedImage load() {
+      return image;
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.nst.core;
+
+import dev.nst.api.DifferentiableFunction;
+import dev.nst.api.DivergenceException;
+import dev.nst.api.InputConvention;
+import dev.nst.api.LossBreakdown;
+import dev.nst.api.NstException;
+import dev.nst.api.NumericalFailureException;
+import dev.nst.api.Objective;
+import dev.nst.api.Optimizer;
+import dev.nst.api.ProgressEvent;
+import dev.nst.api.ProgressListener;
+import dev.nst.api.Tensor;
+import dev.nst.core.image.Images;
+import dev.nst.core.image.Preprocessing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The optimisation of one scale: the function the optimiser sees, and the bookkeeping around
+ * every iteration (best iterate, finiteness, the divergence rule, listeners, snapshots,
+ * cancellation). One instance serves one {@link #minimize} call.
+ */
+final class IterationLoop implements DifferentiableFunction {
+  /**
+   * Divergence rule: the run stops with a {@link DivergenceException} when the loss has been above
+   * {@value #DIVERGENCE_FACTOR} times the best loss so far, and above the first iteration's loss,
+   * for {@value #DIVERGENCE_PATIENCE} iterations in a row (or for {@value #DIVERGENCE_FAST_PATIENCE}
+   * when it is also above {@value #DIVERGENCE_FAST_FACTOR} times the best). On the reference
+   * problems (docs/reliability.md has the measurements) L-BFGS never rises above 1.1 times its
+   * best, and Adam up to 5 times its default learning rate stays under 6 times its best and
+   * never above the rule's bound; at 15 times the default it reaches the bound for at most 6
+   * iterations in a row. A learning rate that is too large keeps the loss 10 to 10^4 times above
+   * the best for as long as the run lasts (Adam, whose steps are bounded by the learning rate), or
+   * multiplies it by orders of magnitude per iteration until it overflows (L-BFGS). The
+   * first-loss condition keeps the rule quiet near convergence, where the best loss can be so
+   * small that rounding noise is a large multiple of it.
+   */
+  static final double DIVERGENCE_FACTOR = 10;
+
+  /** See {@link #DIVERGENCE_FACTOR}. */
+  static final int DIVERGENCE_PATIENCE = 20;
+
+  /**
+   * The fast path of the divergence rule: a loss that has also grown past this multiple of the
+   * best stops the run after {@value #DIVERGENCE_FAST_PATIENCE} such iterations instead of
+   * {@value #DIVERGENCE_PATIENCE}, before it overflows into a NaN (a large learning rate can
+   * multiply the loss by 10^16 per iteration).
+   */
+  static final double DIVERGENCE_FAST_FACTOR = 1e6;
+
+  /** See {@link #DIVERGENCE_FAST_FACTOR}. */
+  static final int DIVERGENCE_FAST_PATIENCE = 3;
+
+  private final Objective objective;
+  private final InputConvention convention;
+  private final Optimizer optimizer;
+  private final int iterations;
+  private final long startNanos;
+  private final Settings.Output output;
+  private final Settings.Execution execution;
+  private final List<LossBreakdown> history = new ArrayList<>();
+  private LossBreakdown last;
+  private float[] best;
+  private double bestValue = Double.POSITIVE_INFINITY;
+  private int bestIteration;
+  private double firstValue = Double.NaN;
+  private int divergingFor;
+  private boolean cancelled;
+  private NstException failure;
+
+  /**
+   * A loop over one scale's objective.
+   *
+   * @param objective the function to minimise, in the network's input space
+   * @param convention the input space, for writing snapshots
+   * @param optimizer the optimiser to run
+   * @param iterations the most iterations to run
+   * @param startNanos {@link System#nanoTime()} at the start, for the elapsed time of progress events
+   * @param output where snapshots go
+   * @param execution the listeners and the cancellation token
+   */
+  IterationLoop(Objective objective, InputConvention convention, Optimizer optimizer, int iterations, long startNanos,
+      Settings.Output output, Settings.Execution execution) {
+    this.objective = objective;
+    this.convention = convention;
+    this.optimizer = optimizer;
+    this.iterations = iterations;
+    this.startNanos = startNanos;
+    this.output = output;
+    this.execution = execution;
+  }
+
+  /**
+   * Runs the optimiser from {@code x} (updated in place).
+   *
+   * @return the iterate with the lowest loss, or {@code x} when no evaluation finished
+   * @throws NumericalFailureException if the loss or its gradient stopped being finite
+   * @throws DivergenceException if the divergence rule fired
+   */
+  float[] minimize(float[] x) {
+    optimizer.minimize(this, x, this::afterIteration);
+    if (failure != null) {
+      throw failure;
+    }
+    return best != null ? best : x;
+  }
+
+  /** The loss terms of every iteration run, in order. */
+  List<LossBreakdown> history() {
+    return history;
+  }
+
+  /** True when the cancellation token stopped the loop. */
+  boolean cancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public double evaluate(float[] x, float[] gradient) {
+    if (failure != null) {
+      Arrays.fill(gradient, 0f);
+      return Double.MAX_VALUE;
+    }
+    last = objective.evaluate(x, gradient);
+    // A gradient can overflow float while the loss (a double) is still finite; the optimisers
+    // then stop at once, and without this check the run would end as if it had converged.
+    if (!last.isFinite() || !allFinite(gradient)) {
+      int[] shape = objective.imageShape();
+      String what = last.isFinite() ? "the gradient became infinite or NaN (the loss is " + last.total() + ")"
+          : "the loss became " + last.total();
+      failure = new NumericalFailureException(what + " at iteration " + (history.size() + 1)
+          + "; lower the learning rate or the loss weights (the exception holds the last good image)",
+          best == null ? null : Tensor.of(best, shape));
+      // A zero gradient stops the optimiser from moving; the callback then ends the run.
+      Arrays.fill(gradient, 0f);
+      return Double.MAX_VALUE;
+    }
+    if (last.total() < bestValue) {
+      bestValue = last.total();
+      bestIteration = history.size() + 1;
+      if (best == null) {
+        best = new float[x.length];
+      }
+      System.arraycopy(x, 0, best, 0, x.length);
+    }
+    return last.total();
+  }
+
+  private boolean afterIteration(int iteration, float[] x, double value) {
+    if (failure != null) {
+      return false;
+    }
+    history.add(last);
+    ProgressEvent event = new ProgressEvent(iteration, iterations, last,
+        Duration.ofNanos(System.nanoTime() - startNanos));
+    for (ProgressListener l : execution.listeners()) {
+      l.onProgress(event);
+    }
+    if (diverged(iteration, value)) {
+      return false;
+    }
+    if (output.snapshotDue(iteration, iterations)) {
+      int[] shape = objective.imageShape();
+      Images.write(Preprocessing.toImage(x, shape[2], shape[3], convention), output.snapshotPath(iteration));
+    }
+    if (execution.cancelRequested()) {
+      cancelled = true;
+      return false;
+    }
+    return iteration < iterations;
+  }
+
+  /** Applies the divergence rule ({@link #DIVERGENCE_FACTOR}); on divergence, sets {@link #failure}. */
+  private boolean diverged(int iteration, double value) {
+    if (history.size() == 1) {
+      firstValue = value;
+    }
+    divergingFor = value > DIVERGENCE_FACTOR * bestValue && value > firstValue ? divergingFor + 1 : 0;
+    boolean exploding = divergingFor >= DIVERGENCE_FAST_PATIENCE && value > DIVERGENCE_FAST_FACTOR * bestValue;
+    if (divergingFor < DIVERGENCE_PATIENCE && !exploding) {
+      return false;
+    }
+    int[] shape = objective.imageShape();
+    failure = new DivergenceException(String.format(Locale.ROOT,
+        "the loss diverged: it is %.4g at iteration %d and has stayed above %.0f times the best loss "
+            + "(%.4g, at iteration %d) for %d iterations: %s is too large for this problem; lower it "
+            + "(the exception holds the best image so far)",
+        value, iteration, DIVERGENCE_FACTOR, bestValue, bestIteration, divergingFor,
+        optimizer.stepSizeDescription()),
+        bestValue, value, iteration, best == null ? null : Tensor.of(best, shape));
+    return true;
+  }
+
+  private static boolean allFinite(float[] v) {
+    for (float f : v) {
+      if (!Float.isFinite(f)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

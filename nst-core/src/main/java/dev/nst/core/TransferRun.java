@@ -1,0 +1,234 @@
+package dev.nst.core;
+
+import dev.nst.api.FeatureExtractor;
+import dev.nst.api.InputConvention;
+import dev.nst.api.LayerWeight;
+import dev.nst.api.LossBreakdown;
+import dev.nst.api.Network;
+import dev.nst.api.Objective;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.Optimizer;
+import dev.nst.api.Tensor;
+import dev.nst.api.spi.Backend;
+import dev.nst.core.backend.Backends;
+import dev.nst.core.color.ColorControl;
+import dev.nst.core.color.Colors;
+import dev.nst.core.image.Images;
+import dev.nst.core.image.Preprocessing;
+import dev.nst.core.loss.HostObjective;
+import dev.nst.core.loss.Masks;
+import dev.nst.core.loss.Targets;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * One {@link StyleTransfer#run()}: loads the network and the images, opens the backend and the
+ * feature extractor, and optimises scale after scale, each starting from the previous result.
+ * Per scale it builds the targets, the objective (see {@link #objective}) and an
+ * {@link IterationLoop}.
+ */
+final class TransferRun {
+  // The logger keeps the facade's name, which is the one users configure.
+  private static final System.Logger LOG = System.getLogger(StyleTransfer.class.getName());
+
+  private final Settings settings;
+
+  TransferRun(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** A style image as loaded: its blend weight and, for spatial control, its region mask (or null). */
+  record LoadedStyle(BufferedImage image, double blendWeight, BufferedImage regionMask) {}
+
+  /**
+   * A style image ready for a forward pass at one scale.
+   *
+   * @param image the preprocessed image, (1, C, H, W)
+   * @param blendWeight its share when several styles blend
+   * @param region where it applies
+   */
+  record PreparedStyle(Tensor image, double blendWeight, Masks.Region region) {}
+
+  /** One scale's outcome; the image is in working colours (grey in luminance-only mode). */
+  private record ScaleOutcome(BufferedImage image, List<LossBreakdown> history, Duration setup, Duration optimisation,
+      boolean cancelled, boolean compiled) {}
+
+  /** The objective of one scale, and whether the backend compiled it. */
+  private record ChosenObjective(Objective objective, boolean compiled) {}
+
+  StyleTransferResult run() {
+    long start = System.nanoTime();
+    Network network = settings.model().load().truncatedAfter(settings.layers().names());
+    BufferedImage contentOriginal = settings.content().load();
+    List<LoadedStyle> styles = loadStyles();
+    Scales scales = settings.schedule().scales();
+    for (int size : scales.longSides()) {
+      int[] hw = fit(contentOriginal, size);
+      network.shapes(hw[0], hw[1]); // a clear message now when an image is too small for the network
+      MemoryEstimate.require(network, hw[0], hw[1], settings.execution().memoryLimit());
+    }
+
+    try (Backend backend = Backends.select(settings.execution().backend()).open(settings.execution().backendOptions());
+        FeatureExtractor fx = backend.featureExtractor(network, settings.pooling())) {
+      Duration setup = Duration.ofNanos(System.nanoTime() - start);
+      Duration optimisation = Duration.ZERO;
+      List<LossBreakdown> history = new ArrayList<>();
+      BufferedImage current = null;
+      boolean cancelled = false;
+      boolean compiled = true;
+      for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
+        ScaleOutcome r = optimise(backend, fx, network, contentOriginal, styles, scales.longSides().get(i),
+            scales.iterations().get(i), current);
+        history.addAll(r.history());
+        setup = setup.plus(r.setup());
+        optimisation = optimisation.plus(r.optimisation());
+        current = r.image();
+        cancelled = r.cancelled();
+        compiled &= r.compiled();
+      }
+      BufferedImage out = current;
+      ColorControl colors = settings.colorControl();
+      if (colors == ColorControl.KEEP_CONTENT_COLORS || colors == ColorControl.LUMINANCE_ONLY) {
+        BufferedImage colorSource = Images.resize(contentOriginal, current.getWidth(), current.getHeight());
+        out = Colors.combineLuminanceAndColor(current, colorSource);
+      }
+      if (settings.output().file() != null) {
+        Images.write(out, settings.output().file());
+      }
+      return new StyleTransferResult(out, history, setup, optimisation, cancelled, backend.description(), compiled,
+          scales.longSides());
+    }
+  }
+
+  private List<LoadedStyle> loadStyles() {
+    List<LoadedStyle> styles = new ArrayList<>();
+    for (Settings.StyleImage s : settings.styles()) {
+      styles.add(new LoadedStyle(s.image().load(), s.blendWeight(),
+          s.regionMask() == null ? null : s.regionMask().load()));
+    }
+    return styles;
+  }
+
+  /** Height and width of {@code img} scaled to a long side of {@code size}. */
+  private static int[] fit(BufferedImage img, int size) {
+    int[] wh = Images.fitLongSide(img.getWidth(), img.getHeight(), size);
+    return new int[] {wh[1], wh[0]};
+  }
+
+  private ScaleOutcome optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
+      List<LoadedStyle> styles, int size, int iterations, BufferedImage previous) {
+    long start = System.nanoTime();
+    InputConvention conv = network.inputConvention();
+    BufferedImage content = Images.resizeToLongSide(contentOriginal, size);
+    int h = content.getHeight();
+    int w = content.getWidth();
+    List<PreparedStyle> prepared = prepareStyles(styles, content, size, conv);
+    BufferedImage working =
+        settings.colorControl() == ColorControl.LUMINANCE_ONLY ? Colors.luminance(content) : content;
+    List<ObjectiveSpec.ContentTarget> contentTargets =
+        Targets.content(fx, Preprocessing.toTensor(working, conv), settings.layers().content());
+    List<ObjectiveSpec.StyleTarget> styleTargets = styleTargets(fx, network, prepared, h, w);
+    Settings.LossWeights losses = settings.losses();
+    ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, losses.alpha(), losses.beta(),
+        losses.gammaAt(h, w), settings.pooling(), h, w, losses.normalization(), losses.normalizeGradients());
+    ChosenObjective chosen = objective(backend, fx, network, spec);
+    try (Objective objective = chosen.objective()) {
+      BufferedImage init = previous != null ? Images.resize(previous, w, h) : initialImage(working, h, w);
+      float[] x = Preprocessing.toTensor(init, conv).toArray();
+      long setupDone = System.nanoTime();
+      Optimizer optimizer = settings.schedule().optimizer();
+      LOG.log(System.Logger.Level.INFO, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
+          w, h, backend.description(), chosen.compiled() ? "compiled" : "host", optimizer.name(), iterations);
+      IterationLoop loop = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
+          settings.execution());
+      BufferedImage out = Preprocessing.toImage(loop.minimize(x), h, w, conv);
+      return new ScaleOutcome(out, loop.history(), Duration.ofNanos(setupDone - start),
+          Duration.ofNanos(System.nanoTime() - setupDone), loop.cancelled(), chosen.compiled());
+    }
+  }
+
+  /**
+   * The style images at one scale: resized to the style side, colour-matched to the content
+   * where colour control asks for it, preprocessed; each region mask is sampled from its image
+   * with an area average, so edges stay soft at every layer.
+   */
+  private List<PreparedStyle> prepareStyles(List<LoadedStyle> styles, BufferedImage content, int size,
+      InputConvention conv) {
+    int styleSide = settings.schedule().styleSide(size);
+    List<PreparedStyle> prepared = new ArrayList<>();
+    for (LoadedStyle style : styles) {
+      BufferedImage st = Images.resizeToLongSide(style.image(), styleSide);
+      st = switch (settings.colorControl()) {
+        case MATCH_STYLE_TO_CONTENT -> Colors.matchColors(st, content);
+        case LUMINANCE_ONLY -> Colors.matchedLuminance(st, content);
+        default -> st;
+      };
+      Masks.Region region = style.regionMask() == null ? Masks.Region.whole() : regionOf(style.regionMask());
+      prepared.add(new PreparedStyle(Preprocessing.toTensor(st, conv), style.blendWeight(), region));
+    }
+    return prepared;
+  }
+
+  /** A grey mask image as a region: area-averaged to each size, white selects. */
+  private static Masks.Region regionOf(BufferedImage mask) {
+    return (h, w) -> Masks.grey(Images.resize(mask, w, h).getRGB(0, 0, w, h, null, 0, w), h, w);
+  }
+
+  /**
+   * The style targets of prepared style images at the style layers, for an output of
+   * {@code height} x {@code width}: blended Gram targets, or, when any style has a region mask,
+   * one guided target per style and layer ({@link Targets#guidedStyle}). A step of its own, as
+   * runs over many content images need the targets of the same styles again.
+   */
+  List<ObjectiveSpec.StyleTarget> styleTargets(FeatureExtractor fx, Network network, List<PreparedStyle> styles,
+      int height, int width) {
+    List<Tensor> images = styles.stream().map(PreparedStyle::image).toList();
+    double[] blend = styles.stream().mapToDouble(PreparedStyle::blendWeight).toArray();
+    List<LayerWeight> layers = settings.layers().style();
+    if (!settings.guided()) {
+      return Targets.style(fx, images, blend, layers, settings.losses().gram());
+    }
+    List<Masks.Region> regions = styles.stream().map(PreparedStyle::region).toList();
+    return Targets.guidedStyle(fx, network, images, blend, regions, layers, height, width);
+  }
+
+  /**
+   * The objective of one scale: the backend's compiled objective when it offers one and no
+   * custom loss asks for the host, else the host losses over level-1 features. The one place
+   * where an objective is chosen.
+   */
+  private ChosenObjective objective(Backend backend, FeatureExtractor fx, Network network, ObjectiveSpec spec) {
+    Settings.CustomLosses custom = settings.losses().custom();
+    if (custom != null) {
+      return new ChosenObjective(new HostObjective(fx, spec, custom.content(), custom.style(), custom.totalVariation()),
+          false);
+    }
+    Optional<Objective> compiled = backend.compile(network, spec);
+    return compiled.map(o -> new ChosenObjective(o, true))
+        .orElseGet(() -> new ChosenObjective(HostObjective.classic(fx, spec), false));
+  }
+
+  private BufferedImage initialImage(BufferedImage content, int h, int w) {
+    Settings.Schedule schedule = settings.schedule();
+    boolean grey = settings.colorControl() == ColorControl.LUMINANCE_ONLY;
+    if (schedule.init() instanceof Init.Image i) {
+      BufferedImage img = Images.resize(i.image(), w, h);
+      return grey ? Colors.luminance(img) : img;
+    }
+    if (schedule.init() instanceof Init.Noise) {
+      SplittableRandom rnd = new SplittableRandom(schedule.seed());
+      BufferedImage noise = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          noise.setRGB(x, y, rnd.nextInt(1 << 24));
+        }
+      }
+      return grey ? Colors.luminance(noise) : noise;
+    }
+    return content;
+  }
+}
