@@ -10,14 +10,10 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +36,9 @@ import java.util.regex.Pattern;
  * one atomic rename, to its final name, so a file under its final name is always complete and
  * correct (which is why {@link #isCached} checks only sizes). An interrupted download keeps its
  * partial file and is resumed with an HTTP Range request where the server supports it.
- * Processes and threads fetching the same file take turns through a lock file, so each file is
- * downloaded once. Offline mode ({@value #OFFLINE_PROPERTY} / {@value #OFFLINE_VARIABLE})
- * forbids every HTTP request; a directory mirror still works.
+ * Processes and threads fetching the same file take turns through a lock file, deleted after
+ * each turn, so each file is downloaded once. Offline mode ({@value #OFFLINE_PROPERTY} /
+ * {@value #OFFLINE_VARIABLE}) forbids every HTTP request; a directory mirror still works.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -61,7 +57,6 @@ public final class ModelStore {
   public static final String MIRROR_VARIABLE = "NST_MODEL_MIRROR";
 
   private static final Pattern URL_SCHEME = Pattern.compile("(?i)(https?|file):.*");
-  private static final Duration LOCK_POLL = Duration.ofMillis(50);
 
   private final Path cacheDir;
   private final URI mirror;
@@ -209,53 +204,25 @@ public final class ModelStore {
   private void fetchFile(HttpSource source, ModelSpec spec, ModelFile f, int index, int count) {
     Path dir = directory(spec);
     Path target = dir.resolve(f.name());
-    Path lockPath = dir.resolve("." + f.name() + ".lock");
-    try (FileChannel lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      FileLock lock = acquire(lockChannel, target);
+    try (LockFile lock = LockFile.acquire(dir.resolve("." + f.name() + ".lock"))) {
+      if (present(target, f)) {
+        return; // another thread or process fetched it while we waited
+      }
+      // Under the lock the partial file has a fixed name, so a later attempt can resume it;
+      // where the file system cannot lock, each attempt uses a file of its own.
+      Path part = lock.exclusive() ? dir.resolve(f.name() + ".part")
+          : Files.createTempFile(dir, "." + f.name() + ".", ".part");
       try {
-        if (present(target, f)) {
-          return; // another thread or process fetched it while we waited
-        }
-        // Under the lock the partial file has a fixed name, so a later attempt can resume it;
-        // where the file system cannot lock, each attempt uses a file of its own.
-        Path part = lock != null ? dir.resolve(f.name() + ".part")
-            : Files.createTempFile(dir, "." + f.name() + ".", ".part");
-        try {
-          download(source, spec, f, part, target, index, count);
-        } finally {
-          if (lock == null) {
-            deleteQuietly(part);
-          }
-        }
+        download(source, spec, f, part, target, index, count);
       } finally {
-        if (lock != null) {
-          lock.release();
+        if (!lock.exclusive()) {
+          deleteQuietly(part);
         }
       }
+    } catch (InterruptedIOException e) {
+      throw new ModelDownloadException(e.getMessage(), e);
     } catch (IOException e) {
       throw notWritable(dir, e);
-    }
-  }
-
-  /** Waits for the lock; null when the file system cannot lock. */
-  private static FileLock acquire(FileChannel channel, Path target) {
-    while (true) {
-      try {
-        FileLock lock = channel.tryLock();
-        if (lock != null) {
-          return lock;
-        }
-      } catch (OverlappingFileLockException e) {
-        // another thread of this JVM holds it: wait like for another process
-      } catch (IOException | UnsupportedOperationException e) {
-        return null;
-      }
-      try {
-        Thread.sleep(LOCK_POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ModelDownloadException("interrupted while waiting for another download of " + target);
-      }
     }
   }
 
