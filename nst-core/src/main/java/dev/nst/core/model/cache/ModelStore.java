@@ -33,12 +33,15 @@ import java.util.regex.Pattern;
  * {@value #MIRROR_VARIABLE}: a directory or base URL laid out like the cache) and then from the
  * model's published URLs. Bytes go to a temporary file in the model's folder and are checked
  * against the published size and checksums while they stream; only a verified file is moved, in
- * one atomic rename, to its final name, so a file under its final name is always complete and
- * correct (which is why {@link #isCached} checks only sizes). An interrupted download keeps its
- * partial file and is resumed with an HTTP Range request where the server supports it.
- * Processes and threads fetching the same file take turns through a lock file, deleted after
- * each turn, so each file is downloaded once. Offline mode ({@value #OFFLINE_PROPERTY} /
- * {@value #OFFLINE_VARIABLE}) forbids every HTTP request; a directory mirror still works.
+ * one atomic rename, to its final name, so a file under its final name is complete and correct
+ * when it arrives. The store then keeps a record of it (size, last-modified time, identity;
+ * {@code <cache>/.verified/}) and trusts the file as long as the record matches: a file changed
+ * later, or put into the cache by hand, is read and checked again ({@link #isCached}).
+ * An interrupted download keeps its partial file and is resumed with an HTTP Range request
+ * where the server supports it. Processes and threads fetching the same file take turns
+ * through a lock file, deleted after each turn, so each file is downloaded once. Offline mode
+ * ({@value #OFFLINE_PROPERTY} / {@value #OFFLINE_VARIABLE}) forbids every HTTP request; a
+ * directory mirror still works.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -63,6 +66,7 @@ public final class ModelStore {
   private final boolean offline;
   private final DownloadListener listener;
   private final HttpSource.Settings http;
+  private final Fingerprints fingerprints;
 
   private ModelStore(Builder b) {
     cacheDir = b.cacheDir.toAbsolutePath().normalize();
@@ -71,6 +75,7 @@ public final class ModelStore {
     listener = b.listener;
     http = new HttpSource.Settings(b.client, b.connectTimeout, b.requestTimeout, b.readTimeout, b.attempts,
         b.retryDelay);
+    fingerprints = new Fingerprints(cacheDir);
   }
 
   /** A store configured from the real system properties and environment. */
@@ -116,16 +121,21 @@ public final class ModelStore {
     return directory(spec).resolve(file.name());
   }
 
-  /** True when every file of the model is in the cache (by size; see the class comment). */
+  /**
+   * True when every file of the model is in the cache with its published size and checksums. A
+   * file that matches the store's record of its verification is trusted without reading it; any
+   * other file of the right size is read and checked (once: a good one is recorded). Files that
+   * fail are left alone here; {@link #fetch} replaces them and {@link #verify} deletes them.
+   */
   public boolean isCached(ModelSpec spec) {
-    return spec.files().stream().allMatch(f -> present(path(spec, f), f));
+    return spec.files().stream().allMatch(f -> cached(path(spec, f), f));
   }
 
-  /** Bytes of the model's files that are in the cache. */
+  /** Bytes of the model's files that are in the cache, checked as by {@link #isCached}. */
   public long cachedBytes(ModelSpec spec) {
     long sum = 0;
     for (ModelFile f : spec.files()) {
-      if (present(path(spec, f), f)) {
+      if (cached(path(spec, f), f)) {
         sum += f.size();
       }
     }
@@ -133,8 +143,8 @@ public final class ModelStore {
   }
 
   /**
-   * Makes sure every file of the model is in the cache, fetching what is missing, and returns
-   * the path of the file its loader opens ({@link ModelSpec#entryFile()}).
+   * Makes sure every file of the model is in the cache, fetching what is missing or fails its
+   * checks, and returns the path of the file its loader opens ({@link ModelSpec#entryFile()}).
    *
    * @throws ModelIntegrityException when a source delivered a file with the wrong size or
    *     checksum (and no other source delivered a good one); the bad file is deleted
@@ -144,7 +154,7 @@ public final class ModelStore {
   public Path fetch(ModelSpec spec) {
     List<ModelFile> missing = new ArrayList<>();
     for (ModelFile f : spec.files()) {
-      if (!present(path(spec, f), f)) {
+      if (!cached(path(spec, f), f)) {
         missing.add(f);
       }
     }
@@ -172,7 +182,7 @@ public final class ModelStore {
 
   /**
    * Re-checks size and checksum of every cached file of the model (slow for big files: it
-   * reads them whole). A file that fails is deleted, so that the next
+   * reads them whole, whatever the records say). A file that fails is deleted, so that the next
    * {@link #fetch} gets it again instead of a loader reading garbage.
    */
   public List<FileCheck> verify(ModelSpec spec) {
@@ -185,7 +195,7 @@ public final class ModelStore {
       }
       String problem;
       try {
-        problem = Digests.check(p, f);
+        problem = fingerprints.verify(p, f);
       } catch (IOException e) {
         problem = "cannot be read (" + e.getMessage() + ")";
       }
@@ -193,6 +203,7 @@ public final class ModelStore {
         out.add(new FileCheck(f, p, FileCheck.Status.OK, ""));
       } else {
         deleteQuietly(p);
+        fingerprints.forget(p);
         out.add(new FileCheck(f, p, FileCheck.Status.CORRUPT, problem + "; deleted"));
       }
     }
@@ -201,12 +212,29 @@ public final class ModelStore {
 
   // ---------------------------------------------------------------------------------------------
 
+  /** In the cache and right: by its record, or else by reading it (which records a good file). */
+  private boolean cached(Path p, ModelFile f) {
+    if (!hasPublishedSize(p, f)) {
+      return false;
+    }
+    if (fingerprints.matches(p, f)) {
+      return true;
+    }
+    try {
+      return fingerprints.verify(p, f) == null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private void fetchFile(HttpSource source, ModelSpec spec, ModelFile f, int index, int count) {
     Path dir = directory(spec);
     Path target = dir.resolve(f.name());
     try (LockFile lock = LockFile.acquire(dir.resolve("." + f.name() + ".lock"))) {
-      if (present(target, f)) {
-        return; // another thread or process fetched it while we waited
+      // Another fetcher that brought the file while we waited has recorded it; a file without a
+      // matching record failed its check in fetch() and is replaced.
+      if (hasPublishedSize(target, f) && fingerprints.matches(target, f)) {
+        return;
       }
       // Under the lock the partial file has a fixed name, so a later attempt can resume it;
       // where the file system cannot lock, each attempt uses a file of its own.
@@ -237,7 +265,7 @@ public final class ModelStore {
         } else {
           httpDownload(http, source, f, partFile);
         }
-        moveIntoPlace(part, target);
+        moveIntoPlace(part, target, f);
         report(spec, f, source, index, count, f.size(), true);
         return;
       } catch (SourceFailure e) {
@@ -327,13 +355,16 @@ public final class ModelStore {
     part.finish();
   }
 
-  private static void moveIntoPlace(Path part, Path target) {
+  /** Renames the verified {@code part} to {@code target} and records it as verified. */
+  private void moveIntoPlace(Path part, Path target, ModelFile f) {
     try {
+      String stamp = fingerprints.stamp(part, f);
       try {
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      fingerprints.save(target, stamp);
     } catch (IOException e) {
       throw notWritable(target.getParent(), e);
     }
@@ -345,7 +376,7 @@ public final class ModelStore {
         + ") at a writable directory with enough free space", e);
   }
 
-  private static boolean present(Path p, ModelFile f) {
+  private static boolean hasPublishedSize(Path p, ModelFile f) {
     try {
       return Files.isRegularFile(p) && Files.size(p) == f.size();
     } catch (IOException e) {

@@ -11,6 +11,7 @@ import dev.nst.core.model.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the store leaves in the cache: the published files, no lock files. */
+/**
+ * What the store leaves in the cache: the published files and the records of their
+ * verification, no lock files; and how the records decide whether a file is read again.
+ */
 @Timeout(60)
 class CacheFilesTest {
   @TempDir
@@ -59,6 +63,10 @@ class CacheFilesTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
+  }
+
+  Path record(String model) {
+    return cache.resolve(".verified").resolve(model).resolve("weights.onnx.verified");
   }
 
   @Test
@@ -118,5 +126,97 @@ class CacheFilesTest {
     }
     assertThat(server.requests("/w")).hasSize(1);
     assertThat(allFiles(cache.resolve(FetchInAnotherProcess.MODEL))).containsExactly("weights.onnx");
+  }
+
+  @Test
+  void aDownloadedFileIsRecordedAtOnceOutsideTheModelFolder() throws Exception {
+    byte[] content = bytes(5_000, 4);
+    ModelFile f = served("/w", content);
+    Path file = store().fetch(single("recorded", f));
+    assertThat(allFiles(cache)).containsExactly(".verified", "recorded");
+    assertThat(Files.readString(record("recorded")))
+        .contains("size=5000\n")
+        .contains("modified=" + Files.getLastModifiedTime(file) + "\n")
+        .contains("sha256=" + f.sha256() + "\n")
+        .contains("md5=-\n");
+  }
+
+  @Test
+  void aFileChangedAfterItsDownloadIsReadAgainAndFetchedAgain() throws Exception {
+    byte[] content = bytes(50_000, 5);
+    ModelSpec spec = single("changed", served("/w", content));
+    ModelStore store = store();
+    Path file = store.fetch(spec);
+    byte[] bad = content.clone();
+    bad[100] ^= 1;
+    Files.write(file, bad); // same size: a check by size alone would trust it
+
+    assertThat(store.isCached(spec)).isFalse();
+    assertThat(store.cachedBytes(spec)).isZero();
+    assertThat(store.fetch(spec)).isEqualTo(file);
+    assertThat(Files.readAllBytes(file)).isEqualTo(content);
+    assertThat(server.requests("/w")).hasSize(2);
+    assertThat(store.isCached(spec)).isTrue();
+  }
+
+  @Test
+  void aRightFileCopiedIntoTheCacheIsReadOnceAndTrustedFromThenOn() throws Exception {
+    byte[] content = bytes(50_000, 6);
+    ModelSpec spec = single("copied", served("/w", content));
+    Files.createDirectories(cache.resolve("copied"));
+    Files.write(cache.resolve("copied/weights.onnx"), content);
+    ModelStore store = store();
+
+    assertThat(record("copied")).doesNotExist();
+    assertThat(store.isCached(spec)).isTrue();
+    assertThat(record("copied")).exists();
+    assertThat(store.fetch(spec)).isEqualTo(cache.resolve("copied/weights.onnx"));
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void aWrongFileOfTheRightSizeCopiedIntoTheCacheIsReplaced() throws Exception {
+    byte[] content = bytes(50_000, 7);
+    ModelSpec spec = single("wrong", served("/w", content));
+    Files.createDirectories(cache.resolve("wrong"));
+    Files.write(cache.resolve("wrong/weights.onnx"), bytes(50_000, 8));
+    ModelStore store = store();
+
+    assertThat(store.isCached(spec)).isFalse();
+    assertThat(record("wrong")).doesNotExist();
+    assertThat(Files.readAllBytes(store.fetch(spec))).isEqualTo(content);
+    assertThat(server.requests("/w")).hasSize(1);
+  }
+
+  @Test
+  void aRecordIsForTheChecksumsItWasVerifiedAgainst() throws Exception {
+    byte[] content = bytes(50_000, 9);
+    ModelFile f = served("/w", content);
+    ModelStore store = store();
+    store.fetch(single("republished", f));
+    byte[] other = bytes(50_000, 10);
+    ModelSpec republished = single("republished", new ModelFile("weights.onnx", f.urls(), f.size(), sha256(other),
+        null));
+    assertThat(store.isCached(republished)).isFalse();
+    assertThat(store.isCached(single("republished", f))).isTrue();
+  }
+
+  /** The record's limit: a change that keeps size, time and file is only seen by verify(). */
+  @Test
+  void aChangeThatRestoresTheTimeIsTrustedUntilVerify() throws Exception {
+    byte[] content = bytes(50_000, 11);
+    ModelSpec spec = single("restored", served("/w", content));
+    ModelStore store = store();
+    Path file = store.fetch(spec);
+    FileTime recorded = Files.getLastModifiedTime(file);
+    byte[] bad = content.clone();
+    bad[7] ^= 1;
+    Files.write(file, bad);
+    Files.setLastModifiedTime(file, recorded);
+
+    assertThat(store.isCached(spec)).isTrue(); // trusted by the record, without reading the file
+    assertThat(store.verify(spec)).extracting(FileCheck::status).containsExactly(FileCheck.Status.CORRUPT);
+    assertThat(file).doesNotExist();
+    assertThat(record("restored")).doesNotExist();
   }
 }
