@@ -1,36 +1,25 @@
 package dev.nst.core.model.cache;
 
+import dev.nst.api.ModelIntegrityException;
+import dev.nst.api.Network;
 import dev.nst.core.model.ModelFile;
 import dev.nst.core.model.ModelSpec;
-import dev.nst.api.ModelIntegrityException;
-import dev.nst.api.ModelLoadException;
-import dev.nst.api.Network;
 import dev.nst.core.model.format.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -44,49 +33,49 @@ import java.util.regex.Pattern;
  * {@value #MIRROR_VARIABLE}: a directory or base URL laid out like the cache) and then from the
  * model's published URLs. Bytes go to a temporary file in the model's folder and are checked
  * against the published size and checksums while they stream; only a verified file is moved, in
- * one atomic rename, to its final name, so a file under its final name is always complete and
- * correct (which is why {@link #isCached} checks only sizes). An interrupted download keeps its
- * partial file and is resumed with an HTTP Range request where the server supports it.
- * Processes and threads fetching the same file take turns through a lock file, so each file is
- * downloaded once. Offline mode ({@value #OFFLINE_PROPERTY} / {@value #OFFLINE_VARIABLE})
- * forbids every HTTP request; a directory mirror still works.
+ * one atomic rename, to its final name, so a file under its final name is complete and correct
+ * when it arrives. The store then keeps a record of it (size, last-modified time, identity;
+ * {@code <cache>/.verified/}) and trusts the file as long as the record matches: a file changed
+ * later, or put into the cache by hand, is read and checked again ({@link #isCached}).
+ * An interrupted download keeps its partial file and is resumed with an HTTP Range request
+ * where the server supports it. Processes and threads fetching the same file take turns
+ * through a lock file, deleted after each turn, so each file is downloaded once. Offline mode
+ * ({@value #OFFLINE_PROPERTY} / {@value #OFFLINE_VARIABLE}) forbids every HTTP request; a
+ * directory mirror still works.
  *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ModelStore {
+  /** System property naming the cache directory. */
   public static final String CACHE_DIR_PROPERTY = "nst.cache.dir";
+  /** Environment variable naming the cache directory (the property wins). */
   public static final String CACHE_DIR_VARIABLE = "NST_CACHE_DIR";
+  /** System property that forbids HTTP requests when true, yes, on or 1. */
   public static final String OFFLINE_PROPERTY = "nst.offline";
+  /** Environment variable that forbids HTTP requests (the property wins). */
   public static final String OFFLINE_VARIABLE = "NST_OFFLINE";
+  /** System property naming the mirror: a directory or an http(s) base URL. */
   public static final String MIRROR_PROPERTY = "nst.model.mirror";
+  /** Environment variable naming the mirror (the property wins). */
   public static final String MIRROR_VARIABLE = "NST_MODEL_MIRROR";
 
   private static final Pattern URL_SCHEME = Pattern.compile("(?i)(https?|file):.*");
-  private static final int BUFFER = 1 << 16;
-  private static final Duration LOCK_POLL = Duration.ofMillis(50);
 
   private final Path cacheDir;
   private final URI mirror;
   private final boolean offline;
   private final DownloadListener listener;
-  private final HttpClient client;
-  private final Duration connectTimeout;
-  private final Duration requestTimeout;
-  private final Duration readTimeout;
-  private final int attempts;
-  private final Duration retryDelay;
+  private final HttpSource.Settings http;
+  private final Fingerprints fingerprints;
 
   private ModelStore(Builder b) {
     cacheDir = b.cacheDir.toAbsolutePath().normalize();
     mirror = b.mirror;
     offline = b.offline;
     listener = b.listener;
-    client = b.client;
-    connectTimeout = b.connectTimeout;
-    requestTimeout = b.requestTimeout;
-    readTimeout = b.readTimeout;
-    attempts = b.attempts;
-    retryDelay = b.retryDelay;
+    http = new HttpSource.Settings(b.client, b.connectTimeout, b.requestTimeout, b.readTimeout, b.attempts,
+        b.retryDelay);
+    fingerprints = new Fingerprints(cacheDir);
   }
 
   /** A store configured from the real system properties and environment. */
@@ -132,16 +121,21 @@ public final class ModelStore {
     return directory(spec).resolve(file.name());
   }
 
-  /** True when every file of the model is in the cache (by size; see the class comment). */
+  /**
+   * True when every file of the model is in the cache with its published size and checksums. A
+   * file that matches the store's record of its verification is trusted without reading it; any
+   * other file of the right size is read and checked (once: a good one is recorded). Files that
+   * fail are left alone here; {@link #fetch} replaces them and {@link #verify} deletes them.
+   */
   public boolean isCached(ModelSpec spec) {
-    return spec.files().stream().allMatch(f -> present(path(spec, f), f));
+    return spec.files().stream().allMatch(f -> cached(path(spec, f), f));
   }
 
-  /** Bytes of the model's files that are in the cache. */
+  /** Bytes of the model's files that are in the cache, checked as by {@link #isCached}. */
   public long cachedBytes(ModelSpec spec) {
     long sum = 0;
     for (ModelFile f : spec.files()) {
-      if (present(path(spec, f), f)) {
+      if (cached(path(spec, f), f)) {
         sum += f.size();
       }
     }
@@ -149,8 +143,8 @@ public final class ModelStore {
   }
 
   /**
-   * Makes sure every file of the model is in the cache, fetching what is missing, and returns
-   * the path of the file its loader opens ({@link ModelSpec#entryFile()}).
+   * Makes sure every file of the model is in the cache, fetching what is missing or fails its
+   * checks, and returns the path of the file its loader opens ({@link ModelSpec#entryFile()}).
    *
    * @throws ModelIntegrityException when a source delivered a file with the wrong size or
    *     checksum (and no other source delivered a good one); the bad file is deleted
@@ -160,7 +154,7 @@ public final class ModelStore {
   public Path fetch(ModelSpec spec) {
     List<ModelFile> missing = new ArrayList<>();
     for (ModelFile f : spec.files()) {
-      if (!present(path(spec, f), f)) {
+      if (!cached(path(spec, f), f)) {
         missing.add(f);
       }
     }
@@ -171,9 +165,9 @@ public final class ModelStore {
       } catch (IOException e) {
         throw notWritable(dir, e);
       }
-      Http http = new Http();
+      HttpSource source = new HttpSource(http);
       for (int i = 0; i < missing.size(); i++) {
-        fetchFile(http, spec, missing.get(i), i + 1, missing.size());
+        fetchFile(source, spec, missing.get(i), i + 1, missing.size());
       }
     }
     return path(spec, spec.entryFile());
@@ -188,8 +182,8 @@ public final class ModelStore {
 
   /**
    * Re-checks size and checksum of every cached file of the model (slow for big files: it
-   * reads them whole). A file that fails is deleted, so that the next {@link #fetch} gets it
-   * again instead of a loader reading garbage.
+   * reads them whole, whatever the records say). A file that fails is deleted, so that the next
+   * {@link #fetch} gets it again instead of a loader reading garbage.
    */
   public List<FileCheck> verify(ModelSpec spec) {
     List<FileCheck> out = new ArrayList<>();
@@ -201,7 +195,7 @@ public final class ModelStore {
       }
       String problem;
       try {
-        problem = Digests.check(p, f);
+        problem = fingerprints.verify(p, f);
       } catch (IOException e) {
         problem = "cannot be read (" + e.getMessage() + ")";
       }
@@ -209,6 +203,7 @@ public final class ModelStore {
         out.add(new FileCheck(f, p, FileCheck.Status.OK, ""));
       } else {
         deleteQuietly(p);
+        fingerprints.forget(p);
         out.add(new FileCheck(f, p, FileCheck.Status.CORRUPT, problem + "; deleted"));
       }
     }
@@ -217,81 +212,74 @@ public final class ModelStore {
 
   // ---------------------------------------------------------------------------------------------
 
-  private void fetchFile(Http http, ModelSpec spec, ModelFile f, int index, int count) {
+  /** In the cache and right: by its record, or else by reading it (which records a good file). */
+  private boolean cached(Path p, ModelFile f) {
+    if (!hasPublishedSize(p, f)) {
+      return false;
+    }
+    if (fingerprints.matches(p, f)) {
+      return true;
+    }
+    try {
+      return fingerprints.verify(p, f) == null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void fetchFile(HttpSource source, ModelSpec spec, ModelFile f, int index, int count) {
     Path dir = directory(spec);
     Path target = dir.resolve(f.name());
-    Path lockPath = dir.resolve("." + f.name() + ".lock");
-    try (FileChannel lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      FileLock lock = acquire(lockChannel, target, f);
+    try (LockFile lock = LockFile.acquire(dir.resolve("." + f.name() + ".lock"))) {
+      // Another fetcher that brought the file while we waited has recorded it; a file without a
+      // matching record failed its check in fetch() and is replaced.
+      if (hasPublishedSize(target, f) && fingerprints.matches(target, f)) {
+        return;
+      }
+      // Under the lock the partial file has a fixed name, so a later attempt can resume it;
+      // where the file system cannot lock, each attempt uses a file of its own.
+      Path part = lock.exclusive() ? dir.resolve(f.name() + ".part")
+          : Files.createTempFile(dir, "." + f.name() + ".", ".part");
       try {
-        if (present(target, f)) {
-          return; // another thread or process fetched it while we waited
-        }
-        // Under the lock the partial file has a fixed name, so a later attempt can resume it;
-        // where the file system cannot lock, each attempt uses a file of its own.
-        Path part = lock != null ? dir.resolve(f.name() + ".part")
-            : Files.createTempFile(dir, "." + f.name() + ".", ".part");
-        try {
-          download(http, spec, f, part, target, index, count);
-        } finally {
-          if (lock == null) {
-            deleteQuietly(part);
-          }
-        }
+        download(source, spec, f, part, target, index, count);
       } finally {
-        if (lock != null) {
-          lock.release();
+        if (!lock.exclusive()) {
+          deleteQuietly(part);
         }
       }
+    } catch (InterruptedIOException e) {
+      throw new ModelDownloadException(e.getMessage(), e);
     } catch (IOException e) {
       throw notWritable(dir, e);
     }
   }
 
-  /** Waits for the lock; null when the file system cannot lock. */
-  private static FileLock acquire(FileChannel channel, Path target, ModelFile f) {
-    while (true) {
-      try {
-        FileLock lock = channel.tryLock();
-        if (lock != null) {
-          return lock;
-        }
-      } catch (OverlappingFileLockException e) {
-        // another thread of this JVM holds it: wait like for another process
-      } catch (IOException | UnsupportedOperationException e) {
-        return null;
-      }
-      try {
-        Thread.sleep(LOCK_POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ModelDownloadException("interrupted while waiting for another download of " + target);
-      }
-    }
-  }
-
-  private void download(Http http, ModelSpec spec, ModelFile f, Path part, Path target, int index, int count) {
+  private void download(HttpSource http, ModelSpec spec, ModelFile f, Path part, Path target, int index, int count) {
     List<String> failures = new ArrayList<>();
     boolean integrity = false;
     for (URI source : sources(spec, f, failures)) {
-      Progress progress = new Progress(spec.name(), f, source, index, count);
+      PartFile partFile = new PartFile(part, f, done -> report(spec, f, source, index, count, done, false));
       try {
         if ("file".equalsIgnoreCase(source.getScheme())) {
-          copyFromDirectory(Path.of(source), f, part, progress);
+          copyFromDirectory(Path.of(source), f, partFile);
         } else {
-          httpDownload(http.client(), source, f, part, progress);
+          httpDownload(http, source, f, partFile);
         }
-        moveIntoPlace(part, target);
-        progress.report(f.size(), true);
+        moveIntoPlace(part, target, f);
+        report(spec, f, source, index, count, f.size(), true);
         return;
       } catch (SourceFailure e) {
         failures.add(source + ": " + e.getMessage());
-        integrity |= e.integrity;
+        integrity |= e.integrity();
       }
     }
     String message = "cannot get " + f.name() + " of model '" + spec.name() + "' into the cache:\n  - "
         + String.join("\n  - ", failures) + "\n" + howToGet(spec, f, target);
     throw integrity ? new ModelIntegrityException(message) : new ModelDownloadException(message);
+  }
+
+  private void report(ModelSpec spec, ModelFile f, URI source, int index, int count, long done, boolean finished) {
+    listener.onProgress(new DownloadProgress(spec.name(), f.name(), source, done, f.size(), index, count, finished));
   }
 
   private List<URI> sources(ModelSpec spec, ModelFile f, List<String> skipped) {
@@ -325,7 +313,7 @@ public final class ModelStore {
         + "  - or use a local model file instead: nst stylize --model PATH, or StyleTransfer.builder().model(Path).";
   }
 
-  private void copyFromDirectory(Path source, ModelFile f, Path part, Progress progress) throws SourceFailure {
+  private static void copyFromDirectory(Path source, ModelFile f, PartFile part) throws SourceFailure {
     if (!Files.isRegularFile(source)) {
       throw new SourceFailure("not in the mirror (no file " + source + ")", false);
     }
@@ -334,211 +322,65 @@ public final class ModelStore {
       if (size != f.size()) {
         throw new SourceFailure("has " + size + " bytes but the published size is " + f.size(), true);
       }
-      Digests digests = new Digests(f);
-      long done;
       try (InputStream in = Files.newInputStream(source)) {
-        done = transfer(in, part, false, 0, f, digests, progress, null);
+        part.write(in, false);
       }
-      finishOrReject(done, f, digests, part);
+      part.finish();
     } catch (IOException e) {
       throw new SourceFailure("cannot read it (" + e.getMessage() + ")", false);
     }
   }
 
-  private void httpDownload(HttpClient client, URI url, ModelFile f, Path part, Progress progress)
-      throws SourceFailure {
-    int cuts = 0;
-    boolean noRange = false;
-    while (true) {
-      long have = sizeOrZero(part);
-      if (have > f.size() || noRange) {
-        deleteQuietly(part);
-        have = 0;
-      }
-      Digests digests = new Digests(f);
-      if (have > 0) {
-        try {
-          digests.updateFrom(part, have);
-        } catch (IOException e) {
-          throw new ModelDownloadException("cannot read the partial download " + part + " (" + describe(e)
-              + "); delete it and try again", e);
-        }
-      }
-      if (have == f.size()) {
-        finishOrReject(have, f, digests, part);
-        return;
-      }
-      HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(requestTimeout)
-          .header("User-Agent", "nst (neural style transfer for the JVM)");
-      if (have > 0) {
-        request.header("Range", "bytes=" + have + "-");
-      }
-      HttpResponse<InputStream> response;
-      try {
-        response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (IOException e) {
-        throw new SourceFailure("cannot connect (" + describe(e) + ")", false);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ModelDownloadException("interrupted while downloading " + url + "; the partial file "
-            + part + " is kept and the next attempt resumes it");
-      }
-      long done;
-      try (InputStream body = response.body()) {
-        int status = response.statusCode();
-        boolean append;
-        if (status == 206 && have > 0) {
-          String range = response.headers().firstValue("Content-Range").orElse("");
-          if (!range.startsWith("bytes " + have + "-")) {
-            noRange = true; // a range other than the one asked for: start again from the beginning
-            continue;
-          }
-          append = true;
-        } else if (status == 200) {
-          long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-          if (length >= 0 && length != f.size()) {
-            deleteQuietly(part);
-            throw new SourceFailure("serves " + length + " bytes but the published size is " + f.size()
-                + " (a different or changed file)", true);
-          }
-          append = false;
-          have = 0;
-          digests = new Digests(f);
-        } else if (status == 416 && have > 0) {
-          noRange = true;
-          continue;
-        } else {
-          throw new SourceFailure(httpProblem(status), false);
-        }
-        done = transfer(body, part, append, have, f, digests, progress, readTimeout);
-      } catch (IOException e) {
-        done = -1; // the connection broke while reading: resume below
-        if (++cuts >= attempts) {
-          throw new SourceFailure("the connection broke " + cuts + " times (last: " + describe(e) + ", "
-              + sizeOrZero(part) + " of " + f.size() + " bytes on disk; the next attempt resumes them)", false);
-        }
-      }
-      if (done >= 0 && done < f.size()) {
-        if (++cuts >= attempts) {
-          throw new SourceFailure("the server closed the connection " + cuts + " times before the end ("
-              + done + " of " + f.size() + " bytes)", false);
-        }
-      }
-      if (done == f.size()) {
-        finishOrReject(done, f, digests, part);
-        return;
-      }
-      pause(cuts);
-    }
-  }
-
   /**
-   * Streams {@code in} into {@code part} (appending after {@code have} bytes or from scratch),
-   * feeding the digests and refusing more bytes than published. Returns the bytes now in the
-   * file. Read errors are thrown as IOException; write errors as ModelDownloadException.
+   * Downloads into the partial file, resuming what an earlier attempt left there. Broken
+   * connections, ranges and status codes are the source's business.
    */
-  private long transfer(InputStream in, Path part, boolean append, long have, ModelFile f, Digests digests,
-      Progress progress, Duration stallTimeout) throws IOException, SourceFailure {
-    long done = append ? have : 0;
-    progress.report(done, false);
-    byte[] buf = new byte[BUFFER];
-    StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-    FileChannel out;
-    try {
-      out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
-    } catch (IOException e) {
-      throw notWritable(part.getParent(), e);
-    }
-    try (out; OutputStream os = Channels.newOutputStream(out); Watchdog dog = new Watchdog(in, stallTimeout)) {
-      int n;
-      while ((n = dog.read(buf)) >= 0) {
-        if (done + n > f.size()) {
-          deleteQuietly(part);
-          throw new SourceFailure("sends more than the published " + f.size() + " bytes (a different or changed file)",
-              true);
+  private static void httpDownload(HttpSource source, URI url, ModelFile f, PartFile part) throws SourceFailure {
+    long have = part.resume();
+    if (have < f.size()) {
+      try (HttpSource.Body body = source.open(url, have, f.size())) {
+        part.write(body, body.start() > 0); // from 0 when the server ignored the range
+      } catch (HttpSource.Failure e) {
+        if (e.wrongContent()) {
+          part.delete();
         }
-        digests.update(buf, 0, n);
-        try {
-          os.write(buf, 0, n);
-        } catch (IOException e) {
-          throw notWritable(part.getParent(), e);
-        }
-        done += n;
-        progress.report(done, false);
-      }
-      try {
-        out.force(true);
+        throw new SourceFailure(e.getMessage(), e.wrongContent());
+      } catch (InterruptedIOException e) {
+        throw new ModelDownloadException("interrupted while downloading " + url
+            + "; the partial file is kept and the next attempt resumes it", e);
       } catch (IOException e) {
-        throw notWritable(part.getParent(), e);
+        throw new SourceFailure("cannot read it (" + HttpSource.describe(e) + ")", false);
       }
     }
-    return done;
+    part.finish();
   }
 
-  private static void finishOrReject(long done, ModelFile f, Digests digests, Path part) throws SourceFailure {
-    String mismatch = done == f.size() ? digests.mismatch()
-        : "it has " + done + " bytes but the published size is " + f.size();
-    if (mismatch != null) {
-      deleteQuietly(part);
-      throw new SourceFailure("wrong content: " + mismatch + " (the bad file was deleted)", true);
-    }
-  }
-
-  private static void moveIntoPlace(Path part, Path target) {
+  /** Renames the verified {@code part} to {@code target} and records it as verified. */
+  private void moveIntoPlace(Path part, Path target, ModelFile f) {
     try {
+      String stamp = fingerprints.stamp(part, f);
       try {
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      fingerprints.save(target, stamp);
     } catch (IOException e) {
       throw notWritable(target.getParent(), e);
     }
   }
 
-  private void pause(int cuts) {
-    try {
-      Thread.sleep(retryDelay.toMillis() * Math.min(cuts, 8));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ModelDownloadException("interrupted while waiting to resume a download");
-    }
-  }
-
-  private static String httpProblem(int status) {
-    String hint = switch (status) {
-      case 401, 403 -> " (access denied)";
-      case 404, 410 -> " (the file is not there)";
-      case 429 -> " (too many requests: try again later)";
-      default -> status >= 500 ? " (a server error: try again later)" : "";
-    };
-    return "HTTP " + status + hint;
-  }
-
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
-  }
-
-  private static ModelDownloadException notWritable(Path dir, IOException e) {
-    return new ModelDownloadException("cannot write to the model cache " + dir + " (" + describe(e)
+  static ModelDownloadException notWritable(Path dir, IOException e) {
+    return new ModelDownloadException("cannot write to the model cache " + dir + " (" + HttpSource.describe(e)
         + "); point " + CACHE_DIR_VARIABLE + " (or -D" + CACHE_DIR_PROPERTY
         + ") at a writable directory with enough free space", e);
   }
 
-  private static boolean present(Path p, ModelFile f) {
+  private static boolean hasPublishedSize(Path p, ModelFile f) {
     try {
       return Files.isRegularFile(p) && Files.size(p) == f.size();
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static long sizeOrZero(Path p) {
-    try {
-      return Files.isRegularFile(p) ? Files.size(p) : 0;
-    } catch (IOException e) {
-      return 0;
     }
   }
 
@@ -553,116 +395,6 @@ public final class ModelStore {
   @Override
   public String toString() {
     return "ModelStore[cache=" + cacheDir + ", mirror=" + mirror + ", offline=" + offline + "]";
-  }
-
-  /**
-   * Reads a response body, closing it when nothing arrives for the stall timeout: HttpClient
-   * has no read timeout, and a silent server would otherwise hang the download forever. The
-   * closed stream fails the read, and the download is resumed like after a broken connection.
-   */
-  private static final class Watchdog implements AutoCloseable {
-    private final InputStream in;
-    private final Duration timeout;
-    private final ScheduledExecutorService timer;
-    private volatile long lastNanos = System.nanoTime();
-    private volatile boolean fired;
-
-    Watchdog(InputStream in, Duration timeout) {
-      this.in = in;
-      this.timeout = timeout;
-      if (timeout == null) {
-        timer = null;
-        return;
-      }
-      timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "nst-download-watchdog");
-        t.setDaemon(true);
-        return t;
-      });
-      long period = Math.max(10, timeout.toMillis() / 4);
-      timer.scheduleAtFixedRate(() -> {
-        if (System.nanoTime() - lastNanos > timeout.toNanos()) {
-          fired = true;
-          try {
-            in.close();
-          } catch (IOException ignored) {
-            // the reader fails either way
-          }
-        }
-      }, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    int read(byte[] buf) throws IOException {
-      int n;
-      try {
-        n = in.read(buf);
-      } catch (IOException e) {
-        throw fired ? new IOException("no data for " + timeout.toMillis() + " ms", e) : e;
-      }
-      if (fired) {
-        throw new IOException("no data for " + timeout.toMillis() + " ms");
-      }
-      lastNanos = System.nanoTime();
-      return n;
-    }
-
-    @Override
-    public void close() {
-      if (timer != null) {
-        timer.shutdownNow();
-      }
-    }
-  }
-
-  /** One source's failure; {@code integrity} when it delivered wrong bytes. */
-  private static final class SourceFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-    final boolean integrity;
-
-    SourceFailure(String message, boolean integrity) {
-      super(message, null, false, false);
-      this.integrity = integrity;
-    }
-  }
-
-  /**
-   * The HTTP client of one {@link #fetch} call, made on first use: a store that never downloads
-   * (offline, mirror, or everything cached) starts no client threads.
-   */
-  private final class Http {
-    private HttpClient made;
-
-    HttpClient client() {
-      if (client != null) {
-        return client;
-      }
-      if (made == null) {
-        made = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(connectTimeout)
-            .build();
-      }
-      return made;
-    }
-  }
-
-  /** Sends progress events of one file, at most one per buffer. */
-  private final class Progress {
-    private final String model;
-    private final ModelFile file;
-    private final URI source;
-    private final int index;
-    private final int count;
-
-    Progress(String model, ModelFile file, URI source, int index, int count) {
-      this.model = model;
-      this.file = file;
-      this.source = source;
-      this.index = index;
-      this.count = count;
-    }
-
-    void report(long done, boolean finished) {
-      listener.onProgress(new DownloadProgress(model, file.name(), source, done, file.size(), index, count, finished));
-    }
   }
 
   /**
@@ -712,6 +444,7 @@ public final class ModelStore {
           .orElse(null);
     }
 
+    /** Where models are kept (default: as described in the class comment). */
     public Builder cacheDir(Path dir) {
       cacheDir = Objects.requireNonNull(dir, "cacheDir");
       return this;
@@ -731,11 +464,13 @@ public final class ModelStore {
       return mirror(dir.toAbsolutePath().normalize().toUri());
     }
 
+    /** Forbids every HTTP request, to the mirror as well; a directory mirror still works. */
     public Builder offline(boolean value) {
       offline = value;
       return this;
     }
 
+    /** Receives the progress of downloads and mirror copies (default: none). */
     public Builder listener(DownloadListener l) {
       listener = Objects.requireNonNull(l, "listener");
       return this;
@@ -762,6 +497,7 @@ public final class ModelStore {
       return this;
     }
 
+    /** Time allowed to open a connection, for the default HTTP client only (default 30 s). */
     public Builder connectTimeout(Duration d) {
       connectTimeout = positive(d, "connectTimeout");
       return this;
@@ -792,6 +528,7 @@ public final class ModelStore {
       return d;
     }
 
+    /** The store with these settings. */
     public ModelStore build() {
       return new ModelStore(this);
     }
