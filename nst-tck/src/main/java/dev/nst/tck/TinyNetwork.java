@@ -16,6 +16,8 @@ import java.util.Random;
  * drop a row (floor mode). The backend decides the pool kind, so it is run with either.
  */
 final class TinyNetwork {
+  /** Seed of the network's weights; the suite's images and directions use SEED + 1, + 2, ... */
+  static final long SEED = 20240601L;
   static final int CHANNELS = 3;
   static final int HEIGHT = 11;
   static final int WIDTH = 12;

@@ -9,18 +9,21 @@ import dev.nst.api.Pooling;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.Device;
 import dev.nst.core.loss.HostObjective;
+import dev.nst.core.spi.ObjectiveFeature;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * See {@link NaiveJavaBackendProvider}. Its "compiled" objective, when enabled, is the host
- * objective over its own extractor, which it owns and closes.
+ * See {@link NaiveJavaBackendProvider}. Its "compiled" objective, for a spec that needs only the
+ * features it was given, is the host objective over its own extractor, which it owns and closes.
  */
 final class NaiveJavaBackend implements Backend {
-  private final boolean compiles;
+  private final Set<ObjectiveFeature> compiled;
   private boolean closed;
 
-  NaiveJavaBackend(boolean compiles) {
-    this.compiles = compiles;
+  NaiveJavaBackend(Set<ObjectiveFeature> compiled) {
+    this.compiled = compiled;
   }
 
   @Override
@@ -47,7 +50,7 @@ final class NaiveJavaBackend implements Backend {
   @Override
   public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
     ensureOpen();
-    if (!compiles) {
+    if (!compiled.containsAll(needed(spec))) {
       return Optional.empty();
     }
     FeatureExtractor fx = featureExtractor(network, spec.pooling());
@@ -75,6 +78,24 @@ final class NaiveJavaBackend implements Backend {
         fx.close();
       }
     });
+  }
+
+  /** What the spec needs, written out here rather than shared, so the suite's own rule is checked. */
+  private static Set<ObjectiveFeature> needed(ObjectiveSpec spec) {
+    Set<ObjectiveFeature> needed = EnumSet.of(ObjectiveFeature.TOTAL_VARIATION);
+    if (!spec.content().isEmpty()) {
+      needed.add(ObjectiveFeature.CONTENT);
+    }
+    if (!spec.style().isEmpty()) {
+      needed.add(ObjectiveFeature.GRAM_STYLE);
+    }
+    if (spec.hasMasks()) {
+      needed.add(ObjectiveFeature.STYLE_MASKS);
+    }
+    if (spec.normalizeGradients()) {
+      needed.add(ObjectiveFeature.NORMALIZED_GRADIENTS);
+    }
+    return needed;
   }
 
   private void ensureOpen() {

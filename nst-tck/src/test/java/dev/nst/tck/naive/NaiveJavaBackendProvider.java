@@ -1,31 +1,39 @@
 package dev.nst.tck.naive;
 
+import dev.nst.api.DeviceUnavailableException;
 import dev.nst.api.spi.Availability;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.BackendProvider;
 import dev.nst.api.spi.Device;
+import dev.nst.core.spi.ObjectiveFeature;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * A slow, obvious pure-Java backend (level 1 only) that exists to prove the conformance suite
- * right: direct loops, no tricks. Not registered as a service.
+ * A slow, obvious pure-Java backend that exists to prove the conformance suite right: direct
+ * loops, no tricks. Its "compiled" objective, for the specs it is told to compile, is the host
+ * objective over its own extractor, so the suite's level-2 tests run against known-good code.
+ * Not registered as a service.
  */
 public final class NaiveJavaBackendProvider implements BackendProvider {
-  private final boolean compiles;
+  private final Set<ObjectiveFeature> compiled;
 
-  /** A level-1 backend: {@code compile} returns empty. */
+  /** A level-1 backend: {@code compile} always returns empty. */
   public NaiveJavaBackendProvider() {
-    this(false);
+    this(EnumSet.noneOf(ObjectiveFeature.class));
   }
 
   /**
-   * @param compiles when true, {@code compile} returns a host objective over the backend's own
-   *     extractor, which lets the suite's level-2 tests run against known-good code
+   * A backend whose {@code compile} returns an objective for the specs that need only
+   * {@code compiled} features, and empty for the others.
+   *
+   * @param compiled the features its compile supports
    */
-  public NaiveJavaBackendProvider(boolean compiles) {
-    this.compiles = compiles;
+  public NaiveJavaBackendProvider(Set<ObjectiveFeature> compiled) {
+    this.compiled = Set.copyOf(compiled);
   }
+
   @Override
   public String name() {
     return "naive-java";
@@ -44,8 +52,8 @@ public final class NaiveJavaBackendProvider implements BackendProvider {
   @Override
   public Backend open(BackendOptions options) {
     if (options.device() == Device.GPU) {
-      throw new dev.nst.api.DeviceUnavailableException("the naive Java backend runs on the CPU only; ask for CPU or AUTO");
+      throw new DeviceUnavailableException("the naive Java backend runs on the CPU only; ask for CPU or AUTO");
     }
-    return new NaiveJavaBackend(compiles);
+    return new NaiveJavaBackend(compiled);
   }
 }
