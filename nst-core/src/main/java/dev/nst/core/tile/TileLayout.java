@@ -41,6 +41,8 @@ public final class TileLayout {
   private final long[][] verticalExtents;
   private final long[][] horizontalExtents;
   private final List<Tile> tiles;
+  private final AxisGeometry vertical;
+  private final AxisGeometry horizontal;
 
   /**
    * One tile: where it sits in the image, and the core it owns at each loss layer in the tile's
@@ -82,8 +84,8 @@ public final class TileLayout {
     this.width = width;
     this.rows = rows;
     this.columns = columns;
-    AxisGeometry vertical = AxisGeometry.of(network, true);
-    AxisGeometry horizontal = AxisGeometry.of(network, false);
+    this.vertical = AxisGeometry.of(network, true);
+    this.horizontal = AxisGeometry.of(network, false);
     this.verticalExtents = new long[][] {vertical.extents(height), vertical.extents(rows.tileLength())};
     this.horizontalExtents = new long[][] {horizontal.extents(width), horizontal.extents(columns.tileLength())};
     List<Tile> out = new ArrayList<>();
@@ -171,6 +173,16 @@ public final class TileLayout {
       side = Math.max(side, lo);
     }
     return side;
+  }
+
+  /**
+   * Where tile {@code t} starts at a loss layer, in whole-image coordinates of that layer:
+   * (row, column). A tile position {@code (y, x)} of that layer is the image's {@code (y + row,
+   * x + column)}.
+   */
+  public int[] offset(Tile t, String layer) {
+    int l = network.indexOf(layer);
+    return new int[] {(int) (t.top() / vertical.cumulativeStride(l)), (int) (t.left() / horizontal.cumulativeStride(l))};
   }
 
   /** The network the layout was planned for. */

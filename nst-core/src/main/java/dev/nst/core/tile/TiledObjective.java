@@ -160,16 +160,7 @@ public final class TiledObjective implements Objective {
 
   /** Copies tile {@code t}'s pixels out of the image. */
   private void cut(float[] image, int t) {
-    TileLayout.Tile tl = layout.tiles().get(t);
-    int th = layout.tileHeight();
-    int tw = layout.tileWidth();
-    int h = spec.height();
-    int w = spec.width();
-    for (int c = 0; c < channels; c++) {
-      for (int y = 0; y < th; y++) {
-        System.arraycopy(image, (c * h + tl.top() + y) * w + tl.left(), tile, (c * th + y) * tw, tw);
-      }
-    }
+    TiledForward.cut(image, channels, spec.height(), spec.width(), layout.tiles().get(t), layout, tile);
   }
 
   /** Adds tile {@code t}'s gradient into the image's. */

@@ -87,16 +87,9 @@ final class TiledTerms {
     }
   }
 
-  /** The tile's rows and columns at layer {@code l}: (first row, first column) in whole-image coordinates. */
-  private static int[] offset(TileLayout layout, TileLayout.Tile tile, int l, Network network) {
-    AxisGeometry v = AxisGeometry.of(network, true);
-    AxisGeometry h = AxisGeometry.of(network, false);
-    return new int[] {(int) (tile.top() / v.cumulativeStride(l)), (int) (tile.left() / h.cumulativeStride(l))};
-  }
-
   /** {@code full} (1, C, H, W) cut to the tile's extent at layer {@code l}. */
   private Tensor crop(Tensor full, TileLayout layout, TileLayout.Tile tile, int l, Network network) {
-    int[] o = offset(layout, tile, l, network);
+    int[] o = layout.offset(tile, network.layers().get(l).name());
     int[] ts = tileShapes.get(l);
     int c = full.dim(1);
     int fh = full.dim(2);
