@@ -1,6 +1,5 @@
 package dev.nst.api;
 
-import java.util.Optional;
 
 /**
  * The loss diverged: it stayed far above the best loss of the run for several iterations in a
@@ -10,7 +9,6 @@ import java.util.Optional;
 public class DivergenceException extends RunFailedException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Tensor bestImage;
   private final double bestLoss;
   private final double loss;
   private final int iteration;
@@ -22,16 +20,10 @@ public class DivergenceException extends RunFailedException {
    * @param bestImage the image (1, C, H, W) with {@code bestLoss}, in the network's input space; may be null
    */
   public DivergenceException(String message, double bestLoss, double loss, int iteration, Tensor bestImage) {
-    super(message);
+    super(message, null, bestImage);
     this.bestLoss = bestLoss;
     this.loss = loss;
     this.iteration = iteration;
-    this.bestImage = bestImage;
-  }
-
-  /** The image (1, C, H, W) with the lowest loss of the run, in the network's input space. */
-  public Optional<Tensor> bestImage() {
-    return Optional.ofNullable(bestImage);
   }
 
   /** The lowest loss of the run. */

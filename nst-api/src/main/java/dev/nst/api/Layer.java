@@ -51,8 +51,9 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
         throw new IllegalArgumentException(
             name + " expects " + inChannels() + " input channels, got " + channels);
       }
-      int h = (height + padding.top() + padding.bottom() - kernelHeight()) / stride + 1;
-      int w = (width + padding.left() + padding.right() - kernelWidth()) / stride + 1;
+      // floorDiv: an input shorter than the kernel leaves no position (plain division would round -0.5 up to 0)
+      int h = Math.floorDiv(height + padding.top() + padding.bottom() - kernelHeight(), stride) + 1;
+      int w = Math.floorDiv(width + padding.left() + padding.right() - kernelWidth(), stride) + 1;
       return new int[] {outChannels(), h, w};
     }
   }
@@ -88,8 +89,8 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
 
     @Override
     public int[] outputShape(int channels, int height, int width) {
-      int h = (height + padding.top() + padding.bottom() - kernel) / stride + 1;
-      int w = (width + padding.left() + padding.right() - kernel) / stride + 1;
+      int h = Math.floorDiv(height + padding.top() + padding.bottom() - kernel, stride) + 1;
+      int w = Math.floorDiv(width + padding.left() + padding.right() - kernel, stride) + 1;
       return new int[] {channels, h, w};
     }
   }

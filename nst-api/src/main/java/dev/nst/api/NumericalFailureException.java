@@ -9,19 +9,16 @@ import java.util.Optional;
 public class NumericalFailureException extends RunFailedException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Tensor lastGoodImage;
-
   public NumericalFailureException(String message) {
     this(message, null);
   }
 
   public NumericalFailureException(String message, Tensor lastGoodImage) {
-    super(message);
-    this.lastGoodImage = lastGoodImage;
+    super(message, null, lastGoodImage);
   }
 
   /** The last image (1, C, H, W) with a finite loss, in the network's input space. */
   public Optional<Tensor> lastGoodImage() {
-    return Optional.ofNullable(lastGoodImage);
+    return bestImage();
   }
 }

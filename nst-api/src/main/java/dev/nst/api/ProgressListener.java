@@ -1,7 +1,25 @@
 package dev.nst.api;
 
-/** Receives an event after every iteration. Runs on the optimising thread: keep it quick. */
+/**
+ * Receives an event after every iteration, and optionally finer progress inside long
+ * evaluations and the decisions a run makes on its own. Runs on the optimising thread: keep it
+ * quick.
+ */
 @FunctionalInterface
 public interface ProgressListener {
+  /** Called after every iteration. */
   void onProgress(ProgressEvent event);
+
+  /**
+   * Called before each tile of an evaluation that runs in tiles (images too large to evaluate
+   * at once), so that an iteration that takes minutes still shows movement. Ignored by default.
+   */
+  default void onTile(TileProgress progress) {}
+
+  /**
+   * Called when the run decides something on its own that changes how it runs: evaluating in
+   * tiles, a smaller L-BFGS history to fit the memory budget, a coarse-to-fine schedule for a
+   * large output. One sentence. Ignored by default.
+   */
+  default void onNotice(String notice) {}
 }

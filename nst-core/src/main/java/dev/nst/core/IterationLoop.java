@@ -10,6 +10,7 @@ import dev.nst.api.Objective;
 import dev.nst.api.Optimizer;
 import dev.nst.api.ProgressEvent;
 import dev.nst.api.ProgressListener;
+import dev.nst.api.RunFailedException;
 import dev.nst.api.Tensor;
 import dev.nst.core.image.Images;
 import dev.nst.core.image.Preprocessing;
@@ -119,22 +120,50 @@ final class IterationLoop implements DifferentiableFunction {
     return cancelled;
   }
 
+  /** The 1-based iteration whose evaluation runs now, or runs next. */
+  int currentIteration() {
+    return history.size() + 1;
+  }
+
+  /**
+   * Thrown from inside an evaluation (between tiles of a tiled one) when the run is cancelled,
+   * so that an evaluation taking minutes stops at once; the loop then ends as cancelled.
+   */
+  static final class EvaluationCancelled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EvaluationCancelled() {
+      super("cancelled", null, false, false);
+    }
+  }
+
   @Override
   public double evaluate(float[] x, float[] gradient) {
-    if (failure != null) {
+    if (failure != null || cancelled) {
       Arrays.fill(gradient, 0f);
       return Double.MAX_VALUE;
     }
-    last = objective.evaluate(x, gradient);
+    try {
+      last = objective.evaluate(x, gradient);
+    } catch (EvaluationCancelled e) {
+      cancelled = true;
+      Arrays.fill(gradient, 0f);
+      return Double.MAX_VALUE;
+    } catch (RunFailedException e) {
+      // the backend failed (out of native memory, a device error): keep what the run achieved
+      failure = new RunFailedException(e.getMessage() + " (at iteration " + currentIteration()
+          + "; the exception holds the best image so far)", e, bestImage());
+      Arrays.fill(gradient, 0f);
+      return Double.MAX_VALUE;
+    }
     // A gradient can overflow float while the loss (a double) is still finite; the optimisers
     // then stop at once, and without this check the run would end as if it had converged.
     if (!last.isFinite() || !allFinite(gradient)) {
-      int[] shape = objective.imageShape();
       String what = last.isFinite() ? "the gradient became infinite or NaN (the loss is " + last.total() + ")"
           : "the loss became " + last.total();
       failure = new NumericalFailureException(what + " at iteration " + (history.size() + 1)
           + "; lower the learning rate or the loss weights (the exception holds the last good image)",
-          best == null ? null : Tensor.of(best, shape));
+          bestImage());
       // A zero gradient stops the optimiser from moving; the callback then ends the run.
       Arrays.fill(gradient, 0f);
       return Double.MAX_VALUE;
@@ -151,7 +180,7 @@ final class IterationLoop implements DifferentiableFunction {
   }
 
   private boolean afterIteration(int iteration, float[] x, double value) {
-    if (failure != null) {
+    if (failure != null || cancelled) {
       return false;
     }
     history.add(last);
@@ -184,15 +213,19 @@ final class IterationLoop implements DifferentiableFunction {
     if (divergingFor < DIVERGENCE_PATIENCE && !exploding) {
       return false;
     }
-    int[] shape = objective.imageShape();
     failure = new DivergenceException(String.format(Locale.ROOT,
         "the loss diverged: it is %.4g at iteration %d and has stayed above %.0f times the best loss "
             + "(%.4g, at iteration %d) for %d iterations: %s is too large for this problem; lower it "
             + "(the exception holds the best image so far)",
         value, iteration, DIVERGENCE_FACTOR, bestValue, bestIteration, divergingFor,
         optimizer.stepSizeDescription()),
-        bestValue, value, iteration, best == null ? null : Tensor.of(best, shape));
+        bestValue, value, iteration, bestImage());
     return true;
+  }
+
+  /** The best iterate so far as an image tensor, or null before the first finite loss. */
+  private Tensor bestImage() {
+    return best == null ? null : Tensor.of(best, objective.imageShape());
   }
 
   private static boolean allFinite(float[] v) {

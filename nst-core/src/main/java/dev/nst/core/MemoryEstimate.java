@@ -2,7 +2,7 @@ package dev.nst.core;
 
 import dev.nst.api.Layer;
 import dev.nst.api.Network;
-import dev.nst.api.RunFailedException;
+import com.google.common.math.LongMath;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
@@ -35,25 +35,25 @@ public final class MemoryEstimate {
       }
     }
     long image = (long) network.inputChannels() * height * width;
-    return 4 * (5 * activations + 2 * weights) + 16 * image;
-  }
-
-  /** Throws when the estimate exceeds {@code limit} (0: no limit). */
-  static void require(Network network, int height, int width, long limit) {
-    if (limit <= 0) {
-      return;
-    }
-    long need = bytes(network, height, width);
-    if (need > limit) {
-      throw new RunFailedException(String.format(Locale.ROOT,
-          "a %dx%d run of %s needs about %s (estimate) but the memory limit is %s; use a smaller size, "
-              + "coarse-to-fine scales with a smaller last scale, or raise memoryLimit()",
-          width, height, network.name(), gib(need), gib(limit)));
-    }
+    // saturating: an absurd size must give a huge estimate, never a negative one
+    return LongMath.saturatedAdd(LongMath.saturatedMultiply(4, LongMath.saturatedAdd(
+        LongMath.saturatedMultiply(5, activations), 2 * weights)), LongMath.saturatedMultiply(16, image));
   }
 
   static String gib(long bytes) {
     return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+  }
+
+  /** The share of physical memory a run may use by default ({@link #defaultLimit()}). */
+  public static final double DEFAULT_SHARE = 0.6;
+
+  /**
+   * The default memory budget: {@value #DEFAULT_SHARE} of the physical memory the JVM sees (a
+   * container's limit where there is one), leaving the rest to the system and other processes.
+   */
+  public static long defaultLimit() {
+    long physical = physicalMemory();
+    return physical == Long.MAX_VALUE ? 0 : (long) (physical * DEFAULT_SHARE);
   }
 
   /** The machine's physical memory, or Long.MAX_VALUE when the JVM cannot tell. */

@@ -26,6 +26,25 @@ public record Scales(List<Integer> longSides, List<Integer> iterations) {
     }
   }
 
+  /** Above this long side a run goes coarse to fine by default ({@link #forSize}). */
+  public static final int LARGE_SIZE = 1024;
+
+  /**
+   * The default schedule for an output of long side {@code size}: a direct run up to
+   * {@value #LARGE_SIZE} px; above it, coarse to fine, doubling from a coarsest scale between
+   * 512 and 1024 px, which gets {@code iterations}, each finer scale half the iterations of the one
+   * before (at least an eighth, and at least 10): 4096 px with 300 iterations runs 1024 (300),
+   * 2048 (150), 4096 (75). The coarse scales fix the composition cheaply, so the largest scales,
+   * which cost the most, only refine.
+   */
+  public static Scales forSize(int size, int iterations) {
+    if (size <= LARGE_SIZE) {
+      return single(size, iterations);
+    }
+    int levels = 1 + (int) Math.ceil(Math.log((double) size / LARGE_SIZE) / Math.log(2) - 1e-9);
+    return pyramid(size, levels, 2, iterations, Math.min(iterations, Math.max(10, iterations / 8)));
+  }
+
   /** One scale: a direct run. */
   public static Scales single(int longSide, int iterations) {
     return new Scales(List.of(longSide), List.of(iterations));

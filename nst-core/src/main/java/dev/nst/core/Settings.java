@@ -173,17 +173,25 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
   /**
    * What the optimisation does.
    *
-   * @param scales the long sides in turn with their iterations (one scale for a direct run)
+   * @param explicitScales the caller's coarse-to-fine schedule, or null to derive it from size and
+   *     iterations ({@link Scales#forSize})
+   * @param size the long side of the output when no explicit scales are set
+   * @param iterations the iterations when no explicit scales are set
    * @param styleScale long side of the style images relative to each scale's
    * @param init where the first scale starts
    * @param seed for noise initialisation
    * @param optimizer the optimiser
    */
-  record Schedule(Scales scales, double styleScale, Init init, long seed, Optimizer optimizer) {
+  record Schedule(Scales explicitScales, int size, int iterations, double styleScale, Init init, long seed,
+      Optimizer optimizer) {
     Schedule {
-      checkNotNull(scales, "scales");
       checkNotNull(init, "init");
       checkNotNull(optimizer, "optimizer");
+    }
+
+    /** The long sides in turn with their iterations: the explicit schedule, else the default for the size. */
+    Scales scales() {
+      return explicitScales != null ? explicitScales : Scales.forSize(size, iterations);
     }
 
     /** Long side of the style images at a scale of long side {@code size}. */
@@ -224,13 +232,15 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    * @param device the device asked of the backend
    * @param threads intra-op threads, 0 for every core
    * @param memoryLimit bytes a run may need by estimate, 0 for no check
+   * @param tileSize the largest tile side, 0 to let the memory budget decide
    * @param listeners told after every iteration
    * @param cancellation checked after every iteration; null for none
    */
-  record Execution(String backend, Device device, int threads, long memoryLimit, List<ProgressListener> listeners,
-      CancellationToken cancellation) {
+  record Execution(String backend, Device device, int threads, long memoryLimit, int tileSize,
+      List<ProgressListener> listeners, CancellationToken cancellation) {
     Execution {
       checkNotNull(device, "device");
+      checkArgument(tileSize >= 0, "tileSize must be >= 0, got %s", tileSize);
       listeners = List.copyOf(listeners);
     }
 

@@ -141,7 +141,8 @@ public final class StyleTransfer {
     private String backendName;
     private Device device = Device.AUTO;
     private int threads;
-    private long memoryLimit = MemoryEstimate.physicalMemory();
+    private long memoryLimit = MemoryEstimate.defaultLimit();
+    private int tileSize;
     private final List<ProgressListener> listeners = new ArrayList<>();
     private CancellationToken cancellation;
 
@@ -170,12 +171,9 @@ public final class StyleTransfer {
         tvLoss = l.custom().totalVariation();
       }
       Settings.Schedule p = s.schedule();
-      if (p.scales().longSides().size() == 1) {
-        size = p.scales().longSides().get(0);
-        iterations = p.scales().iterations().get(0);
-      } else {
-        scales = p.scales();
-      }
+      size = p.size();
+      iterations = p.iterations();
+      scales = p.explicitScales();
       styleScale = p.styleScale();
       init = p.init();
       seed = p.seed();
@@ -187,13 +185,18 @@ public final class StyleTransfer {
       device = e.device();
       threads = e.threads();
       memoryLimit = e.memoryLimit();
+      tileSize = e.tileSize();
       listeners.addAll(e.listeners());
       cancellation = e.cancellation();
     }
 
     /**
-     * Refuse runs whose estimated memory ({@link MemoryEstimate}) exceeds this many bytes,
-     * before any large allocation; default the machine's physical memory, 0 disables the check.
+     * The memory budget of a run in bytes: the heap it holds plus the backend's native memory (by
+     * estimate, {@link MemoryEstimate}). An image whose evaluation does not fit is evaluated in the
+     * largest exact tiles that do, so any size runs; a size whose heap alone does not fit, or that
+     * not even the smallest tile fits, is refused before any large allocation, saying what to
+     * change. Default {@link MemoryEstimate#defaultLimit()} (60% of the machine's or container's
+     * memory); 0 evaluates untiled whatever the size (the heap limit still applies).
      */
     public Builder memoryLimit(long bytes) {
       checkArgument(bytes >= 0, "memoryLimit must be >= 0 (0 = no check), got %s", bytes);
@@ -365,7 +368,12 @@ public final class StyleTransfer {
       return this;
     }
 
-    /** Long side of the output in pixels (default 512); the content keeps its aspect ratio. */
+    /**
+     * Long side of the output in pixels (default 512); the content keeps its aspect ratio. Above
+     * {@value Scales#LARGE_SIZE} px the run goes coarse to fine unless {@link #scales} is set
+     * ({@link Scales#forSize}), and images too large for the memory budget are evaluated in exact
+     * tiles ({@link #memoryLimit}).
+     */
     public Builder size(int longSide) {
       checkArgument(longSide >= 1, "size must be positive, got %s", longSide);
       size = longSide;
@@ -511,6 +519,18 @@ public final class StyleTransfer {
       return this;
     }
 
+    /**
+     * Evaluates images larger than {@code maxSide} pixels along either side in exact tiles of at
+     * most {@code maxSide} x {@code maxSide} (the result is the same as untiled; see
+     * {@link dev.nst.core.tile.TileLayout}); 0 (default) tiles only when the memory budget asks
+     * for it. Smaller tiles use less memory and repeat more work in their halos.
+     */
+    public Builder tileSize(int maxSide) {
+      checkArgument(maxSide >= 0, "tileSize must be >= 0 (0 = as the memory budget needs), got %s", maxSide);
+      tileSize = maxSide;
+      return this;
+    }
+
     /** A custom content loss; runs on the host over level-1 features. */
     public Builder contentLoss(ContentLoss l) {
       contentLoss = checkNotNull(l, "contentLoss");
@@ -547,10 +567,9 @@ public final class StyleTransfer {
       return new StyleTransfer(new Settings(content, styles, colorControl, source, pooling,
           Settings.FeatureLayers.resolve(source, contentLayers, styleLayers),
           new Settings.LossWeights(alpha, beta, gamma, normalization, normalizeGradients, resolutionInvariant, losses),
-          new Settings.Schedule(scales != null ? scales : Scales.single(size, iterations), styleScale, init, seed,
-              optimizer),
+          new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer),
           new Settings.Output(output, saveEvery),
-          new Settings.Execution(backendName, device, threads, memoryLimit, listeners, cancellation)));
+          new Settings.Execution(backendName, device, threads, memoryLimit, tileSize, listeners, cancellation)));
     }
   }
 }

@@ -8,7 +8,9 @@ import dev.nst.api.Network;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Optimizer;
+import dev.nst.api.RunFailedException;
 import dev.nst.api.Tensor;
+import dev.nst.api.TileProgress;
 import dev.nst.api.spi.Backend;
 import dev.nst.core.backend.Backends;
 import dev.nst.core.color.ColorControl;
@@ -18,10 +20,14 @@ import dev.nst.core.image.Preprocessing;
 import dev.nst.core.loss.HostObjective;
 import dev.nst.core.loss.Masks;
 import dev.nst.core.loss.Targets;
+import dev.nst.core.tile.TiledForward;
+import dev.nst.core.tile.TiledObjective;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -66,10 +72,11 @@ final class TransferRun {
     BufferedImage contentOriginal = settings.content().load();
     List<LoadedStyle> styles = loadStyles();
     Scales scales = settings.schedule().scales();
+    List<MemoryPlan> plans = new ArrayList<>();
     for (int size : scales.longSides()) {
       int[] hw = fit(contentOriginal, size);
       network.shapes(hw[0], hw[1]); // a clear message now when an image is too small for the network
-      MemoryEstimate.require(network, hw[0], hw[1], settings.execution().memoryLimit());
+      plans.add(plan(network, hw[0], hw[1]));
     }
 
     try (Backend backend = Backends.select(settings.execution().backend()).open(settings.execution().backendOptions());
@@ -82,7 +89,7 @@ final class TransferRun {
       boolean compiled = true;
       for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
         ScaleOutcome r = optimise(backend, fx, network, contentOriginal, styles, scales.longSides().get(i),
-            scales.iterations().get(i), current);
+            scales.iterations().get(i), current, plans.get(i));
         history.addAll(r.history());
         setup = setup.plus(r.setup());
         optimisation = optimisation.plus(r.optimisation());
@@ -119,9 +126,21 @@ final class TransferRun {
     return new int[] {wh[1], wh[0]};
   }
 
+  /** How a scale of {@code height x width} fits the memory budget; throws when it cannot. */
+  private MemoryPlan plan(Network network, int height, int width) {
+    List<String> contentLayers = settings.layers().content().stream().map(LayerWeight::layer).toList();
+    return MemoryPlan.plan(network, settings.layers().names(), contentLayers, height, width,
+        settings.execution().memoryLimit(), Runtime.getRuntime().maxMemory(), settings.execution().tileSize(),
+        settings.schedule().optimizer());
+  }
+
   private ScaleOutcome optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
-      List<LoadedStyle> styles, int size, int iterations, BufferedImage previous) {
+      List<LoadedStyle> styles, int size, int iterations, BufferedImage previous, MemoryPlan plan) {
     long start = System.nanoTime();
+    for (String notice : plan.notices()) {
+      LOG.log(System.Logger.Level.INFO, "nst: {0}", notice);
+      settings.execution().listeners().forEach(l -> l.onNotice(notice));
+    }
     InputConvention conv = network.inputConvention();
     BufferedImage content = Images.resizeToLongSide(contentOriginal, size);
     int h = content.getHeight();
@@ -130,24 +149,25 @@ final class TransferRun {
     BufferedImage working =
         settings.colorControl() == ColorControl.LUMINANCE_ONLY ? Colors.luminance(content) : content;
     List<ObjectiveSpec.ContentTarget> contentTargets =
-        Targets.content(fx, Preprocessing.toTensor(working, conv), settings.layers().content());
-    List<ObjectiveSpec.StyleTarget> styleTargets = styleTargets(fx, network, prepared, h, w);
+        contentTargets(fx, plan, network, Preprocessing.toTensor(working, conv));
+    List<ObjectiveSpec.StyleTarget> styleTargets = styleTargets(meanGrams(fx, plan, network), network, prepared, h, w);
     Settings.LossWeights losses = settings.losses();
     ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, losses.alpha(), losses.beta(),
         losses.gammaAt(h, w), settings.pooling(), h, w, losses.normalization(), losses.normalizeGradients());
-    ChosenObjective chosen = objective(backend, fx, network, spec);
+    IterationLoop[] loop = new IterationLoop[1]; // the objective reports tiles of the loop's current iteration
+    ChosenObjective chosen = objective(backend, fx, network, spec, plan, tileListener(loop, iterations, w, h));
     try (Objective objective = chosen.objective()) {
       BufferedImage init = previous != null ? Images.resize(previous, w, h) : initialImage(working, h, w);
       float[] x = Preprocessing.toTensor(init, conv).toArray();
       long setupDone = System.nanoTime();
-      Optimizer optimizer = settings.schedule().optimizer();
+      Optimizer optimizer = plan.optimizer();
       LOG.log(System.Logger.Level.INFO, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
           w, h, backend.description(), chosen.compiled() ? "compiled" : "host", optimizer.name(), iterations);
-      IterationLoop loop = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
+      loop[0] = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
           settings.execution());
-      BufferedImage out = Preprocessing.toImage(loop.minimize(x), h, w, conv);
-      return new ScaleOutcome(out, loop.history(), Duration.ofNanos(setupDone - start),
-          Duration.ofNanos(System.nanoTime() - setupDone), loop.cancelled(), chosen.compiled());
+      BufferedImage out = Preprocessing.toImage(loop[0].minimize(x), h, w, conv);
+      return new ScaleOutcome(out, loop[0].history(), Duration.ofNanos(setupDone - start),
+          Duration.ofNanos(System.nanoTime() - setupDone), loop[0].cancelled(), chosen.compiled());
     }
   }
 
@@ -184,16 +204,60 @@ final class TransferRun {
    * one guided target per style and layer ({@link Targets#guidedStyle}). A step of its own, as
    * runs over many content images need the targets of the same styles again.
    */
-  List<ObjectiveSpec.StyleTarget> styleTargets(FeatureExtractor fx, Network network, List<PreparedStyle> styles,
+  List<ObjectiveSpec.StyleTarget> styleTargets(Targets.MeanGrams grams, Network network, List<PreparedStyle> styles,
       int height, int width) {
     List<Tensor> images = styles.stream().map(PreparedStyle::image).toList();
     double[] blend = styles.stream().mapToDouble(PreparedStyle::blendWeight).toArray();
     List<LayerWeight> layers = settings.layers().style();
     if (!settings.guided()) {
-      return Targets.style(fx, images, blend, layers, settings.losses().gram());
+      return Targets.style(grams, images, blend, layers);
     }
     List<Masks.Region> regions = styles.stream().map(PreparedStyle::region).toList();
-    return Targets.guidedStyle(fx, network, images, blend, regions, layers, height, width);
+    return Targets.guidedStyle(grams, network, images, blend, regions, layers, height, width);
+  }
+
+  /**
+   * How style images become mean Gram matrices: with the run's Gram (a custom style loss may
+   * define its own) from one forward pass, or, for the classic Gram under a memory budget,
+   * summed over tiles when a style image is too large for one pass.
+   */
+  private Targets.MeanGrams meanGrams(FeatureExtractor fx, MemoryPlan plan, Network network) {
+    if (settings.losses().custom() != null || settings.execution().memoryLimit() <= 0) {
+      return Targets.MeanGrams.whole(fx, settings.losses().gram());
+    }
+    return TiledForward.meanGrams(fx, (h, w, layers) -> plan.forwardLayout(network, layers, h, w));
+  }
+
+  /** The content image's activations at the content layers, in tiles when the scale runs in tiles. */
+  private List<ObjectiveSpec.ContentTarget> contentTargets(FeatureExtractor fx, MemoryPlan plan, Network network,
+      Tensor content) {
+    List<LayerWeight> layers = settings.layers().content();
+    if (plan.layout().isEmpty()) {
+      return Targets.content(fx, content, layers);
+    }
+    List<String> names = layers.stream().map(LayerWeight::layer).distinct().toList();
+    Map<String, Tensor> acts = TiledForward.activations(fx, content, names,
+        (h, w, l) -> plan.forwardLayout(network, l, h, w));
+    return layers.stream().map(l -> new ObjectiveSpec.ContentTarget(l.layer(), l.weight(), acts.get(l.layer())))
+        .toList();
+  }
+
+  /**
+   * Tells the listeners before every tile of a tiled evaluation, and stops the evaluation there
+   * when the run is cancelled.
+   */
+  private TiledObjective.TileListener tileListener(IterationLoop[] loop, int iterations, int width, int height) {
+    Settings.Execution execution = settings.execution();
+    return (pass, tile, tiles) -> {
+      if (execution.cancelRequested()) {
+        throw new IterationLoop.EvaluationCancelled();
+      }
+      if (!execution.listeners().isEmpty()) {
+        TileProgress p = new TileProgress(loop[0] == null ? 1 : loop[0].currentIteration(), iterations, pass,
+            tile + 1, tiles, width, height);
+        execution.listeners().forEach(l -> l.onTile(p));
+      }
+    };
   }
 
   /**
@@ -201,8 +265,17 @@ final class TransferRun {
    * custom loss asks for the host, else the host losses over level-1 features. The one place
    * where an objective is chosen.
    */
-  private ChosenObjective objective(Backend backend, FeatureExtractor fx, Network network, ObjectiveSpec spec) {
+  private ChosenObjective objective(Backend backend, FeatureExtractor fx, Network network, ObjectiveSpec spec,
+      MemoryPlan plan, TiledObjective.TileListener tiles) {
     Settings.CustomLosses custom = settings.losses().custom();
+    if (plan.layout().isPresent()) {
+      if (custom != null) {
+        throw new RunFailedException(String.format(Locale.ROOT, "custom losses run on whole activations, but a "
+            + "%dx%d image needs tiles to fit the memory budget (%s); raise the budget (memoryLimit) or use a "
+            + "smaller size", spec.width(), spec.height(), MemoryEstimate.gib(settings.execution().memoryLimit())));
+      }
+      return new ChosenObjective(TiledObjective.overFeatures(fx, spec, plan.layout().get(), tiles), false);
+    }
     if (custom != null) {
       return new ChosenObjective(new HostObjective(fx, spec, custom.content(), custom.style(), custom.totalVariation()),
           false);

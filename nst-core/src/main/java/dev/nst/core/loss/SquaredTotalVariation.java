@@ -20,12 +20,19 @@ public final class SquaredTotalVariation implements TotalVariationLoss {
   @Override
   public LossValue evaluate(Tensor image) {
     Shapes.requireActivation(image, "image");
-    int channels = image.dim(1);
-    int h = image.dim(2);
-    int w = image.dim(3);
-    float[] x = image.toArray();
-    float[] grad = new float[x.length];
+    float[] grad = new float[image.size()];
+    double sum = addGradient(image.toArray(), image.dim(1), image.dim(2), image.dim(3), 1, grad);
+    return new LossValue(sum, Tensor.adopt(grad, image.shape()));
+  }
+
+  /**
+   * The total variation of {@code x} (C x H x W, flattened), adding {@code scale} times its
+   * gradient into {@code grad} (nothing when scale is 0): the in-place form for objectives that
+   * must not allocate an image per evaluation.
+   */
+  public static double addGradient(float[] x, int channels, int h, int w, double scale, float[] grad) {
     double sum = 0;
+    boolean differentiate = scale != 0;
     for (int c = 0; c < channels; c++) {
       int base = c * h * w;
       for (int i = 0; i < h; i++) {
@@ -35,21 +42,25 @@ public final class SquaredTotalVariation implements TotalVariationLoss {
           if (i + 1 < h) {
             double d = (double) x[p + w] - x[p];
             sum += d * d;
-            float g = (float) (2 * d);
-            grad[p + w] += g;
-            grad[p] -= g;
+            if (differentiate) {
+              float g = (float) (2 * scale * d);
+              grad[p + w] += g;
+              grad[p] -= g;
+            }
           }
           if (j + 1 < w) {
             double d = (double) x[p + 1] - x[p];
             sum += d * d;
-            float g = (float) (2 * d);
-            grad[p + 1] += g;
-            grad[p] -= g;
+            if (differentiate) {
+              float g = (float) (2 * scale * d);
+              grad[p + 1] += g;
+              grad[p] -= g;
+            }
           }
         }
       }
     }
-    return new LossValue(sum, Tensor.adopt(grad, image.shape()));
+    return sum;
   }
 
   @Override

@@ -62,8 +62,43 @@ public final class Targets {
    */
   public static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor extractor, List<Tensor> styleImages,
       double[] blendWeights, List<LayerWeight> layers, StyleLoss gram) {
-    Objects.requireNonNull(extractor, "extractor");
-    Objects.requireNonNull(gram, "gram");
+    return style(MeanGrams.whole(extractor, gram), styleImages, blendWeights, layers);
+  }
+
+  /**
+   * The mean Gram matrices (Gram / (nH nW)) of one image at some layers. How they are computed
+   * is the caller's choice: from one forward pass ({@link #whole}), or summed over tiles for
+   * images too large for one.
+   */
+  @FunctionalInterface
+  public interface MeanGrams {
+    /** The mean Gram matrix (C, C) of {@code image} at each of {@code layers}. */
+    Map<String, Tensor> of(Tensor image, List<String> layers);
+
+    /** From one forward pass of the whole image, with {@code gram}'s Gram matrix. */
+    static MeanGrams whole(FeatureExtractor extractor, StyleLoss gram) {
+      Objects.requireNonNull(extractor, "extractor");
+      Objects.requireNonNull(gram, "gram");
+      return (image, layers) -> {
+        Map<String, Tensor> acts = extractor.forward(image, layers);
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        for (String l : layers) {
+          out.put(l, meanGram(gram, acts.get(l)));
+        }
+        return out;
+      };
+    }
+  }
+
+  /**
+   * Style targets blending several style images, their mean Gram matrices computed by
+   * {@code grams}: per layer {@code sum_i w_i meanGram_i}, with {@code w} normalised to sum 1.
+   *
+   * @param blendWeights one finite weight &gt;= 0 per image, not all 0
+   */
+  public static List<ObjectiveSpec.StyleTarget> style(MeanGrams grams, List<Tensor> styleImages,
+      double[] blendWeights, List<LayerWeight> layers) {
+    Objects.requireNonNull(grams, "grams");
     if (styleImages.isEmpty()) {
       throw new IllegalArgumentException("give at least one style image");
     }
@@ -89,18 +124,16 @@ public final class Targets {
       if (w == 0) {
         continue;
       }
-      Map<String, Tensor> acts = extractor.forward(styleImages.get(i), distinct);
+      Map<String, Tensor> means = grams.of(styleImages.get(i), distinct);
       for (int l = 0; l < distinct.size(); l++) {
-        Tensor a = acts.get(distinct.get(l));
-        Tensor g = gram.gram(a);
-        double k = w / ((double) a.dim(2) * a.dim(3));
+        Tensor g = means.get(distinct.get(l));
         if (acc.size() <= l) {
           acc.add(new double[g.size()]);
           channels.add(g.dim(0));
         }
         double[] m = acc.get(l);
         for (int j = 0; j < m.length; j++) {
-          m[j] += k * g.get(j);
+          m[j] += w * g.get(j);
         }
       }
     }
@@ -139,7 +172,15 @@ public final class Targets {
   public static List<ObjectiveSpec.StyleTarget> guidedStyle(FeatureExtractor extractor, Network network,
       List<Tensor> styleImages, double[] blendWeights, List<Masks.Region> regions, List<LayerWeight> layers,
       int height, int width) {
-    checkNotNull(extractor, "extractor");
+    return guidedStyle(MeanGrams.whole(extractor, new ClassicStyleLoss()), network, styleImages, blendWeights, regions,
+        layers, height, width);
+  }
+
+  /** {@link #guidedStyle(FeatureExtractor, Network, List, double[], List, List, int, int)} with mean Grams from {@code grams}. */
+  public static List<ObjectiveSpec.StyleTarget> guidedStyle(MeanGrams grams, Network network,
+      List<Tensor> styleImages, double[] blendWeights, List<Masks.Region> regions, List<LayerWeight> layers,
+      int height, int width) {
+    checkNotNull(grams, "grams");
     checkNotNull(network, "network");
     checkArgument(styleImages.size() == blendWeights.length && styleImages.size() == regions.size(),
         "got %s style images, %s blend weights and %s regions; give one of each per image", styleImages.size(),
@@ -147,7 +188,7 @@ public final class Targets {
     double sum = Arrays.stream(blendWeights).sum();
     List<ObjectiveSpec.StyleTarget> out = new ArrayList<>();
     for (int i = 0; i < styleImages.size(); i++) {
-      for (ObjectiveSpec.StyleTarget t : style(extractor, styleImages.get(i), layers)) {
+      for (ObjectiveSpec.StyleTarget t : style(grams, List.of(styleImages.get(i)), new double[] {1.0}, layers)) {
         int[] chw = network.shapeOf(t.layer(), height, width);
         Tensor mask = regions.get(i).at(chw[1], chw[2]);
         float coverage = (float) Masks.coverage(mask);

@@ -1,0 +1,211 @@
+package dev.nst.core;
+
+import static com.google.common.math.LongMath.saturatedAdd;
+import static com.google.common.math.LongMath.saturatedMultiply;
+
+import dev.nst.api.Network;
+import dev.nst.api.Optimizer;
+import dev.nst.api.RunFailedException;
+import dev.nst.core.optim.Adam;
+import dev.nst.core.optim.Lbfgs;
+import dev.nst.core.tile.TileLayout;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How one scale of a run fits in its memory budget, decided before anything large is allocated
+ * (DESIGN.md section 10). Two limits apply, each to what it holds:
+ *
+ * <ul>
+ *   <li>The <b>JVM heap</b> ({@code -Xmx}) holds the image-sized arrays: the image, its gradient
+ *       and the best iterate, the optimiser's state (L-BFGS keeps {@code 2 x history} of them),
+ *       image copies and the content targets. If they cannot fit, the run is refused with what
+ *       to change; an L-BFGS history that does not fit is shortened, and the run says so.
+ *   <li>The <b>budget</b> ({@link StyleTransfer.Builder#memoryLimit}) bounds everything the
+ *       process holds: the heap as used, the backend's native memory ({@link MemoryEstimate}),
+ *       and a fixed allowance for the runtime. The backend evaluates the whole image when its
+ *       estimate fits in what the heap leaves, else the largest tiles that fit.
+ * </ul>
+ *
+ * @param layout the tiles of the objective, empty for an untiled evaluation
+ * @param optimizer the optimiser to run, its L-BFGS history possibly shortened
+ * @param heapBytes heap the scale holds by estimate
+ * @param nativeBytes the backend's native memory by estimate (for one tile when tiled)
+ * @param notices what the plan changed, one sentence each
+ */
+record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapBytes, long nativeBytes,
+    long nativeRoom, List<String> notices) {
+
+  /** What the runtime itself holds besides the heap: code, native libraries, thread stacks. */
+  static final long RUNTIME_BYTES = 400L << 20;
+
+  /** The shortest L-BFGS history the plan shortens to before it refuses the run. */
+  static final int MIN_HISTORY = 3;
+
+  /**
+   * Plans one scale of {@code height x width}.
+   *
+   * @param network the truncated network the objective runs
+   * @param lossLayers the layers the objective reads
+   * @param contentLayers the layers whose targets the heap holds
+   * @param limit the budget in bytes, 0 for none (the heap limit still applies)
+   * @param heapLimit the JVM's heap limit ({@link Runtime#maxMemory()})
+   * @param tileSize the largest tile side the caller allows, 0 to let the budget decide
+   * @throws RunFailedException when even the smallest tile or the shortest history cannot fit
+   */
+  static MemoryPlan plan(Network network, List<String> lossLayers, List<String> contentLayers, int height, int width,
+      long limit, long heapLimit, int tileSize, Optimizer optimizer) {
+    long values = (long) network.inputChannels() * height * width;
+    long fixedHeap = heapFixed(network, contentLayers, height, width);
+    long perState = saturatedMultiply(values, Float.BYTES);
+    List<String> notices = new java.util.ArrayList<>();
+    Optimizer chosen = optimizer;
+    long stateArrays = stateArrays(optimizer);
+    long heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays, perState));
+    long heapRoom = heapLimit - heapLimit / 10; // garbage collectors need some room of their own
+    if (heap > heapRoom && optimizer instanceof Lbfgs l) {
+      long room = (heapRoom - fixedHeap) / perState - 4;
+      int history = (int) Math.max(0, Math.min(l.historySize(), room / 2));
+      if (history >= MIN_HISTORY) {
+        chosen = l.withHistorySize(history);
+        heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays(chosen), perState));
+        notices.add(String.format(Locale.ROOT, "L-BFGS keeps %d instead of %d steps of history at %dx%d, so that "
+            + "its %s fit the heap (%s); a larger -Xmx keeps more", history, l.historySize(), width, height,
+            gib(saturatedMultiply(2L * history, perState)), gib(heapLimit)));
+      }
+    }
+    if (heap > heapRoom) {
+      throw new RunFailedException(String.format(Locale.ROOT,
+          "a %dx%d image needs about %s of Java heap (image, gradient, best image, optimiser state and image "
+              + "copies) but the heap limit is %s; raise it (-Xmx, or NST_JAVA_OPTS=-Xmx... for bin/nst), use a "
+              + "smaller size, or Adam, whose state is smaller than L-BFGS's", width, height, gib(heap),
+          gib(heapLimit)));
+    }
+    long untiled = MemoryEstimate.bytes(network, height, width);
+    if (tileSize > 0 && (height > tileSize || width > tileSize)) {
+      TileLayout l = TileLayout.plan(network, lossLayers, height, width, tileSize, tileSize)
+          .orElseThrow(() -> new IllegalArgumentException(String.format(Locale.ROOT, "tiles of at most %dx%d leave "
+              + "no room beside the halo the loss layers need; %s needs tiles of at least %d px", tileSize, tileSize,
+              network.name(), TileLayout.minimumTileSide(network, lossLayers))));
+      notices.add(String.format(Locale.ROOT, "%dx%d runs in %d tiles of %dx%d as asked (%.2fx the pixels, by the "
+          + "halos); the result is the same as untiled", width, height, l.tiles().size(), l.tileWidth(),
+          l.tileHeight(), l.overlap()));
+      long room = limit <= 0 ? Long.MAX_VALUE : limit - heap - heap / 4 - RUNTIME_BYTES;
+      return new MemoryPlan(Optional.of(l), chosen, heap, MemoryEstimate.bytes(network, l.tileHeight(),
+          l.tileWidth()), room, List.copyOf(notices));
+    }
+    if (limit <= 0) {
+      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, Long.MAX_VALUE, List.copyOf(notices));
+    }
+    long nativeRoom = limit - heap - heap / 4 - RUNTIME_BYTES;
+    if (untiled <= nativeRoom) {
+      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, nativeRoom, List.copyOf(notices));
+    }
+    Optional<TileLayout> layout = largestTiles(network, lossLayers, height, width, nativeRoom);
+    if (layout.isEmpty()) {
+      int side = TileLayout.minimumTileSide(network, lossLayers);
+      throw new RunFailedException(String.format(Locale.ROOT,
+          "a %dx%d image does not fit the memory budget of %s: the heap takes about %s, and even the smallest "
+              + "tile (%dx%d) needs about %s more of native memory; raise the budget (memoryLimit, --memory), "
+              + "or use a smaller size", width, height, gib(limit), gib(heap), side, side,
+          gib(MemoryEstimate.bytes(network, side, side))));
+    }
+    TileLayout l = layout.get();
+    notices.add(String.format(Locale.ROOT, "%dx%d runs in %d tiles of %dx%d (%.2fx the pixels, by the halos) "
+        + "to fit the memory budget of %s; the result is the same as untiled", width, height, l.tiles().size(),
+        l.tileWidth(), l.tileHeight(), l.overlap(), gib(limit)));
+    return new MemoryPlan(layout, chosen, heap, MemoryEstimate.bytes(network, l.tileHeight(), l.tileWidth()),
+        nativeRoom, List.copyOf(notices));
+  }
+
+  /**
+   * The tiles for a forward pass (targets) of an image of {@code height x width} to
+   * {@code layers}: one when the image fits this plan's native room, else the largest that do.
+   */
+  TileLayout forwardLayout(Network network, List<String> layers, int height, int width) {
+    Network truncated = network.truncatedAfter(layers);
+    int max = MemoryEstimate.bytes(truncated, height, width) <= nativeRoom ? Math.max(height, width) : 0;
+    Optional<TileLayout> layout = max > 0
+        ? TileLayout.plan(truncated, layers, height, width, max, max)
+        : largestTiles(truncated, layers, height, width, nativeRoom);
+    return layout.orElseThrow(() -> new RunFailedException(String.format(Locale.ROOT,
+        "a %dx%d image does not fit the memory left for the backend (%s) even in the smallest tiles; raise the "
+            + "memory budget or use a smaller size or style scale", width, height, gib(nativeRoom))));
+  }
+
+  /**
+   * The fewest tiles whose estimate fits {@code room}: the largest tile side that fits, tried
+   * square and then stretched along the image's longer side.
+   */
+  static Optional<TileLayout> largestTiles(Network network, List<String> lossLayers, int height, int width,
+      long room) {
+    int lo = TileLayout.minimumTileSide(network, lossLayers);
+    if (room <= 0 || MemoryEstimate.bytes(network, lo, lo) > room) {
+      return Optional.empty();
+    }
+    int hi = Math.max(height, width);
+    while (lo < hi) { // the largest square side whose estimate fits
+      int mid = (int) (((long) lo + hi + 1) / 2);
+      if (MemoryEstimate.bytes(network, Math.min(mid, height), Math.min(mid, width)) <= room) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    Optional<TileLayout> best = Optional.empty();
+    // Same area, other shapes: a tile as wide as a short image saves its vertical halos.
+    for (double stretch : new double[] {1, 1.5, 2, 3}) {
+      int th = (int) Math.min(height, Math.round(lo / Math.sqrt(stretch)));
+      int tw = (int) Math.min(width, Math.round(lo * Math.sqrt(stretch)));
+      for (int[] t : new int[][] {{th, tw}, {tw, th}}) {
+        if (t[0] < 1 || t[1] < 1 || MemoryEstimate.bytes(network, Math.min(t[0], height), Math.min(t[1], width)) > room) {
+          continue;
+        }
+        Optional<TileLayout> l = TileLayout.plan(network, lossLayers, height, width, t[0], t[1]);
+        if (l.isPresent() && (best.isEmpty() || cost(l.get()) < cost(best.get()))) {
+          best = l;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Pixels evaluated per evaluation, the measure of a layout's cost. */
+  private static double cost(TileLayout l) {
+    return l.overlap();
+  }
+
+  /** Image-sized arrays the optimiser keeps. */
+  static long stateArrays(Optimizer optimizer) {
+    if (optimizer instanceof Lbfgs l) {
+      return 2L * l.historySize() + 4; // history pairs, direction, previous gradient, two-loop work
+    }
+    if (optimizer instanceof Adam) {
+      return 3; // moments and a work array
+    }
+    return 4; // an optimiser of the caller's: assume a few arrays
+  }
+
+  /**
+   * Heap the scale holds besides the optimiser: the image, gradient and best iterate as floats,
+   * about six image copies as 8-bit images and float tensors while images are prepared, and the
+   * content targets.
+   */
+  static long heapFixed(Network network, List<String> contentLayers, int height, int width) {
+    long values = (long) network.inputChannels() * height * width;
+    long pixels = (long) height * width;
+    long targets = 0;
+    List<int[]> shapes = network.shapes(height, width);
+    for (String l : contentLayers) {
+      int[] s = shapes.get(network.indexOf(l));
+      targets = saturatedAdd(targets, (long) s[0] * s[1] * s[2]);
+    }
+    long floats = saturatedAdd(saturatedMultiply(values, 5), targets);
+    return saturatedAdd(saturatedMultiply(floats, Float.BYTES), saturatedMultiply(pixels, 6L * Integer.BYTES));
+  }
+
+  static String gib(long bytes) {
+    return MemoryEstimate.gib(bytes);
+  }
+}

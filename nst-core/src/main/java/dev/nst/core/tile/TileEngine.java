@@ -1,0 +1,31 @@
+package dev.nst.core.tile;
+
+/**
+ * Evaluates the two passes of a tiled objective for one tile at a time; {@link TiledObjective}
+ * does the bookkeeping around it (crops, global statistics, losses, the sum of the gradients).
+ * One engine serves every tile of a {@link TileLayout}: tiles have one size.
+ */
+interface TileEngine extends AutoCloseable {
+
+  /**
+   * Pass 1: adds, for each style term {@code i}, the Gram matrix of the term's masked activation
+   * over the tile's core positions into {@code grams[i]} (C x C, row-major).
+   *
+   * @param tile the tile's pixels, (1, channels, tileHeight, tileWidth) flattened
+   */
+  void addStatistics(float[] tile, int tileIndex, double[][] grams);
+
+  /**
+   * Pass 2: writes the gradient with respect to the tile's pixels of the content terms over the
+   * tile's cores plus {@code sum_p m(p) (A_i (m(p) a_i(p)))} for each style term (the style
+   * gradient at its layer, given the global statistics), and adds each content term's
+   * {@code sum((a - t)^2)} over the core into {@code contentSums}.
+   *
+   * @param styleGradients per style term, A_i (C x C, row-major), every factor included
+   * @param gradient receives dJ/dtile, the tile's length
+   */
+  void gradient(float[] tile, int tileIndex, float[][] styleGradients, double[] contentSums, float[] gradient);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,197 @@
+package dev.nst.core.tile;
+
+import dev.nst.api.LossBreakdown;
+import dev.nst.api.Objective;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.core.loss.SquaredTotalVariation;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The objective of a whole image evaluated tile by tile, with exactly the untiled value and
+ * gradient (up to float rounding) and memory bounded by one tile (DESIGN.md section 10):
+ *
+ * <ol>
+ *   <li>Pass 1: each tile's Gram matrices over its cores are summed into the whole image's.
+ *   <li>On the host: the style losses, and per style term the matrix A = 4 k beta w sym(G - T)
+ *       that turns an activation into its gradient (C x C work, small next to a pass).
+ *   <li>Pass 2: each tile's gradient, content terms and style terms on its cores with the
+ *       global A, pulled back to the tile's pixels and added into the image gradient (halos
+ *       overlap, so pixels near tile borders receive from several tiles, as they should).
+ *   <li>Total variation on the host, over the whole image.
+ * </ol>
+ *
+ * Not thread-safe; closes its engine.
+ */
+public final class TiledObjective implements Objective {
+  private final ObjectiveSpec spec;
+  private final TileLayout layout;
+  private final TiledTerms terms;
+  private final TileEngine engine;
+  private final int channels;
+  private final float[] tile;
+  private final float[] tileGradient;
+  private final double[][] grams;
+  private final float[][] coefficients;
+  private final TileListener listener;
+  private boolean closed;
+
+  /** Told before each tile of each pass, so that long evaluations can show progress and stop. */
+  @FunctionalInterface
+  public interface TileListener {
+    /**
+     * @param pass 1 (statistics) or 2 (gradient)
+     * @param tile 0-based index of the tile about to run
+     * @param tiles tiles per pass
+     */
+    void beforeTile(int pass, int tile, int tiles);
+  }
+
+  TiledObjective(ObjectiveSpec spec, TileLayout layout, TiledTerms terms, TileEngine engine, int channels,
+      TileListener listener) {
+    this.spec = Objects.requireNonNull(spec, "spec");
+    this.layout = Objects.requireNonNull(layout, "layout");
+    this.terms = terms;
+    this.engine = engine;
+    this.channels = channels;
+    this.listener = listener == null ? (p, t, n) -> { } : listener;
+    if (spec.normalizeGradients()) {
+      throw new IllegalArgumentException("normalised gradients need each term's whole gradient before any of it "
+          + "flows back, which tiles cannot give; turn normalizeGradients off or use a size that runs untiled");
+    }
+    int n = channels * layout.tileHeight() * layout.tileWidth();
+    tile = new float[n];
+    tileGradient = new float[n];
+    grams = new double[terms.style.size()][];
+    coefficients = new float[terms.style.size()][];
+    for (int i = 0; i < grams.length; i++) {
+      int c = terms.style.get(i).channels();
+      grams[i] = new double[c * c];
+      coefficients[i] = new float[c * c];
+    }
+  }
+
+  /**
+   * A tiled objective over level 1 of a backend: works with every backend, at the price of
+   * copying activations to the host (see {@link FeatureTileEngine}).
+   *
+   * @param extractor the backend's feature extractor for the spec's network; stays the caller's
+   * @param listener told before every tile, or null
+   * @throws IllegalArgumentException when a target's shape does not fit the spec's image size, or
+   *     the spec asks for normalised gradients (which tiles cannot give)
+   */
+  public static TiledObjective overFeatures(dev.nst.api.FeatureExtractor extractor, ObjectiveSpec spec,
+      TileLayout layout, TileListener listener) {
+    TiledTerms terms = new TiledTerms(layout.network(), spec, layout);
+    int channels = layout.network().inputChannels();
+    return new TiledObjective(spec, layout, terms,
+        new FeatureTileEngine(extractor, terms, channels, layout.tileHeight(), layout.tileWidth()), channels, listener);
+  }
+
+  /** The layout this objective evaluates in. */
+  public TileLayout layout() {
+    return layout;
+  }
+
+  @Override
+  public int[] imageShape() {
+    return new int[] {1, channels, spec.height(), spec.width()};
+  }
+
+  @Override
+  public LossBreakdown evaluate(float[] image, float[] gradient) {
+    if (closed) {
+      throw new IllegalStateException("this tiled objective is closed");
+    }
+    int size = channels * spec.height() * spec.width();
+    if (image.length != size || gradient.length != size) {
+      throw new IllegalArgumentException("image and gradient must hold " + size + " values (shape "
+          + Arrays.toString(imageShape()) + "), got " + image.length + " and " + gradient.length);
+    }
+    int tiles = layout.tiles().size();
+    double[] style = new double[terms.style.size()];
+    if (!terms.style.isEmpty()) {
+      for (double[] g : grams) {
+        Arrays.fill(g, 0);
+      }
+      for (int t = 0; t < tiles; t++) {
+        listener.beforeTile(1, t, tiles);
+        cut(image, t);
+        engine.addStatistics(tile, t, grams);
+      }
+      for (int i = 0; i < style.length; i++) {
+        style[i] = styleTerm(terms.style.get(i), grams[i], coefficients[i]);
+      }
+    }
+    Arrays.fill(gradient, 0f);
+    double[] contentSums = new double[terms.content.size()];
+    for (int t = 0; t < tiles; t++) {
+      listener.beforeTile(2, t, tiles);
+      cut(image, t);
+      engine.gradient(tile, t, coefficients, contentSums, tileGradient);
+      paste(tileGradient, t, gradient);
+    }
+    double[] content = new double[contentSums.length];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = terms.content.get(i).factor() * contentSums[i];
+    }
+    double tv = SquaredTotalVariation.addGradient(image, channels, spec.height(), spec.width(), spec.gamma(), gradient);
+    return spec.breakdown(content, style, tv);
+  }
+
+  /** The term's loss from the whole image's Gram; fills A = 4 k strength sym(G - T). */
+  private static double styleTerm(TiledTerms.Style s, double[] gram, float[] a) {
+    int c = s.channels();
+    double sum = 0;
+    for (int i = 0; i < gram.length; i++) {
+      double d = gram[i] - s.target()[i];
+      sum += d * d;
+    }
+    double k = 4 * s.factor() * s.strength();
+    for (int i = 0; i < c; i++) {
+      for (int j = 0; j < c; j++) {
+        double dij = gram[i * c + j] - s.target()[i * c + j];
+        double dji = gram[j * c + i] - s.target()[j * c + i];
+        a[i * c + j] = (float) (k * 0.5 * (dij + dji));
+      }
+    }
+    return s.factor() * sum;
+  }
+
+  /** Copies tile {@code t}'s pixels out of the image. */
+  private void cut(float[] image, int t) {
+    TiledForward.cut(image, channels, spec.height(), spec.width(), layout.tiles().get(t), layout, tile);
+  }
+
+  /** Adds tile {@code t}'s gradient into the image's. */
+  private void paste(float[] g, int t, float[] gradient) {
+    TileLayout.Tile tl = layout.tiles().get(t);
+    int th = layout.tileHeight();
+    int tw = layout.tileWidth();
+    int h = spec.height();
+    int w = spec.width();
+    for (int c = 0; c < channels; c++) {
+      for (int y = 0; y < th; y++) {
+        int dst = (c * h + tl.top() + y) * w + tl.left();
+        int src = (c * th + y) * tw;
+        for (int x = 0; x < tw; x++) {
+          gradient[dst + x] += g[src + x];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "TiledObjective[" + layout + "]";
+  }
+}
