@@ -61,18 +61,23 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
     long perState = saturatedMultiply(values, Float.BYTES);
     List<String> notices = new java.util.ArrayList<>();
     Optimizer chosen = optimizer;
-    long stateArrays = stateArrays(optimizer);
-    long heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays, perState));
     long heapRoom = heapLimit - heapLimit / 10; // garbage collectors need some room of their own
-    if (heap > heapRoom && optimizer instanceof Lbfgs l) {
-      long room = (heapRoom - fixedHeap) / perState - 4;
-      int history = (int) Math.max(0, Math.min(l.historySize(), room / 2));
+    // what the smallest tile leaves of the budget for the heap (no limit: the heap alone decides)
+    long minTile = MemoryEstimate.bytes(network, Math.min(height, TileLayout.minimumTileSide(network, lossLayers)),
+        Math.min(width, TileLayout.minimumTileSide(network, lossLayers)));
+    long budgetHeapRoom = limit <= 0 ? Long.MAX_VALUE : (limit - RUNTIME_BYTES - minTile) * 4 / 5;
+    long room = Math.min(heapRoom, budgetHeapRoom);
+    long heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays(optimizer), perState));
+    if (heap > room && optimizer instanceof Lbfgs l) {
+      long arrays = (room - fixedHeap) / perState - 4;
+      int history = (int) Math.max(0, Math.min(l.historySize(), arrays / 2));
       if (history >= MIN_HISTORY) {
         chosen = l.withHistorySize(history);
         heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays(chosen), perState));
         notices.add(String.format(Locale.ROOT, "L-BFGS keeps %d instead of %d steps of history at %dx%d, so that "
-            + "its %s fit the heap (%s); a larger -Xmx keeps more", history, l.historySize(), width, height,
-            gib(saturatedMultiply(2L * history, perState)), gib(heapLimit)));
+            + "its %s fit the %s (%s); %s keeps more", history, l.historySize(), width, height,
+            gib(saturatedMultiply(2L * history, perState)), room == heapRoom ? "heap" : "memory budget",
+            gib(room == heapRoom ? heapLimit : limit), room == heapRoom ? "a larger -Xmx" : "a larger budget"));
       }
     }
     if (heap > heapRoom) {
@@ -91,9 +96,9 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
       notices.add(String.format(Locale.ROOT, "%dx%d runs in %d tiles of %dx%d as asked (%.2fx the pixels, by the "
           + "halos); the result is the same as untiled", width, height, l.tiles().size(), l.tileWidth(),
           l.tileHeight(), l.overlap()));
-      long room = limit <= 0 ? Long.MAX_VALUE : limit - heap - heap / 4 - RUNTIME_BYTES;
+      long tileRoom = limit <= 0 ? Long.MAX_VALUE : limit - heap - heap / 4 - RUNTIME_BYTES;
       return new MemoryPlan(Optional.of(l), chosen, heap, MemoryEstimate.bytes(network, l.tileHeight(),
-          l.tileWidth()), room, List.copyOf(notices));
+          l.tileWidth()), tileRoom, List.copyOf(notices));
     }
     if (limit <= 0) {
       return new MemoryPlan(Optional.empty(), chosen, heap, untiled, Long.MAX_VALUE, List.copyOf(notices));

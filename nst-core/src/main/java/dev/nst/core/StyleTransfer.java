@@ -45,7 +45,8 @@ import java.util.List;
  * }</pre>
  *
  * A configured instance is immutable and may run many times, also from several threads; each
- * run opens (and closes) its own backend.
+ * run opens (and closes) its own backend. Many runs with the same model and styles share one
+ * backend and the style targets through a session ({@link #open()}).
  */
 public final class StyleTransfer {
   /** The classic choice of Gatys et al. for VGG networks. */
@@ -70,7 +71,7 @@ public final class StyleTransfer {
 
   private final Settings settings;
 
-  private StyleTransfer(Settings settings) {
+  StyleTransfer(Settings settings) {
     this.settings = settings;
   }
 
@@ -107,7 +108,21 @@ public final class StyleTransfer {
    *     the learning rate is too large
    */
   public StyleTransferResult run() {
-    return new TransferRun(settings).run();
+    try (StyleTransferSession session = open()) {
+      return session.run(settings);
+    }
+  }
+
+  /**
+   * Loads the model and the style images once for many runs that differ in their content image
+   * (and output, start image, listeners...); the backend opens with the first run. See
+   * {@link StyleTransferSession}. This configuration's content image is only the default of runs
+   * that do not set their own.
+   *
+   * @return a session to close when done
+   */
+  public StyleTransferSession open() {
+    return new StyleTransferSession(settings);
   }
 
   /** Configures a {@link StyleTransfer}; every setter validates its argument at once. */

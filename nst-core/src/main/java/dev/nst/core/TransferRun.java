@@ -12,7 +12,6 @@ import dev.nst.api.RunFailedException;
 import dev.nst.api.Tensor;
 import dev.nst.api.TileProgress;
 import dev.nst.api.spi.Backend;
-import dev.nst.core.backend.Backends;
 import dev.nst.core.color.ColorControl;
 import dev.nst.core.color.Colors;
 import dev.nst.core.image.Images;
@@ -42,9 +41,12 @@ final class TransferRun {
   private static final System.Logger LOG = System.getLogger(StyleTransfer.class.getName());
 
   private final Settings settings;
+  private final StyleTransferSession session;
 
-  TransferRun(Settings settings) {
+  /** One run with {@code settings}, on the network, backend and style images of {@code session}. */
+  TransferRun(Settings settings, StyleTransferSession session) {
     this.settings = settings;
+    this.session = session;
   }
 
   /** A style image as loaded: its blend weight and, for spatial control, its region mask (or null). */
@@ -68,56 +70,45 @@ final class TransferRun {
 
   StyleTransferResult run() {
     long start = System.nanoTime();
-    Network network = settings.model().load().truncatedAfter(settings.layers().names());
+    Network network = session.network();
     BufferedImage contentOriginal = settings.content().load();
-    List<LoadedStyle> styles = loadStyles();
     Scales scales = settings.schedule().scales();
-    List<MemoryPlan> plans = new ArrayList<>();
-    for (int size : scales.longSides()) {
-      int[] hw = fit(contentOriginal, size);
+    // the largest scale first: it is the one a refusal should name
+    MemoryPlan[] plans = new MemoryPlan[scales.longSides().size()];
+    for (int i = plans.length - 1; i >= 0; i--) {
+      int[] hw = fit(contentOriginal, scales.longSides().get(i));
       network.shapes(hw[0], hw[1]); // a clear message now when an image is too small for the network
-      plans.add(plan(network, hw[0], hw[1]));
+      plans[i] = plan(network, hw[0], hw[1]);
     }
-
-    try (Backend backend = Backends.select(settings.execution().backend()).open(settings.execution().backendOptions());
-        FeatureExtractor fx = backend.featureExtractor(network, settings.pooling())) {
-      Duration setup = Duration.ofNanos(System.nanoTime() - start);
-      Duration optimisation = Duration.ZERO;
-      List<LossBreakdown> history = new ArrayList<>();
-      BufferedImage current = null;
-      boolean cancelled = false;
-      boolean compiled = true;
-      for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
-        ScaleOutcome r = optimise(backend, fx, network, contentOriginal, styles, scales.longSides().get(i),
-            scales.iterations().get(i), current, plans.get(i));
-        history.addAll(r.history());
-        setup = setup.plus(r.setup());
-        optimisation = optimisation.plus(r.optimisation());
-        current = r.image();
-        cancelled = r.cancelled();
-        compiled &= r.compiled();
-      }
-      BufferedImage out = current;
-      ColorControl colors = settings.colorControl();
-      if (colors == ColorControl.KEEP_CONTENT_COLORS || colors == ColorControl.LUMINANCE_ONLY) {
-        BufferedImage colorSource = Images.resize(contentOriginal, current.getWidth(), current.getHeight());
-        out = Colors.combineLuminanceAndColor(current, colorSource);
-      }
-      if (settings.output().file() != null) {
-        Images.write(out, settings.output().file());
-      }
-      return new StyleTransferResult(out, history, setup, optimisation, cancelled, backend.description(), compiled,
-          scales.longSides());
+    Backend backend = session.backend();
+    FeatureExtractor fx = session.extractor();
+    Duration setup = Duration.ofNanos(System.nanoTime() - start);
+    Duration optimisation = Duration.ZERO;
+    List<LossBreakdown> history = new ArrayList<>();
+    BufferedImage current = null;
+    boolean cancelled = false;
+    boolean compiled = true;
+    for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
+      ScaleOutcome r = optimise(backend, fx, network, contentOriginal, session.styles(), scales.longSides().get(i),
+          scales.iterations().get(i), current, plans[i]);
+      history.addAll(r.history());
+      setup = setup.plus(r.setup());
+      optimisation = optimisation.plus(r.optimisation());
+      current = r.image();
+      cancelled = r.cancelled();
+      compiled &= r.compiled();
     }
-  }
-
-  private List<LoadedStyle> loadStyles() {
-    List<LoadedStyle> styles = new ArrayList<>();
-    for (Settings.StyleImage s : settings.styles()) {
-      styles.add(new LoadedStyle(s.image().load(), s.blendWeight(),
-          s.regionMask() == null ? null : s.regionMask().load()));
+    BufferedImage out = current;
+    ColorControl colors = settings.colorControl();
+    if (colors == ColorControl.KEEP_CONTENT_COLORS || colors == ColorControl.LUMINANCE_ONLY) {
+      BufferedImage colorSource = Images.resize(contentOriginal, current.getWidth(), current.getHeight());
+      out = Colors.combineLuminanceAndColor(current, colorSource);
     }
-    return styles;
+    if (settings.output().file() != null) {
+      Images.write(out, settings.output().file());
+    }
+    return new StyleTransferResult(out, history, setup, optimisation, cancelled, backend.description(), compiled,
+        scales.longSides());
   }
 
   /** Height and width of {@code img} scaled to a long side of {@code size}. */
@@ -150,7 +141,8 @@ final class TransferRun {
         settings.colorControl() == ColorControl.LUMINANCE_ONLY ? Colors.luminance(content) : content;
     List<ObjectiveSpec.ContentTarget> contentTargets =
         contentTargets(fx, plan, network, Preprocessing.toTensor(working, conv));
-    List<ObjectiveSpec.StyleTarget> styleTargets = styleTargets(meanGrams(fx, plan, network), network, prepared, h, w);
+    List<ObjectiveSpec.StyleTarget> styleTargets = session.styleTargets(settings, size, h, w,
+        () -> styleTargets(meanGrams(fx, plan, network), network, prepared, h, w));
     Settings.LossWeights losses = settings.losses();
     ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, losses.alpha(), losses.beta(),
         losses.gammaAt(h, w), settings.pooling(), h, w, losses.normalization(), losses.normalizeGradients());

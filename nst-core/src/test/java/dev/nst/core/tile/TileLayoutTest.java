@@ -3,50 +3,20 @@ package dev.nst.core.tile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nst.api.InputConvention;
 import dev.nst.api.Layer;
 import dev.nst.api.Network;
-import dev.nst.api.Padding;
-import dev.nst.api.Pooling;
-import dev.nst.api.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TileLayoutTest {
 
-  /** VGG-19's feature layers up to relu5_1 (weights irrelevant here): 3x3 pad-1 convs, 2x2 pools. */
-  static Network vgg19() {
-    int[] blocks = {2, 2, 4, 4, 1};
-    List<Layer> layers = new ArrayList<>();
-    for (int b = 0; b < blocks.length; b++) {
-      for (int i = 1; i <= blocks[b]; i++) {
-        layers.add(conv("conv" + (b + 1) + "_" + i, 3, 1, Padding.same(1)));
-        layers.add(new Layer.Relu("relu" + (b + 1) + "_" + i));
-      }
-      if (b < blocks.length - 1) {
-        layers.add(new Layer.Pool("pool" + (b + 1), Pooling.MAX, 2, 2, Padding.NONE));
-      }
-    }
-    return new Network("vgg19", InputConvention.TORCH, 1, layers);
+  private static Network vgg19() {
+    return TestNetworks.vgg19(new int[] {1, 1, 1, 1, 1});
   }
 
-  /** Odd geometry: a strided 5x5 conv with asymmetric padding, an overlapping 3x3/2 pool, a padded 2x2/1 pool. */
-  static Network odd() {
-    return new Network("odd", InputConvention.UNIT, 1, List.of(
-        conv("c1", 3, 1, new Padding(1, 0, 1, 2)),
-        new Layer.Relu("r1"),
-        conv("c2", 5, 2, new Padding(2, 1, 1, 2)),
-        new Layer.LeakyRelu("r2", 0.1f),
-        new Layer.Pool("p1", Pooling.MAX, 3, 2, Padding.NONE),
-        conv("c3", 3, 1, Padding.same(1)),
-        new Layer.Relu("r3"),
-        new Layer.Pool("p2", Pooling.AVERAGE, 2, 1, new Padding(0, 0, 1, 1)),
-        conv("c4", 1, 1, Padding.NONE)));
-  }
-
-  private static Layer conv(String name, int k, int stride, Padding p) {
-    return new Layer.Convolution(name, Tensor.zeros(1, 1, k, k), Tensor.zeros(1), stride, p);
+  private static Network odd() {
+    return TestNetworks.odd();
   }
 
   @Test

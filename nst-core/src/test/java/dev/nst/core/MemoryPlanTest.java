@@ -1,0 +1,80 @@
+package dev.nst.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nst.api.Network;
+import dev.nst.api.RunFailedException;
+import dev.nst.core.optim.Adam;
+import dev.nst.core.optim.Lbfgs;
+import dev.nst.core.tile.TileLayout;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How a scale fits its budget: untiled, tiled, a shorter L-BFGS history, or refused with what to change. */
+class MemoryPlanTest {
+  private static final long GIB = 1L << 30;
+  private static final List<String> LAYERS = List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu4_2",
+      "relu5_1");
+  private static final List<String> CONTENT = List.of("relu4_2");
+  private final Network vgg = dev.nst.core.tile.TestNetworks.vgg19();
+
+  @Test
+  void aSmallImageRunsUntiledWithTheFullHistory() {
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 300, 400, 16 * GIB, 8 * GIB, 0, Lbfgs.defaults());
+    assertThat(p.layout()).isEmpty();
+    assertThat(p.optimizer()).isEqualTo(Lbfgs.defaults());
+    assertThat(p.notices()).isEmpty();
+    assertThat(p.nativeBytes()).isEqualTo(MemoryEstimate.bytes(vgg, 300, 400));
+  }
+
+  @Test
+  void aLargeImageRunsInTheLargestTilesThatFit() {
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 2731, 4096, 14 * GIB, 8 * GIB, 0, Adam.withLearningRate(1));
+    TileLayout l = p.layout().orElseThrow();
+    assertThat(l.tiles()).hasSizeGreaterThan(1);
+    assertThat(p.nativeBytes() + p.heapBytes() + p.heapBytes() / 4 + MemoryPlan.RUNTIME_BYTES)
+        .isLessThanOrEqualTo(14 * GIB);
+    // the next larger square tile would not fit
+    int side = Math.max(l.tileHeight(), l.tileWidth());
+    assertThat(MemoryEstimate.bytes(vgg, side + 16, side + 16)).isGreaterThan(p.nativeRoom());
+    assertThat(p.notices()).singleElement().asString().contains("tiles of").contains("same as untiled");
+  }
+
+  @Test
+  void theHistoryShrinksToFitTheHeapAndSaysSo() {
+    // 2048x1365: an image-sized array is 33 MB, 100 steps of history 6.7 GB
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 1365, 2048, 0, 2 * GIB, 0, Lbfgs.defaults());
+    int history = ((Lbfgs) p.optimizer()).historySize();
+    assertThat(history).isBetween(MemoryPlan.MIN_HISTORY, 60);
+    assertThat(p.heapBytes()).isLessThanOrEqualTo(2 * GIB - 2 * GIB / 10);
+    assertThat(p.notices()).singleElement().asString().contains("L-BFGS keeps " + history + " instead of 100")
+        .contains("-Xmx");
+  }
+
+  @Test
+  void refusalsSayWhatToChange() {
+    assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 13000, 20000, 0, GIB, 0, Adam.withLearningRate(1)))
+        .isInstanceOf(RunFailedException.class).hasMessageContaining("20000x13000")
+        .hasMessageContaining("of Java heap").hasMessageContaining("-Xmx");
+    assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 800, 1200, 300L << 20, 8 * GIB, 0,
+        Adam.withLearningRate(1)))
+        .isInstanceOf(RunFailedException.class).hasMessageContaining("smallest tile")
+        .hasMessageContaining("raise the budget");
+  }
+
+  @Test
+  void absurdSizesGiveHugeEstimatesNotOverflows() {
+    assertThat(MemoryEstimate.bytes(vgg, 1 << 20, 1 << 20)).isGreaterThan(1L << 50);
+    assertThat(MemoryPlan.heapFixed(vgg, CONTENT, Integer.MAX_VALUE / 2, Integer.MAX_VALUE / 2)).isPositive();
+  }
+
+  @Test
+  void anAskedTileSizeWins() {
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 500, 700, 0, 8 * GIB, 256, Adam.withLearningRate(1));
+    assertThat(p.layout().orElseThrow().tileWidth()).isLessThanOrEqualTo(256);
+    assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 500, 700, 0, 8 * GIB, 100,
+        Adam.withLearningRate(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least");
+  }
+}
