@@ -1,5 +1,7 @@
 package dev.nst.backend.nd4j;
 
+import static com.google.common.base.Preconditions.checkState;
+
 import dev.nst.api.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Operation;
@@ -38,6 +41,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * are neither results, nor in the session's cache, nor inputs or constants are closed.
  */
 final class Graph implements AutoCloseable {
+  /** The placeholder the image is fed to, in every graph of this backend. */
+  static final String IMAGE = "image";
+
   private final SameDiff sd = SameDiff.create();
   private final List<INDArray> owned = new ArrayList<>();
   /** Op outputs of the current run, recorded by {@link #recorder}. */
@@ -59,8 +65,28 @@ final class Graph implements AutoCloseable {
     sd.addListeners(recorder);
   }
 
+  /**
+   * What {@code builder} makes on a new graph (which it keeps); when building throws, the graph
+   * is closed before the exception goes on, so that a failed build frees its native arrays.
+   */
+  static <T> T build(Function<Graph, T> builder) {
+    Graph g = new Graph();
+    try {
+      return builder.apply(g);
+    } catch (RuntimeException | Error e) {
+      g.close();
+      throw e;
+    }
+  }
+
   SameDiff sameDiff() {
     return sd;
+  }
+
+  /** {@code array}, from now on owned by this graph: freed when it closes. */
+  INDArray own(INDArray array) {
+    owned.add(array);
+    return array;
   }
 
   /** A constant holding a copy of {@code t}, freed with this graph. */
@@ -70,8 +96,7 @@ final class Graph implements AutoCloseable {
 
   /** A constant holding {@code array} (this graph takes ownership). */
   SDVariable constant(String name, INDArray array) {
-    owned.add(array);
-    return sd.constant(name, array);
+    return sd.constant(name, own(array));
   }
 
   SDVariable placeholder(String name, int... shape) {
@@ -171,9 +196,7 @@ final class Graph implements AutoCloseable {
   }
 
   private void requireOpen() {
-    if (closed) {
-      throw new IllegalStateException("this ND4J graph is closed");
-    }
+    checkState(!closed, "this ND4J graph is closed");
   }
 
   @Override

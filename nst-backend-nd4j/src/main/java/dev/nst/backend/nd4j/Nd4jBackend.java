@@ -1,16 +1,18 @@
 package dev.nst.backend.nd4j;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.nst.api.DeviceUnavailableException;
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.Network;
 import dev.nst.api.Objective;
-import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Pooling;
-import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
-import java.util.Objects;
-import java.util.Optional;
+import dev.nst.core.spi.AbstractBackend;
+import dev.nst.core.spi.ObjectiveFeature;
+import dev.nst.core.spi.ObjectivePlan;
+import java.util.EnumSet;
 
 /**
  * An opened ND4J backend. ND4J's backend and thread pool are process-wide, so this object holds
@@ -18,12 +20,12 @@ import java.util.Optional;
  * Closing it forbids creating more and using its feature extractors; compiled objectives keep
  * working until they are closed themselves (as with the ONNX backend).
  */
-final class Nd4jBackend implements Backend {
+final class Nd4jBackend extends AbstractBackend {
   private final Nd4jRuntime runtime;
-  private volatile boolean closed;
 
   Nd4jBackend(BackendOptions options) {
-    Objects.requireNonNull(options, "options");
+    super(EnumSet.allOf(ObjectiveFeature.class));
+    checkNotNull(options, "options");
     Nd4jRuntime loaded;
     try {
       loaded = Nd4jRuntime.load();
@@ -64,40 +66,12 @@ final class Nd4jBackend implements Backend {
   }
 
   @Override
-  public FeatureExtractor featureExtractor(Network network, Pooling pooling) {
-    requireOpen();
-    Objects.requireNonNull(network, "network");
-    Objects.requireNonNull(pooling, "pooling");
-    NetworkGraph.requireSupported(network.withPooling(pooling));
+  protected Objective newObjective(ObjectivePlan plan) {
+    return new Nd4jObjective(plan); // its NetworkGraph refuses layers this backend cannot run
+  }
+
+  @Override
+  protected FeatureExtractor newFeatureExtractor(Network network, Pooling pooling) {
     return new Nd4jFeatureExtractor(this, network, pooling);
-  }
-
-  @Override
-  public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
-    requireOpen();
-    Objects.requireNonNull(network, "network");
-    Objects.requireNonNull(spec, "spec");
-    network.requireLayers(spec.layers());
-    if (spec.hasMasks() || spec.normalizeGradients()) {
-      return Optional.empty(); // guided Grams and normalised gradients run on the host over level-1 features
-    }
-    NetworkGraph.requireSupported(network.withPooling(spec.pooling()));
-    return Optional.of(new Nd4jObjective(network, spec));
-  }
-
-  void requireOpen() {
-    if (closed) {
-      throw new IllegalStateException("this ND4J backend is closed; open a new one with Nd4jBackendProvider.open");
-    }
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-  }
-
-  @Override
-  public String toString() {
-    return "Nd4jBackend[" + runtime.describe() + (closed ? ", closed" : "") + "]";
   }
 }

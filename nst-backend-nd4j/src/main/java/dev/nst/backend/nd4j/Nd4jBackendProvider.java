@@ -4,7 +4,6 @@ import dev.nst.api.spi.Availability;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.BackendProvider;
-import java.util.Set;
 
 /**
  * ND4J backend: the network, the losses and the backward pass as one SameDiff graph per image
@@ -58,11 +57,6 @@ public final class Nd4jBackendProvider implements BackendProvider {
     return NAME;
   }
 
-  @Override
-  public int priority() {
-    return 50;
-  }
-
   /**
    * Loads ND4J's native backend. Never throws: a missing or broken native library (an
    * {@link UnsatisfiedLinkError}, an {@link ExceptionInInitializerError} from ND4J's static
@@ -71,11 +65,15 @@ public final class Nd4jBackendProvider implements BackendProvider {
   @Override
   public Availability probe() {
     try {
-      Nd4jRuntime runtime = Nd4jRuntime.load();
-      return Availability.available(Set.of(runtime.device()), runtime.describe());
+      return Nd4jRuntime.load().availability();
     } catch (Throwable e) { // native loading fails with Errors, not Exceptions: report, never crash discovery
       return Availability.unavailable(Nd4jRuntime.loadFailure(e));
     }
+  }
+
+  @Override
+  public int priority() {
+    return 50;
   }
 
   @Override

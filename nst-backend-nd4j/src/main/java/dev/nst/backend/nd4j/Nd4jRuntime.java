@@ -1,9 +1,11 @@
 package dev.nst.backend.nd4j;
 
+import dev.nst.api.spi.Availability;
 import dev.nst.api.spi.Device;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.Set;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -57,6 +59,11 @@ record Nd4jRuntime(String backendClass, String executorClass, Device device, Str
         ? "CPU, " + threads + " threads, " + (oneDnn ? "oneDNN" : "no oneDNN") + ", BLAS " + blasVendor
         : "CUDA GPU";
     return "ND4J " + version + " (" + backendClass + ", " + executorClass + ") on " + where;
+  }
+
+  /** Available on the device ND4J loaded, described by {@link #describe()}. */
+  Availability availability() {
+    return Availability.available(Set.of(device), describe());
   }
 
   /** The sentence for a native library that did not load: what happened and what to do. */

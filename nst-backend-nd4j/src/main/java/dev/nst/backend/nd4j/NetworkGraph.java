@@ -4,6 +4,7 @@ import dev.nst.api.Layer;
 import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.Pooling;
+import dev.nst.api.UnsupportedNetworkException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,16 +84,16 @@ final class NetworkGraph {
   }
 
   /**
-   * Throws {@link IllegalArgumentException} for layers this backend cannot run: average pools
+   * Throws {@link UnsupportedNetworkException} for layers this backend cannot run: average pools
    * with asymmetric padding (libnd4j pads symmetrically, and an explicit zero pad would change
    * the average).
    */
   static void requireSupported(Network network) {
     for (Layer l : network.layers()) {
       if (l instanceof Layer.Pool p && p.kind() == Pooling.AVERAGE && !p.padding().isSymmetric()) {
-        throw new IllegalArgumentException("average pool " + p.name() + " of network " + network.name()
+        throw new UnsupportedNetworkException("average pool " + p.name() + " of network " + network.name()
             + " has asymmetric padding " + p.padding() + ", which the ND4J backend cannot run; use max pooling "
-            + "or another backend");
+            + "(Pooling.MAX, --pooling max) or a network without such pools");
       }
     }
   }

@@ -1,10 +1,12 @@
 package dev.nst.backend.nd4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.LossBreakdown;
+import dev.nst.api.LossValue;
 import dev.nst.api.Network;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
@@ -13,6 +15,7 @@ import dev.nst.api.Tensor;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.backend.onnx.OnnxBackendProvider;
+import dev.nst.core.loss.SquaredTotalVariation;
 import dev.nst.core.loss.Targets;
 import dev.nst.tck.RandomVgg;
 import java.util.ArrayList;
@@ -76,6 +79,33 @@ class CrossBackendTest {
     Network net = ref.network();
     try (FeatureExtractor fx = onnx.featureExtractor(net, Pooling.AVERAGE)) {
       compare(net, ref.spec(fx, Pooling.AVERAGE), ref.input("generated"));
+    }
+  }
+
+  /**
+   * A TV-only objective on images with a 1-pixel edge: the axis without pixel pairs adds nothing,
+   * in both backends, and both agree with the host's total variation (a 1x1 image has none).
+   */
+  @Test
+  void totalVariationOnOnePixelEdgesMatchesTheHost() {
+    Network net = RandomVgg.vgg19(7);
+    for (int[] size : new int[][] {{1, 7}, {6, 1}, {1, 1}}) {
+      ObjectiveSpec spec = new ObjectiveSpec(List.of(), List.of(), 0, 0, 0.5, Pooling.MAX, size[0], size[1]);
+      Tensor x = NetworkGraphTest.gaussian(new SplittableRandom(size[0] * 10 + size[1]), 1.0, 1, 3, size[0], size[1]);
+      LossValue host = new SquaredTotalVariation().evaluate(x);
+      for (Backend b : List.of(onnx, nd4j)) {
+        float[] g = new float[x.size()];
+        try (Objective o = b.compile(net, spec).orElseThrow()) {
+          LossBreakdown lb = o.evaluate(x.toArray(), g);
+          String what = b.name() + " at " + size[0] + "x" + size[1];
+          assertThat(lb.totalVariation()).as(what).isCloseTo(host.value(), within(1e-5 * (1 + host.value())));
+          float[] expected = host.gradient().toArray();
+          for (int i = 0; i < g.length; i++) {
+            assertThat(g[i]).as("%s: gradient [%d]", what, i).isCloseTo(0.5f * expected[i], within(1e-5f));
+          }
+        }
+      }
+      assertThat(host.value() == 0).isEqualTo(size[0] == 1 && size[1] == 1);
     }
   }
 

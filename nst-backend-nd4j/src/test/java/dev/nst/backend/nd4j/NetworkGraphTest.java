@@ -10,6 +10,7 @@ import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
+import dev.nst.api.UnsupportedNetworkException;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.backend.onnx.OnnxBackendProvider;
@@ -193,7 +194,7 @@ class NetworkGraphTest {
   void averagePoolWithAsymmetricPaddingIsRefusedWithAReason() {
     Network net = odd(true);
     assertThatThrownBy(() -> nd4j.featureExtractor(net, Pooling.AVERAGE))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(UnsupportedNetworkException.class)
         .hasMessageContaining("p3").hasMessageContaining("asymmetric padding").hasMessageContaining("max pooling");
   }
 }

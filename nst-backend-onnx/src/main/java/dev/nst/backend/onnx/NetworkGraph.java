@@ -2,10 +2,10 @@ package dev.nst.backend.onnx;
 
 import dev.nst.api.Layer;
 import dev.nst.api.Network;
-import dev.nst.api.NstException;
 import dev.nst.api.Padding;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
+import dev.nst.api.UnsupportedNetworkException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,20 +37,23 @@ final class NetworkGraph {
   private final Map<Integer, String> maxPoolIndices = new HashMap<>();
 
   /**
-   * Emits the forward pass of {@code network} (pools switched to {@code pooling}) from graph
+   * Emits the forward pass of {@code network} (its pools already of the wanted kind) from graph
    * input {@code input} of shape (1, C, H, W). With {@code backward} it also keeps what the
    * backward pass needs (flipped weights, pool indices).
+   *
+   * @throws UnsupportedNetworkException with {@code backward}, for a pool this backend cannot
+   *     differentiate
    */
-  NetworkGraph(GraphBuilder b, Network network, Pooling pooling, String input, int height, int width, boolean backward) {
-    this(b, network, pooling, input, height, width, backward, WinogradConv.MIN_CHANNELS);
+  NetworkGraph(GraphBuilder b, Network network, String input, int height, int width, boolean backward) {
+    this(b, network, input, height, width, backward, WinogradConv.MIN_CHANNELS);
   }
 
   /** As above, with the Winograd channel threshold given (tests force it on or off). */
-  NetworkGraph(GraphBuilder b, Network network, Pooling pooling, String input, int height, int width, boolean backward,
+  NetworkGraph(GraphBuilder b, Network network, String input, int height, int width, boolean backward,
       int winogradMinChannels) {
     this.b = b;
     this.winogradMinChannels = winogradMinChannels;
-    this.network = network.withPooling(pooling);
+    this.network = network;
     this.imageShape = new int[] {1, network.inputChannels(), height, width};
     this.backward = backward;
     List<int[]> chw = this.network.shapes(height, width);
@@ -121,7 +124,7 @@ final class NetworkGraph {
       n.i("count_include_pad", 0);
     }
     if (backward) {
-      requireBackwardSupported(p);
+      requireBackwardSupported(network.name(), p);
       if (p.kind() == Pooling.MAX) {
         maxPoolIndices.put(i, n.secondOutput("idx/" + p.name()));
       }
@@ -129,11 +132,12 @@ final class NetworkGraph {
     return n.build();
   }
 
-  private static void requireBackwardSupported(Layer.Pool p) {
+  private static void requireBackwardSupported(String networkName, Layer.Pool p) {
     if (p.kernel() != p.stride() || !p.padding().equals(Padding.NONE)) {
-      throw new NstException("pool " + p.name() + " (kernel " + p.kernel() + ", stride " + p.stride()
-          + ", padding " + p.padding() + ") overlaps or pads; the ONNX backend differentiates "
-          + "non-overlapping unpadded pools only");
+      throw new UnsupportedNetworkException("pool " + p.name() + " of network " + networkName + " (kernel "
+          + p.kernel() + ", stride " + p.stride() + ", padding " + p.padding() + ") overlaps or pads, and the ONNX "
+          + "backend differentiates only non-overlapping, unpadded pools; use the ND4J backend (nst.backend=nd4j), "
+          + "which runs such pools, or a network without them");
     }
   }
 

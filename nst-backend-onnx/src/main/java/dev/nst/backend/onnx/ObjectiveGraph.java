@@ -1,150 +1,88 @@
 package dev.nst.backend.onnx;
 
-import dev.nst.api.Network;
-import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.Tensor;
 import dev.nst.core.model.format.proto.ModelProto;
-import java.util.ArrayList;
+import dev.nst.core.spi.ContentTerm;
+import dev.nst.core.spi.LayerSite;
+import dev.nst.core.spi.ObjectivePlan;
+import dev.nst.core.spi.StyleTerm;
+import dev.nst.core.spi.Term;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The whole objective as ONE ONNX graph (level 2): forward pass to the deepest layer used,
- * content, Gram style and TV losses with their targets as graph inputs, and the analytic
- * backward pass to the image. Per term, with the spec's normalisation factors kc and k
- * ({@link dev.nst.api.LossNormalization}; classic: 1/(4 C H W) and 1/(4 C^2 (HW)^2)):
+ * The whole objective as ONE ONNX graph (level 2): forward pass to the deepest layer used, the
+ * loss of every term of an {@link ObjectivePlan} with its target (and mask) as graph inputs,
+ * the total variation, and the analytic backward pass to the image. The plan holds the
+ * formulas' constants; here each term becomes nodes, with the constants folded into the
+ * Gemm/Mul nodes:
  *
  * <pre>
- * content: d = a - t;            J = kc sum(d^2);   dJ/da contribution = 2 kc alpha w d
- * style:   F = a as (C, HW);  D = F F^T - G_target;  J = k sum(D^2);
- *                                                    dJ/dF contribution = 4 k beta w D F
- * tv:      vertical and horizontal differences dv, dh; J = sum(dv^2) + sum(dh^2)
+ * content: d = a - t;                       J = kc sum(d^2);  gradient += gradientFactor d
+ * style:   F = (a, times the mask) as (C, HW);  D = F F^T - target;  J = k sum(D^2);
+ *                                           gradient += gradientFactor D F (times the mask)
+ * tv:      differences along each axis;     J = sum of their squares;  gradient 2 gamma (shifted - unshifted)
  * </pre>
  *
- * Constant factors are folded into the Gemm/Mul nodes. The style target fed at run time is
- * the mean Gram already multiplied by the generated layer's H*W.
+ * With normalised gradients each term's contribution is divided by its L1 norm and multiplied by
+ * its strength. Contributions at the same layer are added before they flow back.
  */
 final class ObjectiveGraph {
   static final String IMAGE = "image";
   static final String GRADIENT = "gradient";
   static final String TV = "J_tv";
 
+  final ObjectivePlan plan;
   final ModelProto model;
-  final List<String> contentTargetInputs = new ArrayList<>();
-  final List<String> styleTargetInputs = new ArrayList<>();
-  /** Mask input per style term, null for unguided terms. */
-  final List<String> styleMaskInputs = new ArrayList<>();
-  /** Shape (1, 1, H, W) a mask of each style term must have. */
-  final List<int[]> styleMaskShapes = new ArrayList<>();
-  final List<String> contentOutputs = new ArrayList<>();
-  final List<String> styleOutputs = new ArrayList<>();
-  /** Shapes of the target inputs, in the order of the two lists above (content first). */
-  final List<int[]> targetShapes = new ArrayList<>();
-  /** H*W of each style layer's activation for the generated image. */
-  final List<Long> stylePositions = new ArrayList<>();
-  /** Channels of the image input. */
-  final int channels;
+  /** The graph's constant inputs by name: each term's target, and its mask when it has one. */
+  final Map<String, Tensor> feeds = new LinkedHashMap<>();
 
-  ObjectiveGraph(Network fullNetwork, ObjectiveSpec spec) {
-    this(fullNetwork, spec, WinogradConv.MIN_CHANNELS);
+  ObjectiveGraph(ObjectivePlan plan) {
+    this(plan, WinogradConv.MIN_CHANNELS);
   }
 
   /** As above, with the Winograd channel threshold of {@link NetworkGraph} given (tests). */
-  ObjectiveGraph(Network fullNetwork, ObjectiveSpec spec, int winogradMinChannels) {
-    Network network = fullNetwork.truncatedAfter(spec.layers());
-    int c = network.inputChannels();
-    channels = c;
-    int h = spec.height();
-    int w = spec.width();
+  ObjectiveGraph(ObjectivePlan plan, int winogradMinChannels) {
+    this.plan = plan;
+    int[] image = plan.imageShape();
     GraphBuilder b = new GraphBuilder();
-    b.input(IMAGE, 1, c, h, w);
-    NetworkGraph net = new NetworkGraph(b, network, spec.pooling(), IMAGE, h, w, true, winogradMinChannels);
-    Map<Integer, List<String>> grads = new HashMap<>();
+    b.input(IMAGE, image);
+    NetworkGraph net = new NetworkGraph(b, plan.network(), IMAGE, image[2], image[3], true, winogradMinChannels);
+    Map<Integer, String> grads = new HashMap<>();
 
-    for (int i = 0; i < spec.content().size(); i++) {
-      ObjectiveSpec.ContentTarget t = spec.content().get(i);
-      int[] shape = net.shape(t.layer());
-      String target = "content_target/" + i;
-      b.input(target, shape);
-      contentTargetInputs.add(target);
-      targetShapes.add(shape);
-      double kc = spec.normalization().contentFactor(shape[1], shape[2], shape[3]);
+    for (ContentTerm t : plan.content()) {
+      String target = input(b, "content_target/" + t.index(), t.target());
       String d = b.op("Sub", net.output(t.layer()), target);
-      String j = b.op("Mul", reduceSumSquare(b, d), b.scalar((float) kc));
-      String out = "J_content/" + i;
-      b.named("Identity", out, j).build();
-      b.output(out);
-      contentOutputs.add(out);
-      double strength = spec.alpha() * t.weight();
-      if (strength != 0) {
-        String g = b.op("Mul", d, b.scalar((float) (2 * kc * (spec.normalizeGradients() ? 1 : strength))));
-        addGradient(grads, net, t.layer(), spec.normalizeGradients() ? l1Normalized(b, g, strength) : g);
+      loss(b, t, d);
+      if (t.differentiated()) {
+        addGradient(b, grads, t, b.op("Mul", d, b.scalar((float) t.gradientFactor())));
       }
     }
 
-    for (int i = 0; i < spec.style().size(); i++) {
-      ObjectiveSpec.StyleTarget t = spec.style().get(i);
-      int[] shape = net.shape(t.layer());
-      int ch = shape[1];
-      long hw = (long) shape[2] * shape[3];
-      String target = "style_target/" + i;
-      b.input(target, ch, ch);
-      styleTargetInputs.add(target);
-      targetShapes.add(new int[] {ch, ch});
-      stylePositions.add(hw);
+    for (StyleTerm t : plan.style()) {
+      LayerSite s = t.site();
+      String target = input(b, "style_target/" + t.index(), t.target());
       String act = net.output(t.layer());
-      styleMaskShapes.add(new int[] {1, 1, shape[2], shape[3]});
-      String mask = null;
-      if (t.hasMask()) {
-        mask = "style_mask/" + i;
-        b.input(mask, 1, 1, shape[2], shape[3]);
-        styleMaskInputs.add(mask);
+      String mask = t.hasMask() ? input(b, "style_mask/" + t.index(), t.mask()) : null;
+      if (mask != null) {
         act = b.op("Mul", act, mask); // guided Gram: the mask selects the region
-      } else {
-        styleMaskInputs.add(null);
       }
-      String f = b.op("Reshape", act, b.int64s(ch, hw));
+      String f = b.op("Reshape", act, b.int64s(s.channels(), s.positions()));
       String gram = b.node("Gemm", f, f).i("transB", 1).build();
       String d = b.op("Sub", gram, target);
-      double k = spec.normalization().styleFactor(ch, shape[2], shape[3]);
-      String j = b.op("Mul", reduceSumSquare(b, d), b.scalar((float) k));
-      String out = "J_style/" + i;
-      b.named("Identity", out, j).build();
-      b.output(out);
-      styleOutputs.add(out);
-      double strength = spec.beta() * t.weight();
-      if (strength != 0) {
-        String df = b.node("Gemm", d, f).f("alpha", (float) (4.0 * k * (spec.normalizeGradients() ? 1 : strength))).build();
-        String g = b.op("Reshape", df, b.int64s(shape[0], shape[1], shape[2], shape[3]));
-        g = mask == null ? g : b.op("Mul", g, mask);
-        addGradient(grads, net, t.layer(), spec.normalizeGradients() ? l1Normalized(b, g, strength) : g);
+      loss(b, t, d);
+      if (t.differentiated()) {
+        String df = b.node("Gemm", d, f).f("alpha", (float) t.gradientFactor()).build();
+        String g = b.op("Reshape", df, b.int64s(1, s.channels(), s.height(), s.width()));
+        addGradient(b, grads, t, mask == null ? g : b.op("Mul", g, mask));
       }
     }
 
-    Map<Integer, String> summed = new HashMap<>();
-    grads.forEach((layer, list) -> {
-      String g = list.get(0);
-      for (int i = 1; i < list.size(); i++) {
-        g = b.op("Add", g, list.get(i));
-      }
-      summed.put(layer, g);
-    });
-    String gradient = net.backward(summed);
-
-    // Total variation on the image: always reported, differentiated only when gamma > 0.
-    String dv = b.op("Sub", slice(b, IMAGE, 2, 1, h), slice(b, IMAGE, 2, 0, h - 1));
-    String dh = b.op("Sub", slice(b, IMAGE, 3, 1, w), slice(b, IMAGE, 3, 0, w - 1));
-    String tv = b.op("Add", reduceSumSquare(b, dv), reduceSumSquare(b, dh));
-    b.named("Identity", TV, tv).build();
-    b.output(TV);
-    if (spec.gamma() != 0) {
-      float two = (float) (2 * spec.gamma());
-      String v = b.op("Mul", dv, b.scalar(two));
-      String hz = b.op("Mul", dh, b.scalar(two));
-      String gv = b.op("Sub", pad(b, v, 1, 0, 0, 0), pad(b, v, 0, 0, 1, 0));
-      String gh = b.op("Sub", pad(b, hz, 0, 1, 0, 0), pad(b, hz, 0, 0, 0, 1));
-      String gtv = b.op("Add", gv, gh);
-      gradient = gradient == null ? gtv : b.op("Add", gradient, gtv);
+    String gradient = net.backward(grads);
+    String tvGradient = totalVariation(b, image);
+    if (tvGradient != null) {
+      gradient = gradient == null ? tvGradient : b.op("Add", gradient, tvGradient);
     }
     if (gradient == null) {
       gradient = b.op("Mul", IMAGE, b.scalar(0f));
@@ -154,8 +92,28 @@ final class ObjectiveGraph {
     model = b.build();
   }
 
-  private static void addGradient(Map<Integer, List<String>> grads, NetworkGraph net, String layer, String g) {
-    grads.computeIfAbsent(net.network().indexOf(layer), k -> new ArrayList<>()).add(g);
+  /** The name of the graph output holding a term's unweighted loss. */
+  static String lossOutput(Term t) {
+    return (t instanceof ContentTerm ? "J_content/" : "J_style/") + t.index();
+  }
+
+  private String input(GraphBuilder b, String name, Tensor value) {
+    b.input(name, value.shape());
+    feeds.put(name, value);
+    return name;
+  }
+
+  /** Output {@link #lossOutput}: lossFactor * sum(d^2). */
+  private static void loss(GraphBuilder b, Term t, String d) {
+    String j = b.op("Mul", reduceSumSquare(b, d), b.scalar((float) t.lossFactor()));
+    String out = lossOutput(t);
+    b.named("Identity", out, j).build();
+    b.output(out);
+  }
+
+  private void addGradient(GraphBuilder b, Map<Integer, String> grads, Term t, String g) {
+    String contribution = plan.normalizesGradients() ? l1Normalized(b, g, t.strength()) : g;
+    grads.merge(t.site().layerIndex(), contribution, (sum, next) -> b.op("Add", sum, next));
   }
 
   /** strength * g / (sum |g| + 1e-8): jcjohnson's normalised gradients. */
@@ -164,16 +122,43 @@ final class ObjectiveGraph {
     return b.op("Mul", b.op("Div", g, l1), b.scalar((float) strength));
   }
 
+  /**
+   * Total variation on the image: output {@link #TV} always; returns its gradient when the plan
+   * differentiates it, else null.
+   */
+  private String totalVariation(GraphBuilder b, int[] image) {
+    String tv = null;
+    String gradient = null;
+    for (int axis : plan.totalVariationAxes()) {
+      int n = image[axis];
+      String diff = b.op("Sub", slice(b, axis, 1, n), slice(b, axis, 0, n - 1));
+      String sum = reduceSumSquare(b, diff);
+      tv = tv == null ? sum : b.op("Add", tv, sum);
+      if (plan.differentiatesTotalVariation()) {
+        String v = b.op("Mul", diff, b.scalar((float) plan.totalVariationGradientFactor()));
+        // d/dx of sum(diff^2): the scaled difference lands on its later pixel (+) and its earlier one (-)
+        String g = b.op("Sub", padAlong(b, v, axis, 1, 0), padAlong(b, v, axis, 0, 1));
+        gradient = gradient == null ? g : b.op("Add", gradient, g);
+      }
+    }
+    b.named("Identity", TV, tv == null ? b.scalar(0f) : tv).build(); // a 1x1 image has no pixel pairs
+    b.output(TV);
+    return gradient;
+  }
+
   static String reduceSumSquare(GraphBuilder b, String x) {
     return b.node("ReduceSumSquare", x).i("keepdims", 0).build();
   }
 
-  private static String slice(GraphBuilder b, String x, int axis, int start, int end) {
-    return b.op("Slice", x, b.int64s(start), b.int64s(end), b.int64s(axis));
+  private static String slice(GraphBuilder b, int axis, int start, int end) {
+    return b.op("Slice", IMAGE, b.int64s(start), b.int64s(end), b.int64s(axis));
   }
 
-  /** Zero-pads an NCHW tensor by top, left, bottom, right pixels. */
-  private static String pad(GraphBuilder b, String x, int top, int left, int bottom, int right) {
-    return b.op("Pad", x, b.int64s(0, 0, top, left, 0, 0, bottom, right));
+  /** Zero-pads an NCHW tensor along {@code axis} (2 or 3) by {@code before} and {@code after} pixels. */
+  private static String padAlong(GraphBuilder b, String x, int axis, int before, int after) {
+    long[] pads = new long[8];
+    pads[axis] = before;
+    pads[4 + axis] = after;
+    return b.op("Pad", x, b.int64s(pads));
   }
 }

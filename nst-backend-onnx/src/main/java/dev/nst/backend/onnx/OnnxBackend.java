@@ -7,24 +7,29 @@ import ai.onnxruntime.OrtSession;
 import dev.nst.api.DeviceUnavailableException;
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.Network;
-import dev.nst.api.NstException;
 import dev.nst.api.Objective;
-import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Pooling;
-import dev.nst.api.spi.Backend;
+import dev.nst.api.RunFailedException;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
 import dev.nst.core.model.format.proto.ModelProto;
-import java.util.Optional;
+import dev.nst.core.spi.AbstractBackend;
+import dev.nst.core.spi.ObjectiveFeature;
+import dev.nst.core.spi.ObjectivePlan;
+import java.util.EnumSet;
 
-/** An opened ONNX Runtime backend: session options shared by every graph it compiles. */
-final class OnnxBackend implements Backend {
+/**
+ * An opened ONNX Runtime backend: session options shared by every graph it compiles. Its
+ * {@link ObjectiveGraph} compiles every {@link ObjectiveFeature}. Sessions belong to the
+ * extractors and objectives; the environment is process-wide, so closing holds nothing to free.
+ */
+final class OnnxBackend extends AbstractBackend {
   private final OrtEnvironment env;
   private final Device device;
   private final int threads;
-  private volatile boolean closed;
 
   OnnxBackend(BackendOptions options) {
+    super(EnumSet.allOf(ObjectiveFeature.class));
     this.env = OrtEnvironment.getEnvironment();
     boolean cuda = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     if (options.device() == Device.GPU && !cuda) {
@@ -52,24 +57,26 @@ final class OnnxBackend implements Backend {
   }
 
   @Override
-  public FeatureExtractor featureExtractor(Network network, Pooling pooling) {
-    requireOpen();
+  protected FeatureExtractor newFeatureExtractor(Network network, Pooling pooling) {
     return new OnnxFeatureExtractor(this, network, pooling);
   }
 
   @Override
-  public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
-    requireOpen();
-    network.requireLayers(spec.layers());
-    return Optional.of(new OnnxObjective(this, new ObjectiveGraph(network, spec), spec));
+  protected Objective newObjective(ObjectivePlan plan) {
+    return new OnnxObjective(this, new ObjectiveGraph(plan));
   }
 
   OrtEnvironment env() {
     return env;
   }
 
-  /** Creates a session for a generated graph with this backend's device and threads. */
-  OrtSession session(ModelProto model) {
+  /**
+   * Creates a session for a generated graph with this backend's device and threads.
+   *
+   * @param what what the graph computes, for the message when ONNX Runtime refuses it
+   * @throws RunFailedException when ONNX Runtime refuses the graph
+   */
+  OrtSession session(ModelProto model, String what) {
     requireOpen();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -81,19 +88,10 @@ final class OnnxBackend implements Backend {
       }
       return env.createSession(model.toByteArray(), o);
     } catch (OrtException e) {
-      throw new NstException("ONNX Runtime refused the generated graph: " + e.getMessage(), e);
+      throw new RunFailedException("ONNX Runtime " + env.getVersion() + " could not create a session for the graph "
+          + "generated for " + what + " (" + e.getMessage() + "). If the message speaks of memory, use a smaller "
+          + "image; if of an operator or opset, use an ONNX Runtime that supports opset " + GraphBuilder.OPSET
+          + "; otherwise report the network and image size, as the backend generated a graph it should not have", e);
     }
-  }
-
-  void requireOpen() {
-    if (closed) {
-      throw new IllegalStateException("this ONNX backend is closed");
-    }
-  }
-
-  @Override
-  public void close() {
-    // Sessions belong to the extractors and objectives; the environment is process-wide.
-    closed = true;
   }
 }

@@ -5,14 +5,11 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.nst.api.LossBreakdown;
-import dev.nst.api.NstException;
 import dev.nst.api.Objective;
-import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.RunFailedException;
 import dev.nst.api.Tensor;
+import dev.nst.core.spi.ObjectivePlan;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,8 +22,7 @@ import java.util.Set;
  * and the targets are uploaded once, so an evaluation allocates nothing image-sized.
  */
 final class OnnxObjective implements Objective {
-  private final ObjectiveSpec spec;
-  private final ObjectiveGraph graph;
+  private final ObjectivePlan plan;
   private final int[] imageShape;
   private final Resources resources = new Resources();
   private final OrtSession session;
@@ -34,58 +30,33 @@ final class OnnxObjective implements Objective {
   private final FloatBuffer gradientBuffer;
   private final Map<String, OnnxTensor> inputs = new HashMap<>();
   private final Map<String, OnnxValue> pinned = new HashMap<>();
+  /** The loss output of each term, in the order of {@link ObjectivePlan#terms()}. */
+  private final List<String> termLosses;
+  /** Every output but the pinned gradient: the term losses and the total variation. */
   private final Set<String> lossOutputs = new LinkedHashSet<>();
 
-  OnnxObjective(OnnxBackend backend, ObjectiveGraph graph, ObjectiveSpec spec) {
-    this.spec = spec;
-    this.graph = graph;
-    this.imageShape = new int[] {1, graph.channels, spec.height(), spec.width()};
+  OnnxObjective(OnnxBackend backend, ObjectiveGraph graph) {
+    this.plan = graph.plan;
+    this.imageShape = plan.imageShape();
+    this.termLosses = plan.terms().stream().map(ObjectiveGraph::lossOutput).toList();
     try {
-      session = resources.track(backend.session(graph.model));
-      int n = graph.channels * spec.height() * spec.width();
-      imageBuffer = Resources.directFloats(n);
-      gradientBuffer = Resources.directFloats(n);
+      session = resources.track(backend.session(graph.model, "the objective"));
+      imageBuffer = Resources.directFloats(plan.imageSize());
+      gradientBuffer = Resources.directFloats(plan.imageSize());
       inputs.put(ObjectiveGraph.IMAGE, resources.tensor(backend.env(), imageBuffer, imageShape));
       pinned.put(ObjectiveGraph.GRADIENT, resources.tensor(backend.env(), gradientBuffer, imageShape));
-      int t = 0;
-      for (int i = 0; i < spec.content().size(); i++, t++) {
-        ObjectiveSpec.ContentTarget c = spec.content().get(i);
-        int[] expected = graph.targetShapes.get(t);
-        requireShape(c.activation(), expected, "content target at " + c.layer());
-        inputs.put(graph.contentTargetInputs.get(i), resources.upload(backend.env(), c.activation().toArray(), expected));
+      for (Map.Entry<String, Tensor> feed : graph.feeds.entrySet()) {
+        inputs.put(feed.getKey(), resources.upload(backend.env(), feed.getValue()));
       }
-      for (int i = 0; i < spec.style().size(); i++, t++) {
-        ObjectiveSpec.StyleTarget s = spec.style().get(i);
-        int[] expected = graph.targetShapes.get(t);
-        requireShape(s.meanGram(), expected, "mean Gram target at " + s.layer());
-        // Rescale the mean Gram to the generated activation's H*W once, not per evaluation.
-        float hw = graph.stylePositions.get(i);
-        float[] scaled = s.meanGram().toArray();
-        for (int k = 0; k < scaled.length; k++) {
-          scaled[k] *= hw;
-        }
-        inputs.put(graph.styleTargetInputs.get(i), resources.upload(backend.env(), scaled, expected));
-        if (s.hasMask()) {
-          requireShape(s.mask(), graph.styleMaskShapes.get(i), "mask at " + s.layer());
-          inputs.put(graph.styleMaskInputs.get(i), resources.upload(backend.env(), s.mask().toArray(), s.mask().shape()));
-        }
-      }
-      lossOutputs.addAll(graph.contentOutputs);
-      lossOutputs.addAll(graph.styleOutputs);
+      lossOutputs.addAll(termLosses);
       lossOutputs.add(ObjectiveGraph.TV);
     } catch (OrtException e) {
       resources.close();
-      throw new NstException("could not prepare the ONNX objective: " + e.getMessage(), e);
+      throw new RunFailedException("ONNX Runtime could not hold the objective's image, gradient and targets ("
+          + e.getMessage() + "); free memory or use a smaller image", e);
     } catch (RuntimeException e) {
       resources.close();
       throw e;
-    }
-  }
-
-  private void requireShape(Tensor t, int[] expected, String what) {
-    if (!t.hasShape(expected)) {
-      throw new IllegalArgumentException(what + " has shape " + Arrays.toString(t.shape()) + " but a "
-          + spec.height() + "x" + spec.width() + " image needs " + Arrays.toString(expected));
     }
   }
 
@@ -97,22 +68,14 @@ final class OnnxObjective implements Objective {
   @Override
   public LossBreakdown evaluate(float[] image, float[] gradient) {
     resources.requireOpen("ONNX objective");
-    int n = imageBuffer.capacity();
-    if (image.length != n || gradient.length != n) {
-      throw new IllegalArgumentException("image and gradient must hold " + n + " values (shape "
-          + Arrays.toString(imageShape) + "), got " + image.length + " and " + gradient.length);
-    }
+    plan.requireImageAndGradient(image, gradient);
     imageBuffer.clear();
     imageBuffer.put(image);
-    double[] content = new double[graph.contentOutputs.size()];
-    double[] style = new double[graph.styleOutputs.size()];
+    double[] losses = new double[termLosses.size()];
     double tv;
     try (OrtSession.Result r = session.run(inputs, lossOutputs, pinned)) {
-      for (int i = 0; i < content.length; i++) {
-        content[i] = scalar(r, graph.contentOutputs.get(i));
-      }
-      for (int i = 0; i < style.length; i++) {
-        style[i] = scalar(r, graph.styleOutputs.get(i));
+      for (int i = 0; i < losses.length; i++) {
+        losses[i] = scalar(r, termLosses.get(i));
       }
       tv = scalar(r, ObjectiveGraph.TV);
     } catch (OrtException e) {
@@ -120,10 +83,10 @@ final class OnnxObjective implements Objective {
     }
     gradientBuffer.rewind();
     gradientBuffer.get(gradient);
-    return spec.breakdown(content, style, tv);
+    return plan.breakdown(losses, tv);
   }
 
-  private static double scalar(OrtSession.Result r, String name) throws OrtException {
+  private static double scalar(OrtSession.Result r, String name) {
     OnnxTensor t = (OnnxTensor) r.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
     return t.getFloatBuffer().get(0);
   }
@@ -131,5 +94,10 @@ final class OnnxObjective implements Objective {
   @Override
   public void close() {
     resources.close();
+  }
+
+  @Override
+  public String toString() {
+    return "OnnxObjective[" + plan + "]";
   }
 }

@@ -1,8 +1,11 @@
 package dev.nst.backend.onnx;
 
+import static com.google.common.base.Preconditions.checkState;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.nst.api.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -10,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Native objects owned by one extractor or objective, closed together in reverse order. */
+/** Native objects owned by one extractor call or objective, closed together in reverse order. */
 final class Resources implements AutoCloseable {
   private final List<AutoCloseable> owned = new ArrayList<>();
   private boolean closed;
@@ -22,24 +25,31 @@ final class Resources implements AutoCloseable {
 
   /** An ONNX tensor over {@code buffer} (direct: ORT reads and writes it in place). */
   OnnxTensor tensor(OrtEnvironment env, FloatBuffer buffer, int[] shape) throws OrtException {
-    return track(OnnxTensor.createTensor(env, buffer, Arrays.stream(shape).asLongStream().toArray()));
+    return track(OnnxTensor.createTensor(env, buffer, longs(shape)));
   }
 
-  /** Copies {@code data} into a new direct buffer and wraps it. */
-  OnnxTensor upload(OrtEnvironment env, float[] data, int[] shape) throws OrtException {
-    FloatBuffer d = directFloats(data.length);
-    d.put(data).rewind();
-    return tensor(env, d, shape);
+  /** An ONNX tensor holding a copy of {@code t}, for one run. */
+  OnnxTensor tensor(OrtEnvironment env, Tensor t) throws OrtException {
+    return tensor(env, t.buffer(), t.shape());
+  }
+
+  /** Copies {@code t} into a new direct buffer and wraps it, for tensors fed to every run. */
+  OnnxTensor upload(OrtEnvironment env, Tensor t) throws OrtException {
+    FloatBuffer d = directFloats(t.size());
+    d.put(t.buffer()).rewind();
+    return tensor(env, d, t.shape());
   }
 
   static FloatBuffer directFloats(int floats) {
     return ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
+  static long[] longs(int[] shape) {
+    return Arrays.stream(shape).asLongStream().toArray();
+  }
+
   void requireOpen(String what) {
-    if (closed) {
-      throw new IllegalStateException("this " + what + " is closed");
-    }
+    checkState(!closed, "this %s is closed", what);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nst.api.Padding;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.BackendOptions;
+import dev.nst.core.spi.ObjectivePlan;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ class WinogradConvTest {
   @Test
   void referenceCase01MatchesWithWinogradOnEveryConvolution() throws Exception {
     OnnxObjectiveSmokeTest.Case01 c = OnnxObjectiveSmokeTest.Case01.load();
-    ObjectiveGraph graph = new ObjectiveGraph(c.net(), c.spec(), 1);
+    ObjectiveGraph graph = new ObjectiveGraph(ObjectivePlan.of(c.net(), c.spec()), 1);
     long matMuls = graph.model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")).count();
     long convs = graph.model.getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv") && n.getAttributeList().stream().noneMatch(a -> a.getName().equals("group")))
@@ -27,7 +28,7 @@ class WinogradConvTest {
     assertThat(matMuls).isEqualTo(2 * 26);
     assertThat(convs).isZero();
     try (OnnxBackend b = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
-        OnnxObjective o = new OnnxObjective(b, graph, c.spec())) {
+        OnnxObjective o = new OnnxObjective(b, graph)) {
       c.assertMatches(o);
     }
   }

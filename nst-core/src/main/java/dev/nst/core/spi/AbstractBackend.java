@@ -1,0 +1,117 @@
+package dev.nst.core.spi;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.google.common.collect.Sets;
+import dev.nst.api.FeatureExtractor;
+import dev.nst.api.Network;
+import dev.nst.api.Objective;
+import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.Pooling;
+import dev.nst.api.spi.Backend;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A skeletal {@link Backend}: the lifecycle, the argument checks, and level 2 by way of an
+ * {@link ObjectivePlan}. {@link #compile(Network, ObjectiveSpec)} plans the spec (which checks
+ * every target against the network), returns empty when the plan
+ * {@linkplain ObjectivePlan#requires() requires} a feature this backend did not declare, and
+ * otherwise hands the plan to {@link #newObjective}.
+ *
+ * <p>Closing is harmless when repeated and forbids creating extractors and objectives (an
+ * {@link IllegalStateException}); what was created before stays the caller's to close: extractors
+ * check {@link #requireOpen()} on every call, compiled objectives keep working until they are
+ * closed themselves.
+ */
+public abstract class AbstractBackend implements Backend {
+  private final Set<ObjectiveFeature> features;
+  private volatile boolean closed;
+
+  /**
+   * A backend whose compiled objectives support {@code features}.
+   *
+   * @param features what {@link #newObjective} can build
+   * @throws NullPointerException when {@code features} is null
+   */
+  protected AbstractBackend(Set<ObjectiveFeature> features) {
+    this.features = Sets.immutableEnumSet(checkNotNull(features, "features"));
+  }
+
+  /**
+   * What this backend's compiled objectives support; a spec that needs more runs on the host.
+   *
+   * @return an immutable set
+   */
+  public final Set<ObjectiveFeature> features() {
+    return features;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException when this backend is closed
+   */
+  @Override
+  public final FeatureExtractor featureExtractor(Network network, Pooling pooling) {
+    requireOpen();
+    checkNotNull(network, "network");
+    checkNotNull(pooling, "pooling");
+    return newFeatureExtractor(network, pooling);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException when this backend is closed
+   * @throws dev.nst.api.UnknownLayerException when the spec names a layer the network lacks
+   * @throws IllegalArgumentException when a target or mask does not fit the network at the
+   *     spec's image size (see {@link ObjectivePlan#of})
+   */
+  @Override
+  public final Optional<Objective> compile(Network network, ObjectiveSpec spec) {
+    requireOpen();
+    return ObjectivePlan.of(network, spec).ifSupportedBy(features).map(this::newObjective);
+  }
+
+  /**
+   * Creates a level-1 extractor.
+   *
+   * @param network the network, not null
+   * @param pooling the pooling every pool runs with, not null
+   * @return the extractor
+   */
+  protected abstract FeatureExtractor newFeatureExtractor(Network network, Pooling pooling);
+
+  /**
+   * Compiles a plan whose features this backend supports.
+   *
+   * @param plan the checked plan
+   * @return the compiled objective
+   */
+  protected abstract Objective newObjective(ObjectivePlan plan);
+
+  /**
+   * Checks that this backend is open; extractors call it on every use.
+   *
+   * @throws IllegalStateException naming the backend when it is closed
+   */
+  public final void requireOpen() {
+    checkState(!closed, "this %s backend is closed; open a new one with its BackendProvider", name());
+  }
+
+  /**
+   * Marks this backend closed; harmless when called twice. What it created stays open (see the
+   * class documentation).
+   */
+  @Override
+  public final void close() {
+    closed = true;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + description() + (closed ? ", closed" : "") + "]";
+  }
+}
