@@ -1,4 +1,4 @@
-package dev.nst.examples.cli;
+package dev.nst.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

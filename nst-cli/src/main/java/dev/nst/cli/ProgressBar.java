@@ -1,4 +1,4 @@
-package dev.nst.examples.cli;
+package dev.nst.cli;
 
 import dev.nst.api.LossBreakdown;
 import dev.nst.api.ProgressEvent;

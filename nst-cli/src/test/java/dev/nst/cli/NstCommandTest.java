@@ -1,4 +1,4 @@
-package dev.nst.examples.cli;
+package dev.nst.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NstCommandTest {
   static final String MODEL = Path.of(System.getProperty("nst.testdata.dir"), "reference/case01_default/model.onnx").toString();
-  static final String CONTENT = "images/chelsea.jpg";
-  static final String STYLE = "images/mosaic.png";
+  static final String CONTENT = "../examples/images/chelsea.jpg";
+  static final String STYLE = "../examples/images/mosaic.png";
 
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private PrintStream originalErr;

@@ -1,4 +1,4 @@
-package dev.nst.examples.cli;
+package dev.nst.cli;
 
 import dev.nst.core.model.cache.FileCheck;
 import dev.nst.core.model.ModelRegistry;

@@ -1,4 +1,4 @@
-package dev.nst.examples.cli;
+package dev.nst.cli;
 
 import dev.nst.core.backend.BackendStatus;
 import dev.nst.core.backend.Backends;
