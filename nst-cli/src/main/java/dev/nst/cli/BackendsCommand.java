@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code nst backends}: what is on the classpath, whether it can run, on which devices. */
-@Command(name = "backends", description = "List the backends on the classpath and whether they can run here.")
+@Command(name = "backends", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "List the backends on the classpath and whether they can run here.")
 final class BackendsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -17,7 +17,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code nst models list|pull|verify}: the registered models and the local cache. */
-@Command(name = "models", description = {"The registered models and the model cache.",
+@Command(name = "models", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = {"The registered models and the model cache.",
     "Cache: ~/.cache/nst, or NST_CACHE_DIR / -Dnst.cache.dir. Mirror: NST_MODEL_MIRROR / -Dnst.model.mirror "
         + "(a directory or URL laid out as <mirror>/<model>/<file>). NST_OFFLINE=1 / -Dnst.offline=true forbids "
         + "the network."},
@@ -50,7 +51,8 @@ final class ModelsCommand implements Callable<Integer> {
   }
 
   /** {@code nst models list}. */
-  @Command(name = "list", description = "List the registered models and whether they are in the cache.")
+  @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      description = "List the registered models and whether they are in the cache.")
   static final class ListModels implements Callable<Integer> {
     @ParentCommand
     ModelsCommand models;
@@ -78,7 +80,8 @@ final class ModelsCommand implements Callable<Integer> {
   }
 
   /** {@code nst models pull NAME...}. */
-  @Command(name = "pull", description = "Download models into the cache (from the mirror if set), verifying their checksums.")
+  @Command(name = "pull", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      description = "Download models into the cache (from the mirror if set), verifying their checksums.")
   static final class Pull implements Callable<Integer> {
     @ParentCommand
     ModelsCommand models;
@@ -111,7 +114,8 @@ final class ModelsCommand implements Callable<Integer> {
   }
 
   /** {@code nst models verify NAME...}. */
-  @Command(name = "verify", description = "Re-check size and checksum of every cached file of the models; "
+  @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      description = "Re-check size and checksum of every cached file of the models; "
       + "corrupt files are deleted so that 'nst models pull' fetches them again.")
   static final class Verify implements Callable<Integer> {
     @ParentCommand

@@ -1,5 +1,6 @@
 package dev.nst.cli;
 
+import com.google.common.collect.ImmutableMap;
 import dev.nst.api.BackendNotFoundException;
 import dev.nst.api.BadImageException;
 import dev.nst.api.DeviceUnavailableException;
@@ -12,8 +13,12 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code nst}: neural style transfer from the shell. */
-@Command(name = "nst", mixinStandardHelpOptions = true, version = "nst 0.1.0-SNAPSHOT",
+/**
+ * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code models},
+ * {@code backends}, {@code help}; every command takes {@code -h}/{@code --help} and
+ * {@code -V}/{@code --version}, and its help ends with the exit codes below.
+ */
+@Command(name = "nst", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Neural style transfer (Gatys et al.) on the JVM.",
     subcommands = {StylizeCommand.class, ModelsCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})
 public final class NstCommand {
@@ -23,6 +28,16 @@ public final class NstCommand {
   static final int BACKEND_PROBLEM = 5;
   static final int RUN_FAILED = 6;
 
+  /** What every command's help says about the exit codes; {@link #exitCode} is the mapping. */
+  private static final ImmutableMap<String, String> EXIT_CODES = ImmutableMap.of(
+      "0", "done",
+      "1", "unexpected error (a bug: please report it with the message)",
+      "2", "usage error: unknown option, missing or malformed argument",
+      String.valueOf(BAD_INPUT), "bad input: unreadable image, unknown layer, option value the run rejects",
+      String.valueOf(MODEL_PROBLEM), "model problem: unknown, not downloadable, corrupt or unreadable",
+      String.valueOf(BACKEND_PROBLEM), "backend problem: none available, the named one missing, device unavailable",
+      String.valueOf(RUN_FAILED), "the run failed (numerical failure, divergence, backend error)");
+
   private final Environment environment;
   private final boolean terminal;
 
@@ -31,6 +46,11 @@ public final class NstCommand {
     this.terminal = terminal;
   }
 
+  /**
+   * Runs the command line and exits the JVM with its exit code.
+   *
+   * @param args the command line, e.g. {@code stylize photo.jpg painting.jpg -o out.png}
+   */
   public static void main(String[] args) {
     // One short line per log record instead of java.util.logging's two-line default.
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
@@ -39,7 +59,12 @@ public final class NstCommand {
     System.exit(execute(args));
   }
 
-  /** Runs the CLI and returns its exit code (for tests). */
+  /**
+   * Runs the command line without exiting, with the JVM's environment and standard streams.
+   *
+   * @param args the command line
+   * @return the exit code (0 done; see {@code nst --help} for the others)
+   */
   public static int execute(String... args) {
     return execute(Environment.system(), System.console() != null, null, null, args);
   }
@@ -50,18 +75,34 @@ public final class NstCommand {
    */
   static int execute(Environment env, boolean terminal, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new NstCommand(env, terminal));
+    documentExitCodes(cli);
     if (out != null) {
       cli.setOut(out);
     }
     if (err != null) {
       cli.setErr(err);
     }
+    // A usage error: the message and where to find help, not the whole help page (which buries the message).
+    cli.setParameterExceptionHandler((e, badArgs) -> {
+      CommandLine command = e.getCommandLine();
+      PrintWriter errors = command.getErr();
+      errors.println(e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, errors);
+      errors.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+      errors.flush();
+      return command.getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("nst: " + e.getMessage());
+      cmd.getErr().println("nst: " + (e.getMessage() == null ? e : e.getMessage()));
       cmd.getErr().flush();
       return exitCode(e);
     });
     return cli.execute(args);
+  }
+
+  private static void documentExitCodes(CommandLine command) {
+    command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+    command.getSubcommands().values().forEach(NstCommand::documentExitCodes);
   }
 
   /** Where subcommands read settings such as NST_CACHE_DIR. */
@@ -74,6 +115,7 @@ public final class NstCommand {
     return terminal;
   }
 
+  /** The exit code for an exception a command threw (the table in {@link #EXIT_CODES}). */
   static int exitCode(Exception e) {
     if (e instanceof BadImageException || e instanceof UnknownLayerException || e instanceof IllegalArgumentException) {
       return BAD_INPUT;

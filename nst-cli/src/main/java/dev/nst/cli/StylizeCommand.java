@@ -2,25 +2,21 @@ package dev.nst.cli;
 
 import dev.nst.api.CancellationToken;
 import dev.nst.api.InputConvention;
-import dev.nst.api.LayerWeight;
-import dev.nst.api.Optimizer;
+import dev.nst.api.ModelLoadException;
 import dev.nst.api.Pooling;
 import dev.nst.api.spi.Device;
 import dev.nst.core.Init;
 import dev.nst.core.Preset;
 import dev.nst.core.Scales;
-import dev.nst.core.color.ColorControl;
 import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
+import dev.nst.core.color.ColorControl;
 import dev.nst.core.image.Images;
-import dev.nst.api.ModelLoadException;
-import dev.nst.core.model.format.ModelFiles;
 import dev.nst.core.model.ModelRegistry;
 import dev.nst.core.model.ModelSpec;
 import dev.nst.core.model.cache.ModelStore;
+import dev.nst.core.model.format.ModelFiles;
 import java.nio.file.Files;
-import dev.nst.core.optim.Adam;
-import dev.nst.core.optim.Lbfgs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +33,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code nst stylize CONTENT STYLE... -o OUT.png}: every builder option on the command line. */
-@Command(name = "stylize", sortOptions = false,
+@Command(name = "stylize", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    sortOptions = false, customSynopsis = "nst stylize CONTENT STYLE... -o FILE [OPTIONS]",
     description = "Paint CONTENT in the style of STYLE (several styles blend).")
 final class StylizeCommand implements Callable<Integer> {
   @Spec
@@ -52,88 +49,102 @@ final class StylizeCommand implements Callable<Integer> {
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE", description = "Style image(s).")
   List<Path> styles;
 
-  @Option(names = {"-o", "--output"}, required = true, description = "Output PNG or JPEG (written atomically).")
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Output PNG or JPEG (written atomically).")
   Path output;
 
-  @Option(names = "--model", defaultValue = ModelRegistry.DEFAULT_MODEL,
-      description = "A registered model (vgg19, vgg16, darknet-tiny; see 'nst models list'), fetched into the "
+  @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = ModelRegistry.DEFAULT_MODEL, completionCandidates = Choices.ModelNames.class,
+      description = "A registered model (${COMPLETION-CANDIDATES}; see 'nst models list'), fetched into the "
           + "cache on first use, or a model file: ONNX, Keras .h5, or a TF.js model.json / its folder "
           + "(default ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--convention", description = "Input convention of a model file's weights: torch, caffe or unit "
-      + "(default: torch for ONNX, caffe for .h5, unit for TF.js; registered models know their own).")
-  String convention;
+  @Option(names = "--convention", paramLabel = "CONVENTION", converter = Choices.ConventionChoice.class,
+      completionCandidates = Choices.ConventionChoice.class,
+      description = "Input convention of a model file's weights: ${COMPLETION-CANDIDATES} "
+          + "(default: torch for ONNX, caffe for .h5, unit for TF.js; registered models know their own).")
+  InputConvention convention;
 
-  @Option(names = "--backend", description = "Backend name (onnx, nd4j); default: the best available.")
+  @Option(names = "--backend", paramLabel = "NAME", completionCandidates = Choices.BackendNames.class,
+      description = "Backend: ${COMPLETION-CANDIDATES} (see 'nst backends'); default: the best available.")
   String backend;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
-  String device;
+  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", converter = Choices.DeviceChoice.class,
+      completionCandidates = Choices.DeviceChoice.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Device device;
 
-  @Option(names = "--threads", defaultValue = "0", description = "Backend threads, 0 = all cores.")
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Backend threads, 0 = all cores.")
   int threads;
 
-  @Option(names = {"-s", "--size"}, defaultValue = "512", description = "Long side of the output in pixels (default ${DEFAULT-VALUE}).")
+  @Option(names = {"-s", "--size"}, paramLabel = "PIXELS", defaultValue = "512", description = "Long side of the output in pixels (default ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = {"-n", "--iterations"}, defaultValue = "300", description = "Iterations (default ${DEFAULT-VALUE}).")
+  @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "300", description = "Iterations (default ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--preset", description = "Loss scaling, weights and layers of a well-known implementation: "
-      + "classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial. Other options override it.")
-  String preset;
+  @Option(names = "--preset", paramLabel = "PRESET", converter = Choices.PresetChoice.class, completionCandidates = Choices.PresetChoice.class,
+      description = "Loss scaling, weights and layers of a well-known implementation: ${COMPLETION-CANDIDATES}. "
+          + "Other options override it.")
+  Preset preset;
 
-  @Option(names = "--content-weight", description = "alpha (default 10).")
+  @Option(names = "--content-weight", paramLabel = "ALPHA", description = "alpha (default 10).")
   Double alpha;
 
-  @Option(names = "--style-weight", description = "beta (default 40).")
+  @Option(names = "--style-weight", paramLabel = "BETA", description = "beta (default 40).")
   Double beta;
 
-  @Option(names = "--tv-weight", description = "gamma, total variation (default 0).")
+  @Option(names = "--tv-weight", paramLabel = "GAMMA", description = "gamma, total variation (default 0).")
   Double gamma;
 
-  @Option(names = "--content-layers", split = ",", description = "Layers with optional weights, e.g. relu4_2 or relu4_2:1.")
-  List<String> contentLayers;
+  @Option(names = "--content-layers", split = ",", paramLabel = "LAYER[:WEIGHT]", converter = LayerOption.Converter.class,
+      description = "Layers with optional weights, e.g. relu4_2 or relu4_2:1.")
+  List<LayerOption> contentLayers;
 
-  @Option(names = "--style-layers", split = ",", description = "e.g. relu1_1:0.2,relu2_1:0.2 (default: the "
-      + "registered model's own, else relu1_1..relu5_1, 0.2 each).")
-  List<String> styleLayers;
+  @Option(names = "--style-layers", split = ",", paramLabel = "LAYER[:WEIGHT]", converter = LayerOption.Converter.class,
+      description = "e.g. relu1_1:0.2,relu2_1:0.2 (default: the registered model's own, else relu1_1..relu5_1, "
+          + "0.2 each; a layer without weight gets 1 / the number of layers).")
+  List<LayerOption> styleLayers;
 
-  @Option(names = "--style-blend-weights", split = ",", description = "One weight per style image (default equal).")
+  @Option(names = "--style-blend-weights", split = ",", paramLabel = "WEIGHT", description = "One weight per style image (default equal).")
   List<Double> blendWeights;
 
-  @Option(names = "--style-masks", split = ",", description = "Spatial control: one grey mask over the content per style "
+  @Option(names = "--style-masks", split = ",", paramLabel = "MASK", description = "Spatial control: one grey mask over the content per style "
       + "(white = apply that style there), or 'none' for a style that covers everything.")
   List<String> styleMasks;
 
-  @Option(names = "--style-scale", defaultValue = "1", description = "Style image size relative to the output (default ${DEFAULT-VALUE}).")
+  @Option(names = "--style-scale", paramLabel = "FACTOR", defaultValue = "1", description = "Style image size relative to the output (default ${DEFAULT-VALUE}).")
   double styleScale;
 
-  @Option(names = "--pooling", defaultValue = "max", description = "max or avg (default ${DEFAULT-VALUE}).")
-  String pooling;
+  @Option(names = "--pooling", paramLabel = "POOLING", defaultValue = "max", converter = Choices.PoolingChoice.class,
+      completionCandidates = Choices.PoolingChoice.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Pooling pooling;
 
-  @Option(names = "--init", defaultValue = "content", description = "content, noise, or an image file (default ${DEFAULT-VALUE}).")
+  @Option(names = "--init", paramLabel = "INIT", defaultValue = "content", description = "content, noise, or an image file (default ${DEFAULT-VALUE}).")
   String init;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--optimizer", defaultValue = "lbfgs", description = "lbfgs or adam (default ${DEFAULT-VALUE}).")
-  String optimizer;
+  @Option(names = "--optimizer", paramLabel = "OPTIMIZER", defaultValue = "lbfgs", converter = Choices.OptimizerChoice.class,
+      completionCandidates = Choices.OptimizerChoice.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Choices.OptimizerKind optimizer;
 
-  @Option(names = "--learning-rate", description = "Optimiser learning rate (default: the optimiser's own).")
+  @Option(names = "--learning-rate", paramLabel = "RATE", description = "Optimiser learning rate (default: the optimiser's own).")
   Double learningRate;
 
-  @Option(names = "--color", defaultValue = "none",
-      description = "Colour control: none, keep-content (luminance transfer after the run), luminance-only, "
-          + "match-style (match the style's colours to the content before the run). Default ${DEFAULT-VALUE}.")
-  String color;
+  @Option(names = "--color", paramLabel = "COLOR", defaultValue = "none", converter = Choices.ColorChoice.class,
+      completionCandidates = Choices.ColorChoice.class,
+      description = "Colour control: ${COMPLETION-CANDIDATES}. keep-content: the content's colours after the run; "
+          + "luminance-only: optimise luminance alone; match-style: match the style's colours to the content "
+          + "before the run. Default ${DEFAULT-VALUE}.")
+  ColorControl color;
 
-  @Option(names = "--scales", split = ",", description = "Coarse-to-fine long sides, e.g. 256,512 (overrides --size).")
+  @Option(names = "--scales", split = ",", paramLabel = "PIXELS", description = "Coarse-to-fine long sides, e.g. 256,512 (overrides --size).")
   List<Integer> scales;
 
-  @Option(names = "--scale-iterations", split = ",", description = "Iterations per scale, e.g. 200,50 (default: -n at each).")
+  @Option(names = "--scale-iterations", split = ",", paramLabel = "N", description = "Iterations per scale, e.g. 200,50 (default: -n at each).")
   List<Integer> scaleIterations;
 
   @Option(names = "--normalize-gradients", description = "Divide each term's layer gradient by its L1 norm (jcjohnson's -normalize_gradients).")
@@ -142,10 +153,10 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = "--resolution-invariant", description = "Normalise the TV term per pixel so that weights carry over between sizes.")
   boolean resolutionInvariant;
 
-  @Option(names = "--save-every", defaultValue = "0", description = "Write the current image every N iterations (0 = never).")
+  @Option(names = "--save-every", paramLabel = "N", defaultValue = "0", description = "Write the current image every N iterations (0 = never).")
   int saveEvery;
 
-  @Option(names = "--print-every", defaultValue = "0", description = "Print the loss terms every N iterations (0 = progress bar only).")
+  @Option(names = "--print-every", paramLabel = "N", defaultValue = "0", description = "Print the loss terms every N iterations (0 = progress bar only).")
   int printEvery;
 
   @Override
@@ -166,22 +177,22 @@ final class StylizeCommand implements Callable<Integer> {
         throw new ModelLoadException("--model " + model + " is neither a registered model ("
             + String.join(", ", ModelRegistry.builtIn().names()) + ") nor an existing file");
       }
-      InputConvention conv = convention != null ? parseConvention(convention) : ModelFiles.conventionFor(file);
+      InputConvention conv = convention != null ? convention : ModelFiles.conventionFor(file);
       b.model(ModelFiles.load(file, conv));
     }
     b.content(content)
         .size(size)
         .iterations(iterations)
         .styleScale(styleScale)
-        .pooling(parsePooling(pooling))
+        .pooling(pooling)
         .seed(seed)
-        .optimizer(parseOptimizer())
-        .device(Device.valueOf(device.toUpperCase(Locale.ROOT)))
+        .optimizer(optimizer.create(learningRate))
+        .device(device)
         .threads(threads)
         .output(output)
         .saveEvery(saveEvery);
     if (preset != null) {
-      b.preset(Preset.valueOf(preset.toUpperCase(Locale.ROOT).replace('-', '_')));
+      b.preset(preset);
     }
     if (alpha != null) {
       b.alpha(alpha);
@@ -192,14 +203,7 @@ final class StylizeCommand implements Callable<Integer> {
     if (gamma != null) {
       b.gamma(gamma);
     }
-    b.colorControl(switch (color.toLowerCase(Locale.ROOT)) {
-      case "none" -> ColorControl.NONE;
-      case "keep-content" -> ColorControl.KEEP_CONTENT_COLORS;
-      case "luminance-only" -> ColorControl.LUMINANCE_ONLY;
-      case "match-style" -> ColorControl.MATCH_STYLE_TO_CONTENT;
-      default -> throw new IllegalArgumentException("unknown --color '" + color
-          + "': use none, keep-content, luminance-only or match-style");
-    });
+    b.colorControl(color);
     if (scales != null) {
       List<Integer> its = new ArrayList<>();
       for (int i = 0; i < scales.size(); i++) {
@@ -222,10 +226,10 @@ final class StylizeCommand implements Callable<Integer> {
       b.backend(backend);
     }
     if (contentLayers != null) {
-      b.contentLayers(parseLayers(contentLayers, 1.0));
+      b.contentLayers(LayerOption.weights(contentLayers, 1.0));
     }
     if (styleLayers != null) {
-      b.styleLayers(parseLayers(styleLayers, 1.0 / styleLayers.size()));
+      b.styleLayers(LayerOption.weights(styleLayers, 1.0 / styleLayers.size()));
     }
     b.init(switch (init) {
       case "content" -> Init.content();
@@ -244,7 +248,7 @@ final class StylizeCommand implements Callable<Integer> {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
-    ProgressBar bar = new ProgressBar(err, System.console() != null, printEvery);
+    ProgressBar bar = new ProgressBar(err, nst.terminal(), printEvery);
     b.listener(bar).cancellation(token);
     StyleTransferResult r;
     try {
@@ -265,39 +269,5 @@ final class StylizeCommand implements Callable<Integer> {
         r.timePerIteration().toNanos() / 1e6, r.backend(), r.initialLoss().total(), r.bestLoss().total(),
         r.cancelled() ? " (cancelled)" : "");
     return 0;
-  }
-
-  private Optimizer parseOptimizer() {
-    return switch (optimizer.toLowerCase(Locale.ROOT)) {
-      case "lbfgs" -> learningRate == null ? Lbfgs.defaults() : Lbfgs.defaults().withLearningRate(learningRate);
-      case "adam" -> learningRate == null ? Adam.defaults() : Adam.withLearningRate(learningRate);
-      default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': use lbfgs or adam");
-    };
-  }
-
-  private static InputConvention parseConvention(String c) {
-    try {
-      return InputConvention.valueOf(c.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown convention '" + c + "': use torch, caffe or unit", e);
-    }
-  }
-
-  private static Pooling parsePooling(String p) {
-    return switch (p.toLowerCase(Locale.ROOT)) {
-      case "max" -> Pooling.MAX;
-      case "avg", "average" -> Pooling.AVERAGE;
-      default -> throw new IllegalArgumentException("unknown pooling '" + p + "': use max or avg");
-    };
-  }
-
-  static List<LayerWeight> parseLayers(List<String> specs, double defaultWeight) {
-    List<LayerWeight> out = new ArrayList<>();
-    for (String s : specs) {
-      int colon = s.indexOf(':');
-      out.add(colon < 0 ? new LayerWeight(s.trim(), defaultWeight)
-          : new LayerWeight(s.substring(0, colon).trim(), Double.parseDouble(s.substring(colon + 1))));
-    }
-    return out;
   }
 }

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class NstCommandTest {
   }
 
   @Test
-  void backendsListsOnnx() {
+  void backendsListsBothBackendsAndTheyAreWhatBackendAccepts() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream original = System.out;
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -90,6 +91,20 @@ class NstCommandTest {
     } finally {
       System.setOut(original);
     }
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("onnx").contains("available");
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("onnx (priority 100, available on [CPU]: ONNX Runtime ");
+    assertThat(lines.get(1)).startsWith("nd4j (priority 50, available on [CPU]: ND4J ");
+    assertThat(new Choices.BackendNames()).containsExactly("onnx", "nd4j");
+  }
+
+  @Test
+  void stylizeRunsOnNd4j(@TempDir Path dir) {
+    Path out = dir.resolve("nd4j.png");
+    int code = NstCommand.execute("stylize", CONTENT, STYLE, "-o", out.toString(), "--model", MODEL,
+        "--size", "32", "-n", "2", "--backend", "nd4j", "--device", "cpu");
+    assertThat(code).as(err()).isZero();
+    assertThat(Images.read(out).getWidth()).isEqualTo(32);
+    assertThat(err()).contains("wrote " + out).contains("on ND4J ");
   }
 }
