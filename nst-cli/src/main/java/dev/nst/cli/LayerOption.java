@@ -49,8 +49,8 @@ record LayerOption(String layer, OptionalDouble weight) {
             + " is not a number; " + FORMAT);
       }
       if (!Double.isFinite(weight) || weight < 0) {
-        throw new TypeConversionException("the weight " + number + " of layer " + layer + " is not a finite number >= 0; "
-            + FORMAT);
+        throw new TypeConversionException(
+            "the weight " + number + " of layer " + layer + " is not a finite number >= 0; " + FORMAT);
       }
       return new LayerOption(layer, OptionalDouble.of(weight));
     }

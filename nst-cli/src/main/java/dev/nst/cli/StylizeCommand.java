@@ -49,10 +49,12 @@ final class StylizeCommand implements Callable<Integer> {
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE", description = "Style image(s).")
   List<Path> styles;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Output PNG or JPEG (written atomically).")
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+      description = "Output PNG or JPEG (written atomically).")
   Path output;
 
-  @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = ModelRegistry.DEFAULT_MODEL, completionCandidates = Choices.ModelNames.class,
+  @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = ModelRegistry.DEFAULT_MODEL,
+      completionCandidates = Choices.ModelNames.class,
       description = "A registered model (${COMPLETION-CANDIDATES}; see 'nst models list'), fetched into the "
           + "cache on first use, or a model file: ONNX, Keras .h5, or a TF.js model.json / its folder "
           + "(default ${DEFAULT-VALUE}).")
@@ -76,13 +78,16 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Backend threads, 0 = all cores.")
   int threads;
 
-  @Option(names = {"-s", "--size"}, paramLabel = "PIXELS", defaultValue = "512", description = "Long side of the output in pixels (default ${DEFAULT-VALUE}).")
+  @Option(names = {"-s", "--size"}, paramLabel = "PIXELS", defaultValue = "512",
+      description = "Long side of the output in pixels (default ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "300", description = "Iterations (default ${DEFAULT-VALUE}).")
+  @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "300",
+      description = "Iterations (default ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--preset", paramLabel = "PRESET", converter = Choices.PresetChoice.class, completionCandidates = Choices.PresetChoice.class,
+  @Option(names = "--preset", paramLabel = "PRESET", converter = Choices.PresetChoice.class,
+      completionCandidates = Choices.PresetChoice.class,
       description = "Loss scaling, weights and layers of a well-known implementation: ${COMPLETION-CANDIDATES}. "
           + "Other options override it.")
   Preset preset;
@@ -96,23 +101,28 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = "--tv-weight", paramLabel = "GAMMA", description = "gamma, total variation (default 0).")
   Double gamma;
 
-  @Option(names = "--content-layers", split = ",", paramLabel = "LAYER[:WEIGHT]", converter = LayerOption.Converter.class,
+  @Option(names = "--content-layers", split = ",", paramLabel = "LAYER[:WEIGHT]",
+      converter = LayerOption.Converter.class,
       description = "Layers with optional weights, e.g. relu4_2 or relu4_2:1.")
   List<LayerOption> contentLayers;
 
-  @Option(names = "--style-layers", split = ",", paramLabel = "LAYER[:WEIGHT]", converter = LayerOption.Converter.class,
+  @Option(names = "--style-layers", split = ",", paramLabel = "LAYER[:WEIGHT]",
+      converter = LayerOption.Converter.class,
       description = "e.g. relu1_1:0.2,relu2_1:0.2 (default: the registered model's own, else relu1_1..relu5_1, "
           + "0.2 each; a layer without weight gets 1 / the number of layers).")
   List<LayerOption> styleLayers;
 
-  @Option(names = "--style-blend-weights", split = ",", paramLabel = "WEIGHT", description = "One weight per style image (default equal).")
+  @Option(names = "--style-blend-weights", split = ",", paramLabel = "WEIGHT",
+      description = "One weight per style image (default equal).")
   List<Double> blendWeights;
 
-  @Option(names = "--style-masks", split = ",", paramLabel = "MASK", description = "Spatial control: one grey mask over the content per style "
+  @Option(names = "--style-masks", split = ",", paramLabel = "MASK",
+      description = "Spatial control: one grey mask over the content per style "
       + "(white = apply that style there), or 'none' for a style that covers everything.")
   List<String> styleMasks;
 
-  @Option(names = "--style-scale", paramLabel = "FACTOR", defaultValue = "1", description = "Style image size relative to the output (default ${DEFAULT-VALUE}).")
+  @Option(names = "--style-scale", paramLabel = "FACTOR", defaultValue = "1",
+      description = "Style image size relative to the output (default ${DEFAULT-VALUE}).")
   double styleScale;
 
   @Option(names = "--pooling", paramLabel = "POOLING", defaultValue = "max", converter = Choices.PoolingChoice.class,
@@ -120,18 +130,21 @@ final class StylizeCommand implements Callable<Integer> {
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   Pooling pooling;
 
-  @Option(names = "--init", paramLabel = "INIT", defaultValue = "content", description = "content, noise, or an image file (default ${DEFAULT-VALUE}).")
+  @Option(names = "--init", paramLabel = "INIT", defaultValue = "content",
+      description = "content, noise, or an image file (default ${DEFAULT-VALUE}).")
   String init;
 
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
+      description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--optimizer", paramLabel = "OPTIMIZER", defaultValue = "lbfgs", converter = Choices.OptimizerChoice.class,
-      completionCandidates = Choices.OptimizerChoice.class,
+  @Option(names = "--optimizer", paramLabel = "OPTIMIZER", defaultValue = "lbfgs",
+      converter = Choices.OptimizerChoice.class, completionCandidates = Choices.OptimizerChoice.class,
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   Choices.OptimizerKind optimizer;
 
-  @Option(names = "--learning-rate", paramLabel = "RATE", description = "Optimiser learning rate (default: the optimiser's own).")
+  @Option(names = "--learning-rate", paramLabel = "RATE",
+      description = "Optimiser learning rate (default: the optimiser's own).")
   Double learningRate;
 
   @Option(names = "--color", paramLabel = "COLOR", defaultValue = "none", converter = Choices.ColorChoice.class,
@@ -141,22 +154,28 @@ final class StylizeCommand implements Callable<Integer> {
           + "before the run. Default ${DEFAULT-VALUE}.")
   ColorControl color;
 
-  @Option(names = "--scales", split = ",", paramLabel = "PIXELS", description = "Coarse-to-fine long sides, e.g. 256,512 (overrides --size).")
+  @Option(names = "--scales", split = ",", paramLabel = "PIXELS",
+      description = "Coarse-to-fine long sides, e.g. 256,512 (overrides --size).")
   List<Integer> scales;
 
-  @Option(names = "--scale-iterations", split = ",", paramLabel = "N", description = "Iterations per scale, e.g. 200,50 (default: -n at each).")
+  @Option(names = "--scale-iterations", split = ",", paramLabel = "N",
+      description = "Iterations per scale, e.g. 200,50 (default: -n at each).")
   List<Integer> scaleIterations;
 
-  @Option(names = "--normalize-gradients", description = "Divide each term's layer gradient by its L1 norm (jcjohnson's -normalize_gradients).")
+  @Option(names = "--normalize-gradients",
+      description = "Divide each term's layer gradient by its L1 norm (jcjohnson's -normalize_gradients).")
   boolean normalizeGradients;
 
-  @Option(names = "--resolution-invariant", description = "Normalise the TV term per pixel so that weights carry over between sizes.")
+  @Option(names = "--resolution-invariant",
+      description = "Normalise the TV term per pixel so that weights carry over between sizes.")
   boolean resolutionInvariant;
 
-  @Option(names = "--save-every", paramLabel = "N", defaultValue = "0", description = "Write the current image every N iterations (0 = never).")
+  @Option(names = "--save-every", paramLabel = "N", defaultValue = "0",
+      description = "Write the current image every N iterations (0 = never).")
   int saveEvery;
 
-  @Option(names = "--print-every", paramLabel = "N", defaultValue = "0", description = "Print the loss terms every N iterations (0 = progress bar only).")
+  @Option(names = "--print-every", paramLabel = "N", defaultValue = "0",
+      description = "Print the loss terms every N iterations (0 = progress bar only).")
   int printEvery;
 
   @Override
