@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.nst.api.CancellationToken;
 import dev.nst.api.ContentLoss;
+import dev.nst.api.ImageLoss;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.LossNormalization;
 import dev.nst.api.Optimizer;
@@ -21,6 +22,7 @@ import dev.nst.core.loss.SquaredTotalVariation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a {@link StyleTransfer} was configured with, validated together by
@@ -126,11 +128,14 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    * @param normalizeGradients jcjohnson's per-term L1 normalisation of the layer gradients
    * @param resolutionInvariant divide gamma by 3 H W
    * @param custom the caller's own losses, or null for the classic ones (which a backend can compile)
+   * @param imageLosses pixel-space losses added on the host, by name (any objective takes them)
    */
   record LossWeights(double alpha, double beta, double gamma, LossNormalization normalization,
-      boolean normalizeGradients, boolean resolutionInvariant, CustomLosses custom) {
+      boolean normalizeGradients, boolean resolutionInvariant, CustomLosses custom,
+      Map<String, ImageLoss> imageLosses) {
     LossWeights {
       checkNotNull(normalization, "normalization");
+      imageLosses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(imageLosses));
     }
 
     /** The TV weight for an H x W output. */

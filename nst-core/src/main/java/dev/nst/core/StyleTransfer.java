@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import dev.nst.api.CancellationToken;
 import dev.nst.api.ContentLoss;
+import dev.nst.api.ImageLoss;
 import dev.nst.api.DivergenceException;
 import dev.nst.api.InputConvention;
 import dev.nst.api.LayerWeight;
@@ -28,7 +29,9 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Neural style transfer (Gatys et al.): the entry point of nst.
@@ -158,6 +161,7 @@ public final class StyleTransfer {
     private int threads;
     private long memoryLimit = MemoryEstimate.defaultLimit();
     private int tileSize;
+    private final Map<String, ImageLoss> imageLosses = new LinkedHashMap<>();
     private final List<ProgressListener> listeners = new ArrayList<>();
     private CancellationToken cancellation;
 
@@ -180,6 +184,7 @@ public final class StyleTransfer {
       normalization = l.normalization();
       normalizeGradients = l.normalizeGradients();
       resolutionInvariant = l.resolutionInvariant();
+      imageLosses.putAll(l.imageLosses());
       if (l.custom() != null) {
         contentLoss = l.custom().content();
         styleLoss = l.custom().style();
@@ -546,6 +551,17 @@ public final class StyleTransfer {
       return this;
     }
 
+    /**
+     * Adds a loss on the image itself (pixel space, the network's input space), evaluated on the
+     * host after the objective, compiled or not, tiled or not: a temporal term for video, a
+     * colour prior. Its value shows in {@link dev.nst.api.LossBreakdown#imageLosses()} under
+     * {@code name}; a second loss of the same name replaces the first.
+     */
+    public Builder imageLoss(String name, ImageLoss loss) {
+      imageLosses.put(checkNotNull(name, "name"), checkNotNull(loss, "loss"));
+      return this;
+    }
+
     /** A custom content loss; runs on the host over level-1 features. */
     public Builder contentLoss(ContentLoss l) {
       contentLoss = checkNotNull(l, "contentLoss");
@@ -581,7 +597,8 @@ public final class StyleTransfer {
       Settings.CustomLosses losses = Settings.CustomLosses.ifAnySet(contentLoss, styleLoss, tvLoss);
       return new StyleTransfer(new Settings(content, styles, colorControl, source, pooling,
           Settings.FeatureLayers.resolve(source, contentLayers, styleLayers),
-          new Settings.LossWeights(alpha, beta, gamma, normalization, normalizeGradients, resolutionInvariant, losses),
+          new Settings.LossWeights(alpha, beta, gamma, normalization, normalizeGradients, resolutionInvariant, losses,
+              imageLosses),
           new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer),
           new Settings.Output(output, saveEvery),
           new Settings.Execution(backendName, device, threads, memoryLimit, tileSize, listeners, cancellation)));

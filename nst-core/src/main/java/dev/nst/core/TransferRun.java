@@ -1,6 +1,7 @@
 package dev.nst.core;
 
 import dev.nst.api.FeatureExtractor;
+import dev.nst.api.ImageLoss;
 import dev.nst.api.InputConvention;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.LossBreakdown;
@@ -148,7 +149,9 @@ final class TransferRun {
         losses.gammaAt(h, w), settings.pooling(), h, w, losses.normalization(), losses.normalizeGradients());
     IterationLoop[] loop = new IterationLoop[1]; // the objective reports tiles of the loop's current iteration
     ChosenObjective chosen = objective(backend, fx, network, spec, plan, tileListener(loop, iterations, w, h));
-    try (Objective objective = chosen.objective()) {
+    Map<String, ImageLoss> imageLosses = settings.losses().imageLosses();
+    try (Objective objective = imageLosses.isEmpty() ? chosen.objective()
+        : new ImageLossObjective(chosen.objective(), imageLosses)) {
       BufferedImage init = previous != null ? Images.resize(previous, w, h) : initialImage(working, h, w);
       float[] x = Preprocessing.toTensor(init, conv).toArray();
       long setupDone = System.nanoTime();

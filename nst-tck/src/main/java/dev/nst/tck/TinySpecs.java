@@ -43,8 +43,8 @@ final class TinySpecs {
   /**
    * A spec that exercises {@code feature} and needs nothing beyond it but what it depends on
    * (guided Grams need Gram style; every spec needs total variation, see
-   * {@link SpecFeatures#required}). Total variation comes with a small content term at conv1,
-   * because both backends' compile rejects a spec without layers (TV alone) today.
+   * {@link SpecFeatures#required}). Total variation stands alone: a spec without layers must
+   * compile too.
    */
   static ObjectiveSpec exercising(ObjectiveFeature feature, FeatureExtractor fx, Pooling pooling) {
     int h = TinyNetwork.HEIGHT;
@@ -52,8 +52,7 @@ final class TinySpecs {
     return switch (feature) {
       case CONTENT -> new ObjectiveSpec(content(fx), List.of(), ALPHA, 0, 0, pooling, h, w);
       case GRAM_STYLE -> new ObjectiveSpec(List.of(), style(fx), 0, BETA, 0, pooling, h, w);
-      case TOTAL_VARIATION -> new ObjectiveSpec(Targets.content(fx, TinyNetwork.image(TinyNetwork.SEED + 3),
-          List.of(new LayerWeight("conv1", 1.0))), List.of(), ALPHA, 0, 1.0, pooling, h, w);
+      case TOTAL_VARIATION -> new ObjectiveSpec(List.of(), List.of(), 0, 0, 1.0, pooling, h, w);
       case STYLE_MASKS -> new ObjectiveSpec(List.of(), guidedStyle(fx), 0, BETA, 0, pooling, h, w);
       case NORMALIZED_GRADIENTS -> new ObjectiveSpec(content(fx), style(fx), ALPHA, BETA, GAMMA, pooling, h, w,
           LossNormalization.CLASSIC, true);
