@@ -19,7 +19,6 @@ import dev.nst.api.Network;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Tensor;
-import dev.nst.core.io.Npy;
 import dev.nst.core.loss.ClassicStyleLoss;
 import dev.nst.core.loss.HostObjective;
 import dev.nst.core.loss.Targets;

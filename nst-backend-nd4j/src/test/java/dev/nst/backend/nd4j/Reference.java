@@ -9,7 +9,7 @@ import dev.nst.api.Network;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
-import dev.nst.core.io.Npy;
+import dev.nst.tck.Npy;
 import dev.nst.core.loss.Targets;
 import dev.nst.core.model.format.OnnxModelLoader;
 import java.io.IOException;

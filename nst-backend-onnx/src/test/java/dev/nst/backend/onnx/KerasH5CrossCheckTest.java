@@ -10,7 +10,7 @@ import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
-import dev.nst.core.io.Npy;
+import dev.nst.tck.Npy;
 import dev.nst.core.model.format.KerasH5Loader;
 import dev.nst.core.model.format.OnnxModelLoader;
 import io.jhdf.HdfFile;

@@ -15,7 +15,7 @@ import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
-import dev.nst.core.io.Npy;
+import dev.nst.tck.Npy;
 import dev.nst.core.loss.Targets;
 import dev.nst.core.model.format.OnnxModelLoader;
 import dev.nst.core.optim.Lbfgs;

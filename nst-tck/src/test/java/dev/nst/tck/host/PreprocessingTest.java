@@ -1,4 +1,4 @@
-package dev.nst.core.image;
+package dev.nst.tck.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,24 +6,32 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.nst.api.InputConvention;
 import dev.nst.api.Tensor;
-import dev.nst.core.io.Npy;
+import dev.nst.core.image.Images;
+import dev.nst.core.image.Preprocessing;
+import dev.nst.tck.Npy;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+/** nst-core's preprocessing and its inverses against the reference data's preprocess cases. */
 class PreprocessingTest {
   private static final int H = 37;
   private static final int W = 53;
 
+  private static Path preprocess(String file) {
+    return ReferenceCases.referenceDir().resolve("preprocess").resolve(file);
+  }
+
   private static BufferedImage referenceImage() {
-    return Images.read(ReferenceData.preprocess("image.png"));
+    return Images.read(preprocess("image.png"));
   }
 
   /** uint8 (H, W, 3) RGB reference as packed 0xRRGGBB pixels. */
   private static int[] hwcPixels(String file) {
-    Npy.Array a = Npy.readDoubles(ReferenceData.preprocess(file));
+    Npy.Array a = Npy.readDoubles(preprocess(file));
     assertThat(a.shape()).containsExactly(H, W, 3);
     int[] px = new int[H * W];
     for (int i = 0; i < px.length; i++) {
@@ -58,14 +66,14 @@ class PreprocessingTest {
   void torchMatchesImagenetReference() {
     Tensor t = Preprocessing.toTensor(referenceImage(), InputConvention.TORCH);
     assertThat(t.shape()).containsExactly(1, 3, H, W);
-    assertThat(maxAbsDiff(t, Npy.readDoubles(ReferenceData.preprocess("imagenet.npy")))).isLessThanOrEqualTo(2e-6);
+    assertThat(maxAbsDiff(t, Npy.readDoubles(preprocess("imagenet.npy")))).isLessThanOrEqualTo(2e-6);
   }
 
   @Test
   void caffeMatchesCaffeReference() {
     Tensor t = Preprocessing.toTensor(referenceImage(), InputConvention.CAFFE);
     assertThat(t.shape()).containsExactly(1, 3, H, W);
-    assertThat(maxAbsDiff(t, Npy.readDoubles(ReferenceData.preprocess("caffe.npy")))).isLessThanOrEqualTo(5e-5);
+    assertThat(maxAbsDiff(t, Npy.readDoubles(preprocess("caffe.npy")))).isLessThanOrEqualTo(5e-5);
   }
 
   @Test
@@ -81,21 +89,21 @@ class PreprocessingTest {
   @Test
   void deprocessRoundTripsReproduceThePixelsExactly() {
     int[] pixels = hwcPixels("pixels.npy");
-    BufferedImage torch = Preprocessing.toImage(Npy.read(ReferenceData.preprocess("imagenet.npy")), InputConvention.TORCH);
+    BufferedImage torch = Preprocessing.toImage(Npy.read(preprocess("imagenet.npy")), InputConvention.TORCH);
     assertThat(Preprocessing.rgbPixels(torch)).isEqualTo(hwcPixels("deprocess_imagenet_roundtrip.npy")).isEqualTo(pixels);
-    BufferedImage caffe = Preprocessing.toImage(Npy.read(ReferenceData.preprocess("caffe.npy")), InputConvention.CAFFE);
+    BufferedImage caffe = Preprocessing.toImage(Npy.read(preprocess("caffe.npy")), InputConvention.CAFFE);
     assertThat(Preprocessing.rgbPixels(caffe)).isEqualTo(hwcPixels("deprocess_caffe_roundtrip.npy")).isEqualTo(pixels);
   }
 
   @Test
   void deprocessOfOutOfRangeValuesMatchesExpectedExactly() {
-    Tensor in = Npy.read(ReferenceData.preprocess("deprocess_input_imagenet.npy"));
+    Tensor in = Npy.read(preprocess("deprocess_input_imagenet.npy"));
     int[] expected = hwcPixels("deprocess_imagenet_expected.npy");
     assertThat(Preprocessing.rgbPixels(Preprocessing.toImage(in, InputConvention.TORCH))).isEqualTo(expected);
     // Same through the array overload.
     assertThat(Preprocessing.rgbPixels(Preprocessing.toImage(in.toArray(), H, W, InputConvention.TORCH))).isEqualTo(expected);
 
-    Tensor caffeIn = Npy.read(ReferenceData.preprocess("deprocess_input_caffe.npy"));
+    Tensor caffeIn = Npy.read(preprocess("deprocess_input_caffe.npy"));
     int[] caffeExpected = hwcPixels("deprocess_caffe_expected.npy");
     assertThat(Preprocessing.rgbPixels(Preprocessing.toImage(caffeIn, InputConvention.CAFFE))).isEqualTo(caffeExpected);
     // The inputs really leave the displayable range, so clipping was exercised.

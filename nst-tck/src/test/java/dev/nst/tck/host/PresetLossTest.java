@@ -1,4 +1,4 @@
-package dev.nst.core;
+package dev.nst.tck.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.nst.api.LossNormalization;
 import dev.nst.api.Tensor;
-import dev.nst.core.io.Npy;
+import dev.nst.core.Preset;
 import dev.nst.core.loss.ClassicContentLoss;
 import dev.nst.core.loss.ClassicStyleLoss;
+import dev.nst.tck.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assertj.core.data.Percentage;

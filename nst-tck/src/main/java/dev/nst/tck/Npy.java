@@ -1,4 +1,4 @@
-package dev.nst.core.io;
+package dev.nst.tck;
 
 import dev.nst.api.NstException;
 import dev.nst.api.Tensor;
@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format 1.0/2.0, little-endian, C order) of dtypes
- * f4, f8 and u1, as used by the reference data. Values are converted to float32; use
- * {@link #readDoubles} to keep float64 precision.
+ * f4, f8 and u1, the format of the reference data the conformance suite checks against. Values
+ * are converted to float32; use {@link #readDoubles} to keep float64 precision. Test code only:
+ * it lives here, not in nst-core, so that no application jar carries it.
  */
 public final class Npy {
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
@@ -25,8 +26,18 @@ public final class Npy {
 
   private Npy() {}
 
-  /** The array's shape and values as doubles. */
+  /**
+   * An array as read: its shape and its values as doubles, in C order.
+   *
+   * @param shape the dimensions, outermost first
+   * @param values every element, row-major
+   */
   public record Array(int[] shape, double[] values) {
+    /**
+     * The values rounded to float32, sharing nothing with this array.
+     *
+     * @return a tensor of this shape
+     */
     public Tensor toTensor() {
       float[] f = new float[values.length];
       for (int i = 0; i < f.length; i++) {
@@ -36,10 +47,24 @@ public final class Npy {
     }
   }
 
+  /**
+   * Reads a file as a float32 tensor.
+   *
+   * @param file an .npy file
+   * @return its contents
+   * @throws NstException if the file cannot be read or is not a supported .npy file
+   */
   public static Tensor read(Path file) {
     return readDoubles(file).toTensor();
   }
 
+  /**
+   * Reads a file keeping float64 precision.
+   *
+   * @param file an .npy file
+   * @return its shape and values
+   * @throws NstException if the file cannot be read or is not a supported .npy file
+   */
   public static Array readDoubles(Path file) {
     byte[] bytes;
     try {
@@ -116,7 +141,13 @@ public final class Npy {
     return m.group(1);
   }
 
-  /** Writes a float32 .npy file. */
+  /**
+   * Writes a float32 .npy file (format 1.0).
+   *
+   * @param file where to write; replaced if it exists
+   * @param t the values and shape to write
+   * @throws IOException if the file cannot be written
+   */
   public static void write(Path file, Tensor t) throws IOException {
     StringBuilder shape = new StringBuilder();
     for (int d : t.shape()) {

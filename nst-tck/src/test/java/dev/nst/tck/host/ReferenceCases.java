@@ -1,4 +1,4 @@
-package dev.nst.core.loss;
+package dev.nst.tck.host;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

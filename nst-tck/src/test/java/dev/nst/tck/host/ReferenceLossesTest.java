@@ -1,4 +1,4 @@
-package dev.nst.core.loss;
+package dev.nst.tck.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,8 +8,11 @@ import dev.nst.api.InputConvention;
 import dev.nst.api.LossValue;
 import dev.nst.api.Network;
 import dev.nst.api.Tensor;
-import dev.nst.core.io.Npy;
+import dev.nst.core.loss.ClassicContentLoss;
+import dev.nst.core.loss.ClassicStyleLoss;
+import dev.nst.core.loss.SquaredTotalVariation;
 import dev.nst.core.model.format.OnnxModelLoader;
+import dev.nst.tck.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
