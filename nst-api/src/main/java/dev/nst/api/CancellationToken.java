@@ -9,10 +9,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class CancellationToken {
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
+  /** Asks the run to stop; it finishes the current evaluation first. Calling it again does nothing. */
   public void cancel() {
     cancelled.set(true);
   }
 
+  /**
+   * Whether {@link #cancel()} was called.
+   *
+   * @return true once cancelled
+   */
   public boolean isCancelled() {
     return cancelled.get();
   }

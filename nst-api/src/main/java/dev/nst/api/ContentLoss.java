@@ -7,6 +7,12 @@ package dev.nst.api;
  */
 @FunctionalInterface
 public interface ContentLoss {
-  /** Loss and gradient with respect to {@code generated}; both tensors are (1, C, H, W). */
+  /**
+   * Loss and gradient with respect to {@code generated}; both tensors are (1, C, H, W).
+   *
+   * @param generated the generated image's activation
+   * @param target the content image's activation at the same layer
+   * @return the loss and its gradient, shaped like {@code generated}
+   */
   LossValue evaluate(Tensor generated, Tensor target);
 }

@@ -4,10 +4,21 @@ package dev.nst.api;
 public class DeviceUnavailableException extends NstException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened and how to fix it
+   */
   public DeviceUnavailableException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened and how to fix it
+   * @param cause the failure that led to this one
+   */
   public DeviceUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -1,6 +1,5 @@
 package dev.nst.api;
 
-
 /**
  * The loss diverged: it stayed far above the best loss of the run for several iterations in a
  * row, which is what a learning rate (step size) too large for the problem does. The run
@@ -9,11 +8,17 @@ package dev.nst.api;
 public class DivergenceException extends RunFailedException {
   private static final long serialVersionUID = 1L;
 
+  /** The lowest loss of the run. */
   private final double bestLoss;
+  /** The loss where the run stopped. */
   private final double loss;
+  /** The 1-based iteration where the run stopped. */
   private final int iteration;
 
   /**
+   * Creates the exception with the run's numbers and its best image.
+   *
+   * @param message what happened and how to fix it
    * @param bestLoss the lowest loss of the run
    * @param loss the loss at {@code iteration}, where the run stopped
    * @param iteration the 1-based iteration where the run stopped
@@ -26,17 +31,29 @@ public class DivergenceException extends RunFailedException {
     this.iteration = iteration;
   }
 
-  /** The lowest loss of the run. */
+  /**
+   * The lowest loss of the run.
+   *
+   * @return the loss
+   */
   public double bestLoss() {
     return bestLoss;
   }
 
-  /** The loss at {@link #iteration()}, where the run stopped. */
+  /**
+   * The loss at {@link #iteration()}, where the run stopped.
+   *
+   * @return the loss
+   */
   public double loss() {
     return loss;
   }
 
-  /** The 1-based iteration where the run stopped. */
+  /**
+   * The 1-based iteration where the run stopped.
+   *
+   * @return the iteration
+   */
   public int iteration() {
     return iteration;
   }

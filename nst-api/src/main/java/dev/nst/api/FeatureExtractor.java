@@ -11,15 +11,29 @@ import java.util.Map;
  */
 public interface FeatureExtractor extends AutoCloseable {
 
-  /** The network it runs. */
+  /**
+   * The network it runs.
+   *
+   * @return the network
+   */
   Network network();
 
-  /** Activations (1, C, H, W) of {@code image} (1, C, H, W) at each requested layer. */
+  /**
+   * Activations (1, C, H, W) of {@code image} (1, C, H, W) at each requested layer.
+   *
+   * @param image the input, in the network's input convention
+   * @param layers names of layers of {@link #network()}
+   * @return each requested layer's activation, by name
+   */
   Map<String, Tensor> forward(Tensor image, Collection<String> layers);
 
   /**
    * d/dimage of sum over layers of &lt;layerGradients[l], activation_l(image)&gt;: the gradient
    * with respect to the image of any loss whose gradients at the layers are given.
+   *
+   * @param image the input (1, C, H, W) the activations were computed for
+   * @param layerGradients by layer name, the loss's gradient with respect to that layer's activation
+   * @return the gradient with respect to {@code image}, shaped like it
    */
   Tensor backward(Tensor image, Map<String, Tensor> layerGradients);
 

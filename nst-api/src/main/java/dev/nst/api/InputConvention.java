@@ -24,22 +24,40 @@ public enum InputConvention {
     this.std = std;
   }
 
-  /** True when the network's channel 0 is blue. */
+  /**
+   * Whether the network's channel 0 is blue.
+   *
+   * @return true for BGR networks
+   */
   public boolean bgr() {
     return bgr;
   }
 
-  /** Factor from 0..255 pixel values to the scale the mean applies to. */
+  /**
+   * Factor from 0..255 pixel values to the scale the mean applies to.
+   *
+   * @return the factor
+   */
   public double scale() {
     return scale;
   }
 
-  /** Mean of network channel {@code c} (in the network's channel order). */
+  /**
+   * Mean of network channel {@code c} (in the network's channel order).
+   *
+   * @param c the channel, 0 to 2
+   * @return the mean subtracted from it
+   */
   public double mean(int c) {
     return mean[c];
   }
 
-  /** Standard deviation of network channel {@code c} (in the network's channel order). */
+  /**
+   * Standard deviation of network channel {@code c} (in the network's channel order).
+   *
+   * @param c the channel, 0 to 2
+   * @return the value it is divided by
+   */
   public double std(int c) {
     return std[c];
   }

@@ -6,17 +6,36 @@ package dev.nst.api;
  */
 public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.LeakyRelu, Layer.Pool {
 
-  /** The layer's name, unique within its network (VGG style: conv1_1, relu1_1, pool1). */
+  /**
+   * The layer's name, unique within its network (VGG style: conv1_1, relu1_1, pool1).
+   *
+   * @return the name
+   */
   String name();
 
-  /** Output shape (C, H, W) for an input of shape (C, H, W). */
+  /**
+   * Output shape (C, H, W) for an input of shape (C, H, W).
+   *
+   * @param channels the input's channels
+   * @param height the input's height
+   * @param width the input's width
+   * @return {C, H, W} of the output
+   * @throws IllegalArgumentException if the layer cannot take that input
+   */
   int[] outputShape(int channels, int height, int width);
 
   /**
    * A convolution with bias. {@code weight} is (Cout, Cin, kH, kW), {@code bias} is (Cout).
+   *
+   * @param name the layer's name
+   * @param weight the kernels (Cout, Cin, kH, kW)
+   * @param bias one value per output channel
+   * @param stride the step in both directions, at least 1
+   * @param padding zeros added around the input
    */
   record Convolution(String name, Tensor weight, Tensor bias, int stride, Padding padding)
       implements Layer {
+    /** Checks the shapes of weight and bias and the stride. */
     public Convolution {
       if (weight.rank() != 4) {
         throw new IllegalArgumentException(name + ": convolution weight must be (Cout, Cin, kH, kW)");
@@ -29,18 +48,38 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
       }
     }
 
+    /**
+     * Output channels, Cout.
+     *
+     * @return the number of kernels
+     */
     public int outChannels() {
       return weight.dim(0);
     }
 
+    /**
+     * Input channels, Cin.
+     *
+     * @return the channels each kernel spans
+     */
     public int inChannels() {
       return weight.dim(1);
     }
 
+    /**
+     * Kernel height, kH.
+     *
+     * @return rows of each kernel
+     */
     public int kernelHeight() {
       return weight.dim(2);
     }
 
+    /**
+     * Kernel width, kW.
+     *
+     * @return columns of each kernel
+     */
     public int kernelWidth() {
       return weight.dim(3);
     }
@@ -58,7 +97,11 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
     }
   }
 
-  /** max(0, x). */
+  /**
+   * max(0, x).
+   *
+   * @param name the layer's name
+   */
   record Relu(String name) implements Layer {
     @Override
     public int[] outputShape(int channels, int height, int width) {
@@ -66,7 +109,12 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
     }
   }
 
-  /** x for x &gt; 0, alpha * x otherwise. */
+  /**
+   * x for x &gt; 0, alpha * x otherwise.
+   *
+   * @param name the layer's name
+   * @param alpha the slope for negative inputs
+   */
   record LeakyRelu(String name, float alpha) implements Layer {
     @Override
     public int[] outputShape(int channels, int height, int width) {
@@ -74,15 +122,29 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
     }
   }
 
-  /** Max or average pooling with a square window, floor mode. */
+  /**
+   * Max or average pooling with a square window, floor mode.
+   *
+   * @param name the layer's name
+   * @param kind max or average
+   * @param kernel the window's side, at least 1
+   * @param stride the step in both directions, at least 1
+   * @param padding added around the input
+   */
   record Pool(String name, Pooling kind, int kernel, int stride, Padding padding) implements Layer {
+    /** Checks that kernel and stride are positive. */
     public Pool {
       if (kernel < 1 || stride < 1) {
         throw new IllegalArgumentException(name + ": kernel and stride must be positive");
       }
     }
 
-    /** The same pool with another kind. */
+    /**
+     * The same pool with another kind.
+     *
+     * @param newKind max or average
+     * @return a pool that differs from this one in its kind only
+     */
     public Pool withKind(Pooling newKind) {
       return new Pool(name, newKind, kernel, stride, padding);
     }

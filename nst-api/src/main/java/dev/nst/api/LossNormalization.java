@@ -28,13 +28,27 @@ public enum LossNormalization {
    */
   GRAM_BY_LOCATIONS;
 
-  /** Factor on sum((a - t)^2) of a C x H x W content layer. */
+  /**
+   * Factor on sum((a - t)^2) of a C x H x W content layer.
+   *
+   * @param c channels
+   * @param h height
+   * @param w width
+   * @return the factor
+   */
   public double contentFactor(int c, int h, int w) {
     double n = (double) c * h * w;
     return this == CLASSIC ? 1 / (4 * n) : 1 / n;
   }
 
-  /** Factor on sum((G - G_target)^2) of a style layer with unnormalised Gram matrices. */
+  /**
+   * Factor on sum((G - G_target)^2) of a style layer with unnormalised Gram matrices.
+   *
+   * @param c channels
+   * @param h height
+   * @param w width
+   * @return the factor
+   */
   public double styleFactor(int c, int h, int w) {
     double hw = (double) h * w;
     double cc = (double) c * c;

@@ -4,6 +4,11 @@ package dev.nst.api;
 public class ModelIntegrityException extends ModelLoadException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened and how to fix it
+   */
   public ModelIntegrityException(String message) {
     super(message);
   }

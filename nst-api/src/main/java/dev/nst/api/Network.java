@@ -9,9 +9,15 @@ import java.util.Set;
 /**
  * A loaded feature network: an ordered chain of layers with their weights, plus the input
  * convention its weights expect. Backend-neutral; backends compile it into their own form.
+ *
+ * @param name the network's name, for messages
+ * @param inputConvention how its input is scaled and ordered
+ * @param inputChannels channels of its input (3 for RGB)
+ * @param layers the chain, first layer first; not empty, names unique
  */
 public record Network(String name, InputConvention inputConvention, int inputChannels, List<Layer> layers) {
 
+  /** Copies the layers and checks that there is at least one and that their names are unique. */
   public Network {
     layers = List.copyOf(layers);
     if (layers.isEmpty()) {
@@ -25,7 +31,11 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     }
   }
 
-  /** Layer names in network order. */
+  /**
+   * Layer names in network order.
+   *
+   * @return a new list of the names
+   */
   public List<String> layerNames() {
     List<String> names = new ArrayList<>(layers.size());
     for (Layer l : layers) {
@@ -34,7 +44,12 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     return names;
   }
 
-  /** Index of the named layer, or -1. */
+  /**
+   * Index of the named layer, or -1.
+   *
+   * @param layerName a layer's name
+   * @return its position in {@link #layers()}, or -1 when there is no such layer
+   */
   public int indexOf(String layerName) {
     for (int i = 0; i < layers.size(); i++) {
       if (layers.get(i).name().equals(layerName)) {
@@ -47,6 +62,9 @@ public record Network(String name, InputConvention inputConvention, int inputCha
   /**
    * Throws {@link UnknownLayerException} naming the available layers when any of {@code names}
    * is not in this network.
+   *
+   * @param names layer names
+   * @throws UnknownLayerException for the first name that is not in the network
    */
   public void requireLayers(Collection<String> names) {
     for (String n : names) {
@@ -56,7 +74,13 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     }
   }
 
-  /** The network cut after the deepest of {@code needed}: later layers cost time and no value. */
+  /**
+   * The network cut after the deepest of {@code needed}: later layers cost time and no value.
+   *
+   * @param needed the layers whose activations are used
+   * @return a network ending at the deepest of them
+   * @throws UnknownLayerException if one of them is not in the network
+   */
   public Network truncatedAfter(Collection<String> needed) {
     requireLayers(needed);
     int deepest = -1;
@@ -66,7 +90,12 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     return new Network(name, inputConvention, inputChannels, layers.subList(0, deepest + 1));
   }
 
-  /** The network with every pool switched to {@code pooling}. */
+  /**
+   * The network with every pool switched to {@code pooling}.
+   *
+   * @param pooling max or average
+   * @return a network that differs from this one in its pools' kind only
+   */
   public Network withPooling(Pooling pooling) {
     List<Layer> out = new ArrayList<>(layers.size());
     for (Layer l : layers) {
@@ -75,7 +104,14 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     return new Network(name, inputConvention, inputChannels, out);
   }
 
-  /** Output shape (C, H, W) of every layer for an input of the given size, in network order. */
+  /**
+   * Output shape (C, H, W) of every layer for an input of the given size, in network order.
+   *
+   * @param height the input's height
+   * @param width the input's width
+   * @return one {C, H, W} per layer
+   * @throws IllegalArgumentException if the input is too small for a layer
+   */
   public List<int[]> shapes(int height, int width) {
     List<int[]> out = new ArrayList<>(layers.size());
     int[] s = {inputChannels, height, width};
@@ -94,6 +130,9 @@ public record Network(String name, InputConvention inputConvention, int inputCha
   /**
    * Checks that {@code image} is (1, inputChannels, H, W) and large enough for every layer;
    * returns its shape. Throws IllegalArgumentException with the expected shape otherwise.
+   *
+   * @param image an input image
+   * @return its shape, {1, C, H, W}
    */
   public int[] requireImage(Tensor image) {
     int[] s = image.shape();
@@ -105,7 +144,15 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     return s;
   }
 
-  /** Output shape (C, H, W) of the named layer for an input of the given size. */
+  /**
+   * Output shape (C, H, W) of the named layer for an input of the given size.
+   *
+   * @param layerName a layer's name
+   * @param height the input's height
+   * @param width the input's width
+   * @return {C, H, W} of that layer's output
+   * @throws UnknownLayerException if the layer is not in the network
+   */
   public int[] shapeOf(String layerName, int height, int width) {
     requireLayers(List.of(layerName));
     return shapes(height, width).get(indexOf(layerName));

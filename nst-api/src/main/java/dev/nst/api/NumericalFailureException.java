@@ -9,15 +9,30 @@ import java.util.Optional;
 public class NumericalFailureException extends RunFailedException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened and how to fix it
+   */
   public NumericalFailureException(String message) {
     this(message, null);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened and how to fix it
+   * @param lastGoodImage the last image (1, C, H, W) with a finite loss, in the network's input space; null when there is none
+   */
   public NumericalFailureException(String message, Tensor lastGoodImage) {
     super(message, null, lastGoodImage);
   }
 
-  /** The last image (1, C, H, W) with a finite loss, in the network's input space. */
+  /**
+   * The last image (1, C, H, W) with a finite loss, in the network's input space.
+   *
+   * @return the image, or empty when no iteration had a finite loss
+   */
   public Optional<Tensor> lastGoodImage() {
     return bestImage();
   }

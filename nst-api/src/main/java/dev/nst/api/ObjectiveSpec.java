@@ -40,16 +40,28 @@ public record ObjectiveSpec(
    * the fraction of positions the region holds, so that it compares with the masked Gram.
    */
   public record StyleTarget(String layer, double weight, Tensor meanGram, Tensor mask) {
-    /** An unguided target: the whole image. */
+    /**
+     * An unguided target: the whole image.
+     *
+     * @param layer the layer's name
+     * @param weight the term's weight
+     * @param meanGram the mean Gram matrix (C, C)
+     */
     public StyleTarget(String layer, double weight, Tensor meanGram) {
       this(layer, weight, meanGram, null);
     }
 
+    /**
+     * Whether the term is guided by a mask.
+     *
+     * @return true when {@link #mask()} is not null
+     */
     public boolean hasMask() {
       return mask != null;
     }
   }
 
+  /** Copies the target lists and checks the weights, the size and the normalisation. */
   public ObjectiveSpec {
     content = List.copyOf(content);
     style = List.copyOf(style);
@@ -69,13 +81,36 @@ public record ObjectiveSpec(
     }
   }
 
-  /** An objective with the classic normalisation. */
+  /**
+   * An objective with the classic normalisation.
+   *
+   * @param content the content targets
+   * @param style the style targets
+   * @param alpha the content weight, finite and at least 0
+   * @param beta the style weight, finite and at least 0
+   * @param gamma the total-variation weight, finite and at least 0
+   * @param pooling the network's pools' kind
+   * @param height the image height
+   * @param width the image width
+   */
   public ObjectiveSpec(List<ContentTarget> content, List<StyleTarget> style, double alpha, double beta,
       double gamma, Pooling pooling, int height, int width) {
     this(content, style, alpha, beta, gamma, pooling, height, width, LossNormalization.CLASSIC);
   }
 
-  /** An objective without gradient normalisation. */
+  /**
+   * An objective without gradient normalisation.
+   *
+   * @param content the content targets
+   * @param style the style targets
+   * @param alpha the content weight, finite and at least 0
+   * @param beta the style weight, finite and at least 0
+   * @param gamma the total-variation weight, finite and at least 0
+   * @param pooling the network's pools' kind
+   * @param height the image height
+   * @param width the image width
+   * @param normalization how the terms are normalised
+   */
   public ObjectiveSpec(List<ContentTarget> content, List<StyleTarget> style, double alpha, double beta,
       double gamma, Pooling pooling, int height, int width, LossNormalization normalization) {
     this(content, style, alpha, beta, gamma, pooling, height, width, normalization, false);
@@ -85,6 +120,11 @@ public record ObjectiveSpec(
    * The breakdown a backend reports from its per-term values: {@code content[i]} and
    * {@code style[i]} are the unweighted losses of the i-th content and style target, {@code tv}
    * the total variation. Applies the layer weights and alpha, beta, gamma.
+   *
+   * @param contentTerms one unweighted loss per content target, in order
+   * @param styleTerms one unweighted loss per style target, in order
+   * @param tv the unweighted total variation
+   * @return the weighted total and its terms
    */
   public LossBreakdown breakdown(double[] contentTerms, double[] styleTerms, double tv) {
     java.util.Map<String, Double> byContentLayer = new java.util.LinkedHashMap<>();
@@ -102,12 +142,20 @@ public record ObjectiveSpec(
     return new LossBreakdown(alpha * jc + beta * js + gamma * tv, jc, js, tv, byContentLayer, byStyleLayer);
   }
 
-  /** True when any style term is guided by a mask (spatial control). */
+  /**
+   * True when any style term is guided by a mask (spatial control).
+   *
+   * @return whether a style target has a mask
+   */
   public boolean hasMasks() {
     return style.stream().anyMatch(StyleTarget::hasMask);
   }
 
-  /** Every layer a term reads, content first, without duplicates, in first-use order. */
+  /**
+   * Every layer a term reads, content first, without duplicates, in first-use order.
+   *
+   * @return the layer names
+   */
   public List<String> layers() {
     List<String> out = new ArrayList<>();
     for (ContentTarget c : content) {

@@ -6,7 +6,11 @@ package dev.nst.api;
  */
 public interface Optimizer {
 
-  /** Short name for logs and the CLI, such as "lbfgs" or "adam". */
+  /**
+   * Short name for logs and the CLI, such as "lbfgs" or "adam".
+   *
+   * @return the name
+   */
   String name();
 
   /**
@@ -23,6 +27,10 @@ public interface Optimizer {
   /**
    * Minimises {@code f} starting from {@code x}, which is updated in place. Calls
    * {@code callback} after every iteration; stops when it returns false.
+   *
+   * @param f the function and its gradient
+   * @param x the starting point; holds the last iterate on return
+   * @param callback told about every iteration; returning false stops the minimisation
    */
   void minimize(DifferentiableFunction f, float[] x, IterationCallback callback);
 
@@ -30,6 +38,8 @@ public interface Optimizer {
   @FunctionalInterface
   interface IterationCallback {
     /**
+     * Reports one finished iteration.
+     *
      * @param iteration 1-based iteration number
      * @param x the current point (do not modify)
      * @param value f at the current point

@@ -12,7 +12,11 @@ import java.time.Duration;
  */
 public record ProgressEvent(int iteration, int iterations, LossBreakdown losses, Duration elapsed) {
 
-  /** A linear estimate of the time left. */
+  /**
+   * A linear estimate of the time left.
+   *
+   * @return elapsed time per iteration times the iterations left; zero before the first
+   */
   public Duration estimatedRemaining() {
     if (iteration <= 0) {
       return Duration.ZERO;

@@ -9,9 +9,20 @@ package dev.nst.api;
  * the rescaling rule of the reference semantics.
  */
 public interface StyleLoss {
-  /** The unnormalised Gram matrix A A^T of a (1, C, H, W) activation, A being (C, H*W). */
+  /**
+   * The unnormalised Gram matrix A A^T of a (1, C, H, W) activation, A being (C, H*W).
+   *
+   * @param activation a layer's activation (1, C, H, W)
+   * @return the (C, C) Gram matrix
+   */
   Tensor gram(Tensor activation);
 
-  /** Loss and gradient with respect to {@code generated} (1, C, H, W); target is (C, C). */
+  /**
+   * Loss and gradient with respect to {@code generated} (1, C, H, W); target is (C, C).
+   *
+   * @param generated the generated image's activation (1, C, H, W)
+   * @param targetMeanGram the style's mean Gram matrix (C, C), see the class comment
+   * @return the loss and its gradient, shaped like {@code generated}
+   */
   LossValue evaluate(Tensor generated, Tensor targetMeanGram);
 }

@@ -14,7 +14,11 @@ package dev.nst.api;
  */
 public record TileProgress(int iteration, int iterations, int pass, int tile, int tiles, int width, int height) {
 
-  /** The share of the current evaluation done before this tile, 0 to 1. */
+  /**
+   * The share of the current evaluation done before this tile, 0 to 1.
+   *
+   * @return the fraction
+   */
   public double evaluationFraction() {
     return ((pass - 1) * (double) tiles + (tile - 1)) / (2.0 * tiles);
   }

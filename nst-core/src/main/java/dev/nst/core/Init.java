@@ -21,9 +21,12 @@ public sealed interface Init permits Init.Content, Init.Noise, Init.Image {
     return new Image(Objects.requireNonNull(image, "image"));
   }
 
+  /** Start from the content image ({@link #content()}). */
   record Content() implements Init {}
 
+  /** Start from noise ({@link #noise()}). */
   record Noise() implements Init {}
 
+  /** Start from a given image ({@link #image(BufferedImage)}). */
   record Image(BufferedImage image) implements Init {}
 }

@@ -26,12 +26,16 @@ import java.util.List;
  * </ul>
  */
 public enum Preset {
+  /** The reference data's normalisation (see the class comment). */
   CLASSIC(LossNormalization.CLASSIC, 10, 40, 0, List.of(new LayerWeight("relu4_2", 1)),
       layers(0.2, "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")),
+  /** jcjohnson/neural-style's defaults. */
   NEURAL_STYLE_LUA(LossNormalization.GRAM_BY_ELEMENTS, 5, 100, 5e-4, List.of(new LayerWeight("relu4_2", 1)),
       layers(1, "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")),
+  /** The PyTorch "Neural Transfer" tutorial. */
   PYTORCH_TUTORIAL(LossNormalization.GRAM_BY_ELEMENTS, 1, 1e6, 0, List.of(new LayerWeight("conv2_2", 1)),
       layers(1, "conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1")),
+  /** TensorFlow's "Neural style transfer" tutorial. */
   TENSORFLOW_TUTORIAL(LossNormalization.GRAM_BY_LOCATIONS, 1e4, 1e-2, 0, List.of(new LayerWeight("relu5_2", 1)),
       layers(0.2, "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"));
 
@@ -56,26 +60,32 @@ public enum Preset {
     return java.util.Arrays.stream(names).map(n -> new LayerWeight(n, weight)).toList();
   }
 
+  /** How the preset normalises the content and style terms. */
   public LossNormalization normalization() {
     return normalization;
   }
 
+  /** The content weight. */
   public double alpha() {
     return alpha;
   }
 
+  /** The style weight. */
   public double beta() {
     return beta;
   }
 
+  /** The total-variation weight. */
   public double gamma() {
     return gamma;
   }
 
+  /** The content layers with their weights. */
   public List<LayerWeight> contentLayers() {
     return contentLayers;
   }
 
+  /** The style layers with their weights. */
   public List<LayerWeight> styleLayers() {
     return styleLayers;
   }

@@ -10,6 +10,7 @@ import java.util.List;
  */
 public record Scales(List<Integer> longSides, List<Integer> iterations) {
 
+  /** Copies the lists and checks them: one iteration count per size, positive values, increasing sizes. */
   public Scales {
     longSides = List.copyOf(longSides);
     iterations = List.copyOf(iterations);

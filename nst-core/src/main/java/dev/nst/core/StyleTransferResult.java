@@ -28,6 +28,7 @@ public record StyleTransferResult(
     boolean compiled,
     List<Integer> scales) {
 
+  /** Copies the lists. */
   public StyleTransferResult {
     history = List.copyOf(history);
     scales = List.copyOf(scales);

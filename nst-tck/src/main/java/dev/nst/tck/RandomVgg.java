@@ -19,16 +19,30 @@ public final class RandomVgg {
   /** VGG-19 (configuration E): block widths and convolutions per block. */
   public static final int[] VGG19_WIDTHS = {64, 128, 256, 512, 512};
 
+  /** VGG-19 (configuration E): 3x3 convolutions in each of its five blocks. */
   public static final int[] VGG19_CONVS = {2, 2, 4, 4, 4};
 
   private RandomVgg() {}
 
-  /** Full-width VGG-19 features with random weights. */
+  /**
+   * Full-width VGG-19 features with random weights.
+   *
+   * @param seed the weights' seed; the same seed gives the same network
+   * @return the network, named vgg19-random
+   */
   public static Network vgg19(long seed) {
     return build("vgg19-random", VGG19_WIDTHS, VGG19_CONVS, seed);
   }
 
-  /** A VGG-style chain: per block, {@code convs[b]} 3x3 convolutions + ReLU, then a 2x2 max pool. */
+  /**
+   * A VGG-style chain: per block, {@code convs[b]} 3x3 convolutions + ReLU, then a 2x2 max pool.
+   *
+   * @param name the network's name
+   * @param widths output channels of each block's convolutions
+   * @param convs convolutions in each block, as many entries as {@code widths}
+   * @param seed the weights' seed
+   * @return the network, with VGG layer names (conv1_1, relu1_1, pool1, ...)
+   */
   public static Network build(String name, int[] widths, int[] convs, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     List<Layer> layers = new ArrayList<>();
@@ -63,7 +77,15 @@ public final class RandomVgg {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** Multiply-adds of the convolutions up to and including {@code lastLayer} for an H x W input. */
+  /**
+   * Multiply-adds of the convolutions up to and including {@code lastLayer} for an H x W input.
+   *
+   * @param network the network
+   * @param lastLayer the last layer counted
+   * @param height the input's height
+   * @param width the input's width
+   * @return the multiply-add count
+   */
   public static long convolutionMacs(Network network, String lastLayer, int height, int width) {
     long macs = 0;
     List<int[]> shapes = network.shapes(height, width);

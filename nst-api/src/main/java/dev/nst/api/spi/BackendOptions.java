@@ -7,6 +7,7 @@ package dev.nst.api.spi;
  * @param threads intra-op threads; 0 means all available cores
  */
 public record BackendOptions(Device device, int threads) {
+  /** Checks the device and the thread count. */
   public BackendOptions {
     if (device == null) {
       throw new IllegalArgumentException("device must not be null");
@@ -16,11 +17,20 @@ public record BackendOptions(Device device, int threads) {
     }
   }
 
+  /**
+   * The best device available, all cores.
+   *
+   * @return {@link Device#AUTO} with 0 threads
+   */
   public static BackendOptions defaults() {
     return new BackendOptions(Device.AUTO, 0);
   }
 
-  /** The thread count to use: {@link #threads()} or all available cores. */
+  /**
+   * The thread count to use: {@link #threads()} or all available cores.
+   *
+   * @return at least 1
+   */
   public int effectiveThreads() {
     return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }

@@ -7,15 +7,33 @@ package dev.nst.api.spi;
  */
 public interface BackendProvider {
 
-  /** Stable lowercase name users select it by, such as "onnx" or "nd4j". */
+  /**
+   * Stable lowercase name users select it by, such as "onnx" or "nd4j".
+   *
+   * @return the name
+   */
   String name();
 
-  /** Higher wins when several are available and none is named. */
+  /**
+   * Higher wins when several are available and none is named.
+   *
+   * @return the priority
+   */
   int priority();
 
-  /** Whether this backend can run here. May load native code; must not throw on purpose. */
+  /**
+   * Whether this backend can run here. May load native code; must not throw on purpose.
+   *
+   * @return what the probe found
+   */
   Availability probe();
 
-  /** Opens the backend. Throws {@link dev.nst.api.DeviceUnavailableException} for a device it lacks. */
+  /**
+   * Opens the backend.
+   *
+   * @param options the device and threads to use
+   * @return an open backend the caller closes
+   * @throws dev.nst.api.DeviceUnavailableException for a device it lacks
+   */
   Backend open(BackendOptions options);
 }

@@ -9,6 +9,7 @@ import java.util.Objects;
  * as unavailable, with the exception in {@link Availability#detail()}).
  */
 public record BackendStatus(String name, int priority, Availability availability) {
+  /** Checks that name and availability are present. */
   public BackendStatus {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(availability, "availability");

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 public record ModelFile(String name, List<URI> urls, long size, String sha256, String md5) {
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+  /** Checks the name (one safe path segment), the addresses, the size and the checksums. */
   public ModelFile {
     Objects.requireNonNull(name, "name");
     if (!SAFE_NAME.matcher(name).matches() || name.contains("..")) {

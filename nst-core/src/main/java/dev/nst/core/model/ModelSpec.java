@@ -26,6 +26,7 @@ public record ModelSpec(String name, ModelFormat format, InputConvention convent
     List<LayerWeight> contentLayers, List<LayerWeight> styleLayers, String description, String licence) {
   private static final Pattern SAFE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
+  /** Checks the name and copies the lists. */
   public ModelSpec {
     Objects.requireNonNull(name, "name");
     if (!SAFE_NAME.matcher(name).matches() || name.contains("..")) {

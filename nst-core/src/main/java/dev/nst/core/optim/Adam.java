@@ -33,6 +33,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
   /** Default learning rate for inputs in the torch convention (see the class comment). */
   public static final double DEFAULT_LEARNING_RATE = 0.02;
 
+  /** Checks the learning rate, the betas and epsilon. */
   public Adam {
     if (!Double.isFinite(learningRate) || learningRate <= 0) {
       throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);

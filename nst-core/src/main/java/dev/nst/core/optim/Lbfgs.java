@@ -68,6 +68,7 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
   /** Curvature pairs with y.s at or below this are skipped, as in torch. */
   static final double CURVATURE_EPS = 1e-10;
 
+  /** Checks the history size, the learning rate, the tolerances and the line search. */
   public Lbfgs {
     if (historySize < 1) {
       throw new IllegalArgumentException("historySize must be >= 1, got " + historySize);
@@ -86,10 +87,12 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     return new Lbfgs(100, 1.0, 1e-7, 1e-9, LineSearch.NONE);
   }
 
+  /** This optimiser keeping the last {@code size} curvature pairs. */
   public Lbfgs withHistorySize(int size) {
     return new Lbfgs(size, learningRate, toleranceGrad, toleranceChange, lineSearch);
   }
 
+  /** This optimiser with another learning rate (the step scale t of the first direction). */
   public Lbfgs withLearningRate(double rate) {
     return new Lbfgs(historySize, rate, toleranceGrad, toleranceChange, lineSearch);
   }
@@ -99,6 +102,7 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     return new Lbfgs(historySize, learningRate, grad, change, lineSearch);
   }
 
+  /** This optimiser with another line search. */
   public Lbfgs withLineSearch(LineSearch search) {
     return new Lbfgs(historySize, learningRate, toleranceGrad, toleranceChange, search);
   }

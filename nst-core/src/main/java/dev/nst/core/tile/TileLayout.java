@@ -55,6 +55,7 @@ public final class TileLayout {
    * @param cores per loss layer, the core region in tile coordinates of that layer (may be empty)
    */
   public record Tile(int row, int column, int top, int left, Map<String, Region> cores) {
+    /** Copies the cores. */
     public Tile {
       cores = Map.copyOf(cores);
     }

@@ -9,5 +9,6 @@ public interface DownloadListener {
   /** A listener that ignores everything. */
   DownloadListener NONE = p -> { };
 
+  /** Called as a file downloads: when it starts, as bytes arrive, and when it is verified. */
   void onProgress(DownloadProgress progress);
 }

@@ -24,6 +24,7 @@ public record FileCheck(ModelFile file, Path path, Status status, String detail)
     CORRUPT
   }
 
+  /** Whether the file is present and verified. */
   public boolean ok() {
     return status == Status.OK;
   }

@@ -10,10 +10,12 @@ import dev.nst.api.ModelLoadException;
 public class ModelDownloadException extends ModelLoadException {
   private static final long serialVersionUID = 1L;
 
+  /** Creates the exception; the message says what happened and how to fix it. */
   public ModelDownloadException(String message) {
     super(message);
   }
 
+  /** Creates the exception with the failure that led to it. */
   public ModelDownloadException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -11,6 +11,7 @@ import dev.nst.api.Tensor;
 public final class BatchNormFolding {
   private BatchNormFolding() {}
 
+  /** The convolution {@code c} followed by a batch normalisation with these statistics, as one convolution. */
   public static Layer.Convolution fold(Layer.Convolution c, float[] gamma, float[] beta, float[] mean,
       float[] var, float eps) {
     int co = c.outChannels();

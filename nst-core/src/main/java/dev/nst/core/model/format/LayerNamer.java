@@ -10,6 +10,7 @@ public final class LayerNamer {
   private int block = 1;
   private int conv = 0;
 
+  /** The next convolution's name: conv{block}_{n}. */
   public String convolution() {
     conv++;
     return "conv" + block + "_" + conv;
@@ -20,6 +21,7 @@ public final class LayerNamer {
     return "relu" + block + "_" + Math.max(conv, 1);
   }
 
+  /** The pool ending the current block: pool{block}; the next convolution opens a new block. */
   public String pool() {
     String name = "pool" + block;
     block++;
