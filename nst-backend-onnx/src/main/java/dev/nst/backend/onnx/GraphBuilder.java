@@ -1,6 +1,5 @@
 package dev.nst.backend.onnx;
 
-import com.google.protobuf.ByteString;
 import dev.nst.api.Tensor;
 import dev.nst.core.model.format.OnnxTensors;
 import dev.nst.core.model.format.proto.AttributeProto;
@@ -125,8 +124,7 @@ final class GraphBuilder {
     }
 
     Node s(String name, String value) {
-      n.addAttribute(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-          .setS(ByteString.copyFromUtf8(value)));
+      n.addAttribute(OnnxTensors.stringAttribute(name, value));
       return this;
     }
 

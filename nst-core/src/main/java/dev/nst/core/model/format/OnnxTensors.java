@@ -3,11 +3,16 @@ package dev.nst.core.model.format;
 import com.google.protobuf.ByteString;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.Tensor;
+import dev.nst.core.model.format.proto.AttributeProto;
 import dev.nst.core.model.format.proto.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Conversions between {@link Tensor} and ONNX {@link TensorProto}. */
+/**
+ * Conversions between {@link Tensor} and ONNX {@link TensorProto}, and the few other messages
+ * whose fields are protobuf's own types. Callers outside this jar use these instead of
+ * protobuf's classes, which the nst-core jar carries relocated.
+ */
 public final class OnnxTensors {
   /** Refuse declared tensors above this many elements before allocating (hostile files). */
   static final long MAX_ELEMENTS = 1L << 28;
@@ -45,6 +50,18 @@ public final class OnnxTensors {
         .setDataType(TensorProto.DataType.FLOAT_VALUE)
         .addFloatData(value)
         .build();
+  }
+
+  /**
+   * A STRING attribute ({@code mode}, {@code auto_pad}, ...) holding {@code value} as UTF-8.
+   *
+   * @param name the attribute's name
+   * @param value its value
+   * @return the attribute, ready for {@code NodeProto.Builder.addAttribute}
+   */
+  public static AttributeProto stringAttribute(String name, String value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(value)).build();
   }
 
   /** Reads a float tensor (FLOAT or DOUBLE, raw or typed storage) as float32. */
