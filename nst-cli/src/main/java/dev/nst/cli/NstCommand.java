@@ -12,6 +12,8 @@ import dev.nst.core.model.cache.Environment;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code models},
@@ -40,6 +42,7 @@ public final class NstCommand {
 
   private final Environment environment;
   private final boolean terminal;
+  private CliLogging logging;
 
   NstCommand(Environment environment, boolean terminal) {
     this.environment = environment;
@@ -74,7 +77,8 @@ public final class NstCommand {
    * streams (null: standard output and error); for tests and embedding.
    */
   static int execute(Environment env, boolean terminal, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new NstCommand(env, terminal));
+    NstCommand nst = new NstCommand(env, terminal);
+    CommandLine cli = new CommandLine(nst);
     documentExitCodes(cli);
     if (out != null) {
       cli.setOut(out);
@@ -97,7 +101,23 @@ public final class NstCommand {
       cmd.getErr().flush();
       return exitCode(e);
     });
-    return cli.execute(args);
+    try (CliLogging quiet = CliLogging.quiet(cli.getErr())) {
+      nst.logging = quiet;
+      return cli.execute(args);
+    }
+  }
+
+  /**
+   * {@code --verbose}, on every command: nst's log down to DEBUG on standard error.
+   *
+   * @param verbose true when given
+   */
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "Also print nst's log: the backend chosen, each scale's size and objective.")
+  void verbose(boolean verbose) {
+    if (verbose && logging != null) {
+      logging.verbose();
+    }
   }
 
   private static void documentExitCodes(CommandLine command) {

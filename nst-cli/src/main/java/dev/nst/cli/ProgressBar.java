@@ -7,7 +7,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 
-/** A one-line progress bar with iteration, loss and ETA; plain lines when not on a terminal. */
+/**
+ * A one-line progress bar with iteration, loss and ETA; plain lines when not on a terminal. The
+ * run's notices (tiles, a shorter L-BFGS history, coarse to fine) become {@code note:} lines,
+ * whether or not the log is verbose.
+ */
 final class ProgressBar implements ProgressListener {
   private static final int WIDTH = 30;
   private final PrintWriter out;
@@ -38,6 +42,13 @@ final class ProgressBar implements ProgressListener {
       out.printf(Locale.ROOT, "%d/%d  loss %.4g  ETA %s%n", e.iteration(), e.iterations(), l.total(),
           format(e.estimatedRemaining()));
     }
+    out.flush();
+  }
+
+  @Override
+  public void onNotice(String notice) {
+    clear();
+    out.println("note: " + notice);
     out.flush();
   }
 

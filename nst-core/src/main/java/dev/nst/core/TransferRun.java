@@ -156,7 +156,7 @@ final class TransferRun {
       float[] x = Preprocessing.toTensor(init, conv).toArray();
       long setupDone = System.nanoTime();
       Optimizer optimizer = plan.optimizer();
-      LOG.log(System.Logger.Level.INFO, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
+      LOG.log(System.Logger.Level.DEBUG, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
           w, h, backend.description(), chosen.compiled() ? "compiled" : "host", optimizer.name(), iterations);
       loop[0] = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
           settings.execution());

@@ -138,7 +138,7 @@ public final class Backends {
     usable.sort(Comparator.comparingInt(BackendProvider::priority).reversed());
     BackendProvider chosen = usable.get(0);
     List<String> others = providers.stream().filter(p -> p != chosen).map(Backends::nameOf).toList();
-    LOG.log(System.Logger.Level.INFO, "Using nst backend ''{0}'' ({1}); also on the classpath: {2}",
+    LOG.log(System.Logger.Level.DEBUG, "Using nst backend ''{0}'' ({1}); also on the classpath: {2}",
         nameOf(chosen), source, others.isEmpty() ? "none" : String.join(", ", others));
     return chosen;
   }
@@ -164,7 +164,7 @@ public final class Backends {
     }
     String others = probed.stream().filter(x -> x != chosen).map(x -> x.status.describe())
         .collect(Collectors.joining("; "));
-    LOG.log(System.Logger.Level.INFO, "Using nst backend {0} (highest priority available); alternatives: {1}",
+    LOG.log(System.Logger.Level.DEBUG, "Using nst backend {0} (highest priority available); alternatives: {1}",
         chosen.status.describe(), others.isEmpty() ? "none" : others);
     return chosen.provider;
   }
