@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -52,6 +53,10 @@ final class StylizeCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
       description = "Output PNG or JPEG (written atomically).")
   Path output;
+
+  @Option(names = "--jpeg-quality", paramLabel = "PERCENT",
+      description = "Quality of a .jpg/.jpeg output, 1 to 100 (default 95).")
+  Integer jpegQuality;
 
   @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = ModelRegistry.DEFAULT_MODEL,
       completionCandidates = Choices.ModelNames.class,
@@ -210,6 +215,17 @@ final class StylizeCommand implements Callable<Integer> {
         .threads(threads)
         .output(output)
         .saveEvery(saveEvery);
+    if (jpegQuality != null) {
+      String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (!name.endsWith(".jpg") && !name.endsWith(".jpeg")) {
+        throw new ParameterException(spec.commandLine(),
+            "--jpeg-quality applies to a .jpg or .jpeg output, not " + output.getFileName() + " (PNG is lossless)");
+      }
+      if (jpegQuality < 1 || jpegQuality > 100) {
+        throw new ParameterException(spec.commandLine(), "--jpeg-quality must be 1 to 100, got " + jpegQuality);
+      }
+      b.jpegQuality(jpegQuality / 100f);
+    }
     if (preset != null) {
       b.preset(preset);
     }

@@ -210,10 +210,12 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    *
    * @param file the final image, or null to write none
    * @param saveEvery snapshot period in iterations, 0 for none (needs a file)
+   * @param jpegQuality the JPEG quality of a .jpg file, in (0, 1]
    */
-  record Output(Path file, int saveEvery) {
+  record Output(Path file, int saveEvery, float jpegQuality) {
     Output {
       checkArgument(saveEvery == 0 || file != null, "saveEvery needs an output file");
+      checkArgument(jpegQuality > 0 && jpegQuality <= 1, "JPEG quality must be in (0, 1], got %s", jpegQuality);
     }
 
     /** True when iteration {@code iteration} of {@code iterations} writes a snapshot. */

@@ -20,6 +20,7 @@ import dev.nst.api.StyleLoss;
 import dev.nst.api.TotalVariationLoss;
 import dev.nst.api.spi.Device;
 import dev.nst.core.color.ColorControl;
+import dev.nst.core.image.Images;
 import dev.nst.core.model.ModelRegistry;
 import dev.nst.core.model.ModelSpec;
 import dev.nst.core.model.cache.ModelStore;
@@ -156,6 +157,7 @@ public final class StyleTransfer {
     private Optimizer optimizer = Lbfgs.defaults();
     private Path output;
     private int saveEvery;
+    private float jpegQuality = Images.DEFAULT_JPEG_QUALITY;
     private String backendName;
     private Device device = Device.AUTO;
     private int threads;
@@ -200,6 +202,7 @@ public final class StyleTransfer {
       optimizer = p.optimizer();
       output = s.output().file();
       saveEvery = s.output().saveEvery();
+      jpegQuality = s.output().jpegQuality();
       Settings.Execution e = s.execution();
       backendName = e.backend();
       device = e.device();
@@ -520,6 +523,13 @@ public final class StyleTransfer {
       return this;
     }
 
+    /** The quality of a JPEG output, ImageIO's scale: above 0 up to 1 (default 0.95); PNG ignores it. */
+    public Builder jpegQuality(float quality) {
+      checkArgument(quality > 0 && quality <= 1, "JPEG quality must be above 0 and at most 1, got %s", quality);
+      jpegQuality = quality;
+      return this;
+    }
+
     /** Backend by name ("onnx", "nd4j"); default: system property nst.backend, NST_BACKEND, then the best available. */
     public Builder backend(String name) {
       backendName = checkNotNull(name, "backend");
@@ -600,7 +610,7 @@ public final class StyleTransfer {
           new Settings.LossWeights(alpha, beta, gamma, normalization, normalizeGradients, resolutionInvariant, losses,
               imageLosses),
           new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer),
-          new Settings.Output(output, saveEvery),
+          new Settings.Output(output, saveEvery, jpegQuality),
           new Settings.Execution(backendName, device, threads, memoryLimit, tileSize, listeners, cancellation)));
     }
   }

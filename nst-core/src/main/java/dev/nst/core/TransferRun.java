@@ -106,7 +106,7 @@ final class TransferRun {
       out = Colors.combineLuminanceAndColor(current, colorSource);
     }
     if (settings.output().file() != null) {
-      Images.write(out, settings.output().file());
+      Images.write(out, settings.output().file(), settings.output().jpegQuality());
     }
     return new StyleTransferResult(out, history, setup, optimisation, cancelled, backend.description(), compiled,
         scales.longSides());

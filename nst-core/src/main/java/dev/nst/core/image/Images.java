@@ -70,8 +70,8 @@ public final class Images {
    */
   public static final long DEFAULT_MAX_PIXELS = 8192L * 8192L;
 
-  /** JPEG quality {@link #write} uses. High, because outputs are final artwork. */
-  static final float JPEG_QUALITY = 0.95f;
+  /** JPEG quality {@link #write(BufferedImage, Path)} uses. High, because outputs are final artwork. */
+  public static final float DEFAULT_JPEG_QUALITY = 0.95f;
 
   private static final String SUPPORTED_WRITE = ".png, .jpg, .jpeg";
 
@@ -230,7 +230,7 @@ public final class Images {
 
   /**
    * Writes {@code image} in the format named by the file's extension (.png, .jpg, .jpeg; JPEG at
-   * quality {@value #JPEG_QUALITY}, alpha composited over white). Parent directories are
+   * quality {@value #DEFAULT_JPEG_QUALITY}, alpha composited over white). Parent directories are
    * created. The image goes to a temporary file in the same directory that is then moved into
    * place atomically, so readers never see a partial file and a failure leaves nothing behind
    * (an existing file of that name stays as it was).
@@ -238,6 +238,23 @@ public final class Images {
    * @throws BadImageException for an unsupported extension or any I/O failure
    */
   public static void write(BufferedImage image, Path file) {
+    write(image, file, DEFAULT_JPEG_QUALITY);
+  }
+
+  /**
+   * Writes {@code image} as {@link #write(BufferedImage, Path)} does, JPEG at the given quality.
+   *
+   * @param image the image
+   * @param file where to write it; the extension names the format
+   * @param jpegQuality ImageIO's JPEG quality, above 0 up to 1 (0.75 is ImageIO's default); PNG,
+   *     lossless, ignores it
+   * @throws BadImageException for an unsupported extension or any I/O failure
+   * @throws IllegalArgumentException for a quality outside (0, 1]
+   */
+  public static void write(BufferedImage image, Path file, float jpegQuality) {
+    if (!(jpegQuality > 0 && jpegQuality <= 1)) {
+      throw new IllegalArgumentException("JPEG quality must be above 0 and at most 1, got " + jpegQuality);
+    }
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(file, "file");
     String name = file.getFileName() == null ? "" : file.getFileName().toString();
@@ -255,7 +272,7 @@ public final class Images {
     try {
       Files.createDirectories(dir);
       tmp = createTemp(dir, name);
-      encode(jpeg ? toRgb(image) : image, jpeg ? "jpeg" : "png", tmp);
+      encode(jpeg ? toRgb(image) : image, jpeg ? "jpeg" : "png", jpegQuality, tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -291,7 +308,7 @@ public final class Images {
     }
   }
 
-  private static void encode(BufferedImage image, String format, Path tmp) throws IOException {
+  private static void encode(BufferedImage image, String format, float jpegQuality, Path tmp) throws IOException {
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
     if (!writers.hasNext()) {
       throw new IOException("this Java runtime has no " + format + " encoder");
@@ -305,7 +322,7 @@ public final class Images {
       ImageWriteParam param = writer.getDefaultWriteParam();
       if (format.equals("jpeg")) {
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(JPEG_QUALITY);
+        param.setCompressionQuality(jpegQuality);
       }
       writer.write(null, new IIOImage(image, null, null), param);
       out.flush();
