@@ -10,6 +10,7 @@ import dev.nst.api.NstException;
 import dev.nst.api.UnknownLayerException;
 import dev.nst.core.model.cache.Environment;
 import java.io.PrintWriter;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,12 +18,15 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code models},
- * {@code backends}, {@code help}; every command takes {@code -h}/{@code --help} and
- * {@code -V}/{@code --version}, and its help ends with the exit codes below.
+ * {@code backends}, {@code generate-completion} (a bash/zsh completion script made from this
+ * command model), {@code help}; every command takes {@code -h}/{@code --help} and
+ * {@code -V}/{@code --version}, and its help ends with the exit codes below. A mistyped command
+ * or option gets the nearest ones suggested.
  */
 @Command(name = "nst", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Neural style transfer (Gatys et al.) on the JVM.",
-    subcommands = {StylizeCommand.class, ModelsCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StylizeCommand.class, ModelsCommand.class, BackendsCommand.class,
+        AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class NstCommand {
   /** Exit codes a shell user can act on. */
   static final int BAD_INPUT = 3;
@@ -78,8 +82,7 @@ public final class NstCommand {
    */
   static int execute(Environment env, boolean terminal, PrintWriter out, PrintWriter err, String... args) {
     NstCommand nst = new NstCommand(env, terminal);
-    CommandLine cli = new CommandLine(nst);
-    documentExitCodes(cli);
+    CommandLine cli = commandLine(nst);
     if (out != null) {
       cli.setOut(out);
     }
@@ -118,6 +121,20 @@ public final class NstCommand {
     if (verbose && logging != null) {
       logging.verbose();
     }
+  }
+
+  /**
+   * The command model: every command with its options, exit codes and version; what the tool
+   * runs, and what its completion script and docs/cli.md are made from.
+   */
+  static CommandLine commandLine(NstCommand nst) {
+    CommandLine cli = new CommandLine(nst);
+    CommandLine completion = cli.getSubcommands().get("generate-completion");
+    completion.getCommandSpec().usageMessage().hidden(false)
+        .description("Print a bash/zsh completion script for nst; to use it: source <(nst generate-completion)");
+    completion.getCommandSpec().versionProvider(new VersionProvider());
+    documentExitCodes(cli);
+    return cli;
   }
 
   private static void documentExitCodes(CommandLine command) {

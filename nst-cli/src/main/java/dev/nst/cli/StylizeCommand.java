@@ -44,7 +44,7 @@ final class StylizeCommand implements Callable<Integer> {
   @ParentCommand
   NstCommand nst;
 
-  @Parameters(index = "0", paramLabel = "CONTENT", description = "Content image (PNG, JPEG).")
+  @Parameters(index = "0", paramLabel = "CONTENT", description = "Content image (PNG, JPEG, WebP, TIFF, BMP, GIF).")
   Path content;
 
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE", description = "Style image(s).")
