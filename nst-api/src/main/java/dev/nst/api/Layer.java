@@ -35,7 +35,15 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
    */
   record Convolution(String name, Tensor weight, Tensor bias, int stride, Padding padding)
       implements Layer {
-    /** Checks the shapes of weight and bias and the stride. */
+    /**
+     * Checks the shapes of weight and bias and the stride.
+     *
+     * @param name the layer's name
+     * @param weight the kernels (Cout, Cin, kH, kW)
+     * @param bias one value per output channel
+     * @param stride the step in both directions, at least 1
+     * @param padding zeros added around the input
+     */
     public Convolution {
       if (weight.rank() != 4) {
         throw new IllegalArgumentException(name + ": convolution weight must be (Cout, Cin, kH, kW)");
@@ -132,7 +140,15 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
    * @param padding added around the input
    */
   record Pool(String name, Pooling kind, int kernel, int stride, Padding padding) implements Layer {
-    /** Checks that kernel and stride are positive. */
+    /**
+     * Checks that kernel and stride are positive.
+     *
+     * @param name the layer's name
+     * @param kind max or average
+     * @param kernel the window's side, at least 1
+     * @param stride the step in both directions, at least 1
+     * @param padding added around the input
+     */
     public Pool {
       if (kernel < 1 || stride < 1) {
         throw new IllegalArgumentException(name + ": kernel and stride must be positive");

@@ -7,7 +7,12 @@ package dev.nst.api;
  * @param weight the term's weight, finite and at least 0
  */
 public record LayerWeight(String layer, double weight) {
-  /** Checks the name and the weight. */
+  /**
+   * Checks the name and the weight.
+   *
+   * @param layer the layer's name, not blank
+   * @param weight the term's weight, finite and at least 0
+   */
   public LayerWeight {
     if (layer == null || layer.isBlank()) {
       throw new IllegalArgumentException("layer name must not be blank");

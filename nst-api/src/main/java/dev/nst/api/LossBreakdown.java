@@ -26,7 +26,17 @@ public record LossBreakdown(
     Map<String, Double> styleByLayer,
     Map<String, Double> imageLosses) {
 
-  /** Copies the maps. */
+  /**
+   * Copies the maps.
+   *
+   * @param total the objective's value
+   * @param content the content term before its weight alpha
+   * @param style the style term before its weight beta
+   * @param totalVariation the total-variation term before its weight gamma
+   * @param contentByLayer each content layer's weighted contribution to {@code content}
+   * @param styleByLayer each style layer's weighted contribution to {@code style}
+   * @param imageLosses each image loss's weighted value, by name
+   */
   public LossBreakdown {
     contentByLayer = Map.copyOf(contentByLayer);
     styleByLayer = Map.copyOf(styleByLayer);

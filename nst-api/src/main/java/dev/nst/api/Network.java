@@ -17,7 +17,14 @@ import java.util.Set;
  */
 public record Network(String name, InputConvention inputConvention, int inputChannels, List<Layer> layers) {
 
-  /** Copies the layers and checks that there is at least one and that their names are unique. */
+  /**
+   * Copies the layers and checks that there is at least one and that their names are unique.
+   *
+   * @param name the network's name, for messages
+   * @param inputConvention how its input is scaled and ordered
+   * @param inputChannels channels of its input (3 for RGB)
+   * @param layers the chain, first layer first; not empty, names unique
+   */
   public Network {
     layers = List.copyOf(layers);
     if (layers.isEmpty()) {

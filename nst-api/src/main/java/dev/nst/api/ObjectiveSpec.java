@@ -61,7 +61,20 @@ public record ObjectiveSpec(
     }
   }
 
-  /** Copies the target lists and checks the weights, the size and the normalisation. */
+  /**
+   * Copies the target lists and checks the weights, the size and the normalisation.
+   *
+   * @param content the content targets
+   * @param style the style targets
+   * @param alpha the content weight, finite and at least 0
+   * @param beta the style weight, finite and at least 0
+   * @param gamma the total-variation weight, finite and at least 0
+   * @param pooling the network's pools' kind
+   * @param height the image height
+   * @param width the image width
+   * @param normalization how the terms are normalised
+   * @param normalizeGradients whether each term's layer gradient is divided by its L1 norm
+   */
   public ObjectiveSpec {
     content = List.copyOf(content);
     style = List.copyOf(style);

@@ -12,7 +12,14 @@ public record Padding(int top, int left, int bottom, int right) {
   /** No padding. */
   public static final Padding NONE = new Padding(0, 0, 0, 0);
 
-  /** Checks that no side is negative. */
+  /**
+   * Checks that no side is negative.
+   *
+   * @param top rows added above
+   * @param left columns added on the left
+   * @param bottom rows added below
+   * @param right columns added on the right
+   */
   public Padding {
     if (top < 0 || left < 0 || bottom < 0 || right < 0) {
       throw new IllegalArgumentException("padding must not be negative");

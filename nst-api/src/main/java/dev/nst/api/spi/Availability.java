@@ -11,7 +11,13 @@ import java.util.Set;
  * @param detail the native library version, or why it cannot load
  */
 public record Availability(boolean available, Set<Device> devices, String detail) {
-  /** Copies the devices. */
+  /**
+   * Copies the devices.
+   *
+   * @param available whether the backend can run here
+   * @param devices the devices it can use; empty when unavailable
+   * @param detail the native library version, or why it cannot load
+   */
   public Availability {
     devices = Set.copyOf(devices);
   }

@@ -7,7 +7,12 @@ package dev.nst.api.spi;
  * @param threads intra-op threads; 0 means all available cores
  */
 public record BackendOptions(Device device, int threads) {
-  /** Checks the device and the thread count. */
+  /**
+   * Checks the device and the thread count.
+   *
+   * @param device where to compute
+   * @param threads intra-op threads; 0 means all available cores
+   */
   public BackendOptions {
     if (device == null) {
       throw new IllegalArgumentException("device must not be null");
