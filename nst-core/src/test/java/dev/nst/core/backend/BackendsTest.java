@@ -281,14 +281,17 @@ class BackendsTest {
       public void close() {}
     };
     JUL.addHandler(h);
+    Level before = JUL.getLevel();
+    JUL.setLevel(Level.FINE); // the choice is a routine line: System.Logger's DEBUG, java.util.logging's FINE
     try {
       auto(List.of(Fake.available("onnx", 100), Fake.available("nd4j", 50), Fake.unavailable("gpu", 300, "no GPU")));
     } finally {
       JUL.removeHandler(h);
+      JUL.setLevel(before);
     }
     assertThat(records).hasSize(1);
     LogRecord r = records.get(0);
-    assertThat(r.getLevel()).isEqualTo(Level.INFO);
+    assertThat(r.getLevel()).isEqualTo(Level.FINE);
     String line = new SimpleFormatter().formatMessage(r);
     assertThat(line).startsWith("Using nst backend onnx (priority 100")
         .contains("nd4j (priority 50, available").contains("gpu (priority 300, unavailable: no GPU)")
