@@ -17,7 +17,8 @@ import java.util.jar.Manifest;
  *
  * <p>Usage: {@code Main MODEL CONTENT STYLE OUT}. With {@code -Dexpect.backend=NAME} it fails
  * unless that backend ran; with {@code -Dexpect.protobuf=VERSION} unless the application's own
- * protobuf-java is that version.
+ * protobuf-java is that version; with {@code -Dexpect.logging=PACKAGE} unless nst's
+ * {@link System.Logger} is implemented in that package (org.slf4j: routed to SLF4J).
  */
 public final class Main {
   private Main() {}
@@ -62,6 +63,14 @@ public final class Main {
         throw new IllegalStateException("expected protobuf-java " + protobuf + " on the class path, found " + found);
       }
       System.out.println("consumer: the application's protobuf-java " + found + " and nst ran side by side");
+    }
+    String logging = System.getProperty("expect.logging", "");
+    String logger = System.getLogger("dev.nst").getClass().getName();
+    if (!logger.startsWith(logging)) {
+      throw new IllegalStateException("expected nst's System.Logger from " + logging + ", found " + logger);
+    }
+    if (!logging.isEmpty()) {
+      System.out.println("consumer: nst's System.Logger goes to " + logger);
     }
   }
 
