@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the guide's pictures in docs/images with the pretrained Darknet Tiny from
 # ../shared/models (TF.js) and the public-domain paintings in ../shared/images.
-# Run from the repository root after ./mvnw -B -q -DskipTests package.
+# Run from the repository root after ./mvnw -B -q -DskipTests -pl nst-cli -am package.
 set -euo pipefail
 shared=../shared
 out=docs/images

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs ObjectiveBenchmark for every backend and ../shared/tools/pytorch_peer.py at the same sizes
 # in one session, interleaved, and writes docs/benchmarks-data.json and the plot
-# docs/images/benchmarks_ms_per_eval.png. Needs: ./mvnw -B -q -DskipTests package,
+# docs/images/benchmarks_ms_per_eval.png. Needs: ./mvnw -B -q -DskipTests -Pbenchmarks -pl nst-benchmarks -am package,
 # apt-get install python3-torch libopenblas0-pthread python3-matplotlib.
 #   tools/run_objective_benchmarks.sh "128 256 384 512" "onnx nd4j"
 set -euo pipefail
