@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class CancellationToken {
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
+  /** A token not yet cancelled; hand it to the run and keep it to cancel. */
+  public CancellationToken() {}
+
   /** Asks the run to stop; it finishes the current evaluation first. Calling it again does nothing. */
   public void cancel() {
     cancelled.set(true);

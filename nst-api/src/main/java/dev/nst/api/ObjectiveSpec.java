@@ -16,6 +16,17 @@ import java.util.List;
  * by its L1 norm (+ 1e-8) before its weight (alpha w or beta w) is applied; the loss values are
  * unchanged. Content targets are activations of the content image; style targets are mean Gram
  * matrices (see {@link StyleLoss}).
+ *
+ * @param content the content targets
+ * @param style the style targets
+ * @param alpha the content weight, finite and at least 0
+ * @param beta the style weight, finite and at least 0
+ * @param gamma the total-variation weight, finite and at least 0
+ * @param pooling the network's pools' kind
+ * @param height the image height
+ * @param width the image width
+ * @param normalization how the terms are normalised
+ * @param normalizeGradients whether each term's layer gradient is divided by its L1 norm
  */
 public record ObjectiveSpec(
     List<ContentTarget> content,
@@ -29,7 +40,13 @@ public record ObjectiveSpec(
     LossNormalization normalization,
     boolean normalizeGradients) {
 
-  /** Content activation target at one layer. */
+  /**
+   * Content activation target at one layer.
+   *
+   * @param layer the layer's name
+   * @param weight the term's weight
+   * @param activation the content image's activation there (1, C, H, W)
+   */
   public record ContentTarget(String layer, double weight, Tensor activation) {}
 
   /**
@@ -38,6 +55,11 @@ public record ObjectiveSpec(
    * generated activation is multiplied by the mask before its Gram matrix, so the target
    * applies to the region the mask selects. The target is then scaled by sum(mask^2) / (H W),
    * the fraction of positions the region holds, so that it compares with the masked Gram.
+   *
+   * @param layer the layer's name
+   * @param weight the term's weight
+   * @param meanGram the mean Gram matrix (C, C)
+   * @param mask the region (1, 1, H, W) at the layer's resolution, or null for the whole image
    */
   public record StyleTarget(String layer, double weight, Tensor meanGram, Tensor mask) {
     /**

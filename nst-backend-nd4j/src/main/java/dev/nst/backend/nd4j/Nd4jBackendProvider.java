@@ -52,6 +52,9 @@ public final class Nd4jBackendProvider implements BackendProvider {
   /** The name users select this backend by. */
   public static final String NAME = "nd4j";
 
+  /** Creates the provider (ServiceLoader does); nothing native loads before {@link #probe()}. */
+  public Nd4jBackendProvider() {}
+
   @Override
   public String name() {
     return NAME;

@@ -18,6 +18,9 @@ public final class OnnxBackendProvider implements BackendProvider {
   /** The name users select this backend by. */
   public static final String NAME = "onnx";
 
+  /** Creates the provider (ServiceLoader does); nothing native loads before {@link #probe()}. */
+  public OnnxBackendProvider() {}
+
   @Override
   public Backend open(BackendOptions options) {
     return new OnnxBackend(options);

@@ -49,8 +49,12 @@ public abstract class AbstractBackend implements Backend {
   }
 
   /**
-   * {@inheritDoc}
+   * Level 1: activations and vector-Jacobian products at named layers, from
+   * {@link #newFeatureExtractor}.
    *
+   * @param network the network to run
+   * @param pooling the kind its pools use
+   * @return an extractor the caller closes
    * @throws IllegalStateException when this backend is closed
    */
   @Override
@@ -62,8 +66,12 @@ public abstract class AbstractBackend implements Backend {
   }
 
   /**
-   * {@inheritDoc}
+   * Level 2: the whole objective compiled by {@link #newObjective}, or empty when the spec needs
+   * a feature this backend does not declare (the caller then falls back to level 1).
    *
+   * @param network the network to run
+   * @param spec the objective's terms and targets for one image size
+   * @return an objective the caller closes, or empty
    * @throws IllegalStateException when this backend is closed
    * @throws dev.nst.api.UnknownLayerException when the spec names a layer the network lacks
    * @throws IllegalArgumentException when a target or mask does not fit the network at the

@@ -76,8 +76,12 @@ public abstract class CachedFeatureExtractor<S> implements FeatureExtractor {
   }
 
   /**
-   * {@inheritDoc}
+   * Activations (1, C, H, W) of {@code image} (1, C, H, W) at each requested layer, from the
+   * cached graph for the image's size and the layers.
    *
+   * @param image the input, in the network's input convention
+   * @param layers names of layers of {@link #network()}
+   * @return each requested layer's activation, by name
    * @throws NullPointerException when an argument is null
    * @throws IllegalArgumentException when the image is not (1, C, H, W) for the network or is
    *     too small for it
@@ -100,8 +104,12 @@ public abstract class CachedFeatureExtractor<S> implements FeatureExtractor {
   }
 
   /**
-   * {@inheritDoc}
+   * The gradient with respect to the image of any loss whose gradients at the layers are given
+   * (the vector-Jacobian product), from the cached graph for the image's size and the layers.
    *
+   * @param image the input (1, C, H, W) the activations were computed for
+   * @param layerGradients by layer name, the loss's gradient with respect to that layer's activation
+   * @return the gradient with respect to {@code image}, shaped like it
    * @throws NullPointerException when an argument or a gradient is null
    * @throws IllegalArgumentException when the image is not (1, C, H, W) for the network, or a
    *     gradient does not have its layer's activation shape
