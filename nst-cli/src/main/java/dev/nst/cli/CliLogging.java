@@ -13,8 +13,9 @@ import java.util.logging.SimpleFormatter;
  * java.util.logging). Quiet by default: warnings and errors only, since the progress bar and the
  * closing line say what a routine run did, and the run's notices come as {@code note:} lines
  * through its listener. {@code --verbose} adds nst's INFO and DEBUG lines (the backend chosen,
- * each scale's size and objective) on standard error, one line each. Dependencies that log
- * through SLF4J (ND4J, jhdf) stay silent: the tool carries slf4j-nop.
+ * each scale's size and objective). Every line goes to standard error as
+ * {@code level: message}. Dependencies that log through SLF4J (ND4J, jhdf) stay silent: the
+ * tool carries slf4j-nop.
  *
  * <p>java.util.logging's configuration is global: {@link #close()} puts back what it changed,
  * so that the tool run in-process (tests, embedding) leaves no trace.
@@ -24,26 +25,10 @@ final class CliLogging implements AutoCloseable {
   private final Logger nst = Logger.getLogger("dev.nst");
   private final Level nstLevel = nst.getLevel();
   private final boolean nstUsesParentHandlers = nst.getUseParentHandlers();
-  private final PrintWriter err;
-  private Handler verbose;
+  private final Handler lines;
 
   private CliLogging(PrintWriter err) {
-    this.err = err;
-  }
-
-  /** nst's warnings and errors only. */
-  static CliLogging quiet(PrintWriter err) {
-    CliLogging logging = new CliLogging(err);
-    logging.nst.setLevel(Level.WARNING);
-    return logging;
-  }
-
-  /** nst's lines down to DEBUG, written to {@code err}. */
-  void verbose() {
-    if (verbose != null) {
-      return;
-    }
-    verbose = new Handler() {
+    lines = new Handler() {
       @Override
       public void publish(LogRecord r) {
         if (isLoggable(r)) {
@@ -63,10 +48,20 @@ final class CliLogging implements AutoCloseable {
         flush();
       }
     };
-    verbose.setLevel(Level.ALL);
+  }
+
+  /** nst's warnings and errors only, as {@code warning:} and {@code error:} lines on {@code err}. */
+  static CliLogging quiet(PrintWriter err) {
+    CliLogging logging = new CliLogging(err);
+    logging.nst.setLevel(Level.WARNING);
+    logging.nst.addHandler(logging.lines);
+    logging.nst.setUseParentHandlers(false);
+    return logging;
+  }
+
+  /** nst's lines down to DEBUG. */
+  void verbose() {
     nst.setLevel(Level.FINE);
-    nst.addHandler(verbose);
-    nst.setUseParentHandlers(false);
   }
 
   /** The level as a lower-case word: System.Logger's DEBUG arrives as FINE. */
@@ -86,10 +81,8 @@ final class CliLogging implements AutoCloseable {
   /** Puts back the levels and handlers it changed. */
   @Override
   public void close() {
-    if (verbose != null) {
-      nst.removeHandler(verbose);
-      verbose.close();
-    }
+    nst.removeHandler(lines);
+    lines.close();
     nst.setUseParentHandlers(nstUsesParentHandlers);
     nst.setLevel(nstLevel);
   }

@@ -49,6 +49,16 @@ class LoggingTest {
   }
 
   @Test
+  void warningsAreWarningLinesWhenQuiet() {
+    StringWriter err = new StringWriter();
+    try (CliLogging quiet = CliLogging.quiet(new PrintWriter(err))) {
+      System.getLogger("dev.nst.core.backend.Backends").log(System.Logger.Level.WARNING, "Skipping an nst backend");
+      System.getLogger("dev.nst.core.backend.Backends").log(System.Logger.Level.INFO, "an INFO line");
+    }
+    assertThat(err.toString()).isEqualTo("warning: Skipping an nst backend" + System.lineSeparator());
+  }
+
+  @Test
   void theLogIsAsBeforeAfterARun() {
     Logger nst = Logger.getLogger("dev.nst");
     Level before = nst.getLevel();
