@@ -269,7 +269,8 @@ final class TransferRun {
             + "%dx%d image needs tiles to fit the memory budget (%s); raise the budget (memoryLimit) or use a "
             + "smaller size", spec.width(), spec.height(), MemoryEstimate.gib(settings.execution().memoryLimit())));
       }
-      return new ChosenObjective(TiledObjective.overFeatures(fx, spec, plan.layout().get(), tiles), false);
+      TiledObjective tiled = TiledObjective.on(backend, fx, spec, plan.layout().get(), tiles);
+      return new ChosenObjective(tiled, tiled.compiled());
     }
     if (custom != null) {
       return new ChosenObjective(new HostObjective(fx, spec, custom.content(), custom.style(), custom.totalVariation()),

@@ -133,6 +133,14 @@ public abstract class BackendConformanceSuite {
     }
   }
 
+  /** Exact tiles: tiled evaluation equals untiled. */
+  @Nested
+  class TiledEvaluation extends TiledEvaluationTests {
+    TiledEvaluation() {
+      super(target);
+    }
+  }
+
   /** Identity and lifecycle. */
   @Nested
   class Lifecycle extends LifecycleTests {

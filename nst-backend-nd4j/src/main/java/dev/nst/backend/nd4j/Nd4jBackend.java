@@ -9,10 +9,13 @@ import dev.nst.api.Objective;
 import dev.nst.api.Pooling;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
+import dev.nst.api.spi.TileObjective;
+import dev.nst.api.spi.TileSpec;
 import dev.nst.core.spi.AbstractBackend;
 import dev.nst.core.spi.ObjectiveFeature;
 import dev.nst.core.spi.ObjectivePlan;
 import java.util.EnumSet;
+import java.util.Optional;
 
 /**
  * An opened ND4J backend. ND4J's backend and thread pool are process-wide, so this object holds
@@ -68,6 +71,13 @@ final class Nd4jBackend extends AbstractBackend {
   @Override
   protected Objective newObjective(ObjectivePlan plan) {
     return new Nd4jObjective(plan); // its NetworkGraph refuses layers this backend cannot run
+  }
+
+  @Override
+  public Optional<TileObjective> compileTile(Network network, TileSpec spec) {
+    requireOpen();
+    return Optional.of(new Nd4jTileObjective(java.util.Objects.requireNonNull(network, "network"),
+        java.util.Objects.requireNonNull(spec, "spec")));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.nst.backend.onnx;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
@@ -12,11 +14,14 @@ import dev.nst.api.Pooling;
 import dev.nst.api.RunFailedException;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
+import dev.nst.api.spi.TileObjective;
+import dev.nst.api.spi.TileSpec;
 import dev.nst.core.model.format.proto.ModelProto;
 import dev.nst.core.spi.AbstractBackend;
 import dev.nst.core.spi.ObjectiveFeature;
 import dev.nst.core.spi.ObjectivePlan;
 import java.util.EnumSet;
+import java.util.Optional;
 
 /**
  * An opened ONNX Runtime backend: session options shared by every graph it compiles. Its
@@ -64,6 +69,14 @@ final class OnnxBackend extends AbstractBackend {
   @Override
   protected Objective newObjective(ObjectivePlan plan) {
     return new OnnxObjective(this, new ObjectiveGraph(plan));
+  }
+
+  @Override
+  public Optional<TileObjective> compileTile(Network network, TileSpec spec) {
+    requireOpen();
+    checkNotNull(network, "network");
+    checkNotNull(spec, "spec");
+    return Optional.of(new OnnxTileObjective(this, new TileGraphs(network, spec), spec, network.inputChannels()));
   }
 
   OrtEnvironment env() {

@@ -65,7 +65,7 @@ public final class TiledObjective implements Objective {
     grams = new double[terms.style.size()][];
     coefficients = new float[terms.style.size()][];
     for (int i = 0; i < grams.length; i++) {
-      int c = terms.style.get(i).channels();
+      int c = terms.style.get(i).site().channels();
       grams[i] = new double[c * c];
       coefficients[i] = new float[c * c];
     }
@@ -86,6 +86,32 @@ public final class TiledObjective implements Objective {
     int channels = layout.network().inputChannels();
     return new TiledObjective(spec, layout, terms,
         new FeatureTileEngine(extractor, terms, channels, layout.tileHeight(), layout.tileWidth()), channels, listener);
+  }
+
+  /**
+   * A tiled objective on a backend's compiled tile objective when it offers one ({@link
+   * dev.nst.api.spi.Backend#compileTile}), else over its level-1 features.
+   *
+   * @param backend the backend; its tile objective is closed with this objective
+   * @param extractor the backend's feature extractor for the fallback; stays the caller's
+   * @param listener told before every tile, or null
+   */
+  public static TiledObjective on(dev.nst.api.spi.Backend backend, dev.nst.api.FeatureExtractor extractor,
+      ObjectiveSpec spec, TileLayout layout, TileListener listener) {
+    TiledTerms terms = new TiledTerms(layout.network(), spec, layout);
+    int channels = layout.network().inputChannels();
+    dev.nst.api.spi.TileSpec tileSpec = new dev.nst.api.spi.TileSpec(layout.tileHeight(), layout.tileWidth(),
+        spec.pooling(), spec.content().stream().map(ObjectiveSpec.ContentTarget::layer).toList(),
+        spec.style().stream().map(ObjectiveSpec.StyleTarget::layer).toList());
+    TileEngine engine = backend.compileTile(layout.network(), tileSpec)
+        .<TileEngine>map(o -> new CompiledTileEngine(o, terms))
+        .orElseGet(() -> new FeatureTileEngine(extractor, terms, channels, layout.tileHeight(), layout.tileWidth()));
+    return new TiledObjective(spec, layout, terms, engine, channels, listener);
+  }
+
+  /** True when the tiles run on the backend's compiled tile objective. */
+  public boolean compiled() {
+    return engine instanceof CompiledTileEngine;
   }
 
   /** The layout this objective evaluates in. */
@@ -141,13 +167,13 @@ public final class TiledObjective implements Objective {
 
   /** The term's loss from the whole image's Gram; fills A = 4 k strength sym(G - T). */
   private static double styleTerm(TiledTerms.Style s, double[] gram, float[] a) {
-    int c = s.channels();
     double sum = 0;
     for (int i = 0; i < gram.length; i++) {
       double d = gram[i] - s.target()[i];
       sum += d * d;
     }
     double k = 4 * s.factor() * s.strength();
+    int c = s.site().channels();
     for (int i = 0; i < c; i++) {
       for (int j = 0; j < c; j++) {
         double dij = gram[i * c + j] - s.target()[i * c + j];
