@@ -170,6 +170,15 @@ final class StylizeCommand implements Callable<Integer> {
       description = "Normalise the TV term per pixel so that weights carry over between sizes.")
   boolean resolutionInvariant;
 
+  @Option(names = "--memory", paramLabel = "SIZE", converter = MemorySize.class,
+      description = "Memory budget of the run, e.g. 8g or 1500m (default: 60% of this machine's memory). Larger "
+          + "images are evaluated in exact tiles that fit it; 0 = no budget.")
+  Long memory;
+
+  @Option(names = "--tile", paramLabel = "PIXELS", defaultValue = "0",
+      description = "Evaluate in exact tiles of at most PIXELS x PIXELS (0 = only when the memory budget asks).")
+  int tile;
+
   @Option(names = "--save-every", paramLabel = "N", defaultValue = "0",
       description = "Write the current image every N iterations (0 = never).")
   int saveEvery;
@@ -209,7 +218,11 @@ final class StylizeCommand implements Callable<Integer> {
         .device(device)
         .threads(threads)
         .output(output)
-        .saveEvery(saveEvery);
+        .saveEvery(saveEvery)
+        .tileSize(tile);
+    if (memory != null) {
+      b.memoryLimit(memory);
+    }
     if (preset != null) {
       b.preset(preset);
     }

@@ -115,6 +115,17 @@ class UsageTest {
   }
 
   @Test
+  void memorySizesParseAndBadOnesAreUsageErrors() {
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "8g").memory).isEqualTo(8L << 30);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "1500M").memory).isEqualTo(1500L << 20);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "20GiB").memory).isEqualTo(20L << 30);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "0").memory).isZero();
+    Run r = nst("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "lots");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("'lots' is not a memory size");
+  }
+
+  @Test
   void theDeviceMessageReadsAsDocumented() {
     Run r = nst("stylize", "c.png", "s.png", "-o", "o.png", "--device", "x");
     assertThat(r.code()).isEqualTo(2);
