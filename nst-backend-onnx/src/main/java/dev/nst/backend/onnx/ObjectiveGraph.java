@@ -1,7 +1,6 @@
 package dev.nst.backend.onnx;
 
 import dev.nst.api.Tensor;
-import dev.nst.core.model.format.proto.ModelProto;
 import dev.nst.core.spi.ContentTerm;
 import dev.nst.core.spi.LayerSite;
 import dev.nst.core.spi.ObjectivePlan;
@@ -34,7 +33,7 @@ final class ObjectiveGraph {
   static final String TV = "J_tv";
 
   final ObjectivePlan plan;
-  final ModelProto model;
+  final GraphBuilder.Generated model;
   /** The graph's constant inputs by name: each term's target, and its mask when it has one. */
   final Map<String, Tensor> feeds = new LinkedHashMap<>();
 

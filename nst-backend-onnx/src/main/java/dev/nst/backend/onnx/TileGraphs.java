@@ -2,7 +2,6 @@ package dev.nst.backend.onnx;
 
 import dev.nst.api.Network;
 import dev.nst.api.spi.TileSpec;
-import dev.nst.core.model.format.proto.ModelProto;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,8 +19,8 @@ final class TileGraphs {
   static final String IMAGE = ObjectiveGraph.IMAGE;
   static final String GRADIENT = ObjectiveGraph.GRADIENT;
 
-  final ModelProto statistics;
-  final ModelProto gradient;
+  final GraphBuilder.Generated statistics;
+  final GraphBuilder.Generated gradient;
   /** Shape (1, C, h, w) of each content term's layer, then of each style term's. */
   final List<int[]> contentShapes = new ArrayList<>();
   final List<int[]> styleShapes = new ArrayList<>();
@@ -75,7 +74,7 @@ final class TileGraphs {
     return "content_sum/" + i;
   }
 
-  private ModelProto statisticsGraph(Network net, TileSpec spec, int[] image) {
+  private GraphBuilder.Generated statisticsGraph(Network net, TileSpec spec, int[] image) {
     GraphBuilder b = new GraphBuilder();
     b.input(IMAGE, image);
     NetworkGraph g = new NetworkGraph(b, net.truncatedAfter(spec.styleLayers()), IMAGE, image[2], image[3], false);
@@ -90,7 +89,7 @@ final class TileGraphs {
     return b.build();
   }
 
-  private ModelProto gradientGraph(Network net, TileSpec spec, int[] image) {
+  private GraphBuilder.Generated gradientGraph(Network net, TileSpec spec, int[] image) {
     GraphBuilder b = new GraphBuilder();
     b.input(IMAGE, image);
     NetworkGraph g = new NetworkGraph(b, net, IMAGE, image[2], image[3], true);

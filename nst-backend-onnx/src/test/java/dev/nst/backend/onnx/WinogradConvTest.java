@@ -20,8 +20,8 @@ class WinogradConvTest {
   void referenceCase01MatchesWithWinogradOnEveryConvolution() throws Exception {
     OnnxObjectiveSmokeTest.Case01 c = OnnxObjectiveSmokeTest.Case01.load();
     ObjectiveGraph graph = new ObjectiveGraph(ObjectivePlan.of(c.net(), c.spec()), 1);
-    long matMuls = graph.model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")).count();
-    long convs = graph.model.getGraph().getNodeList().stream()
+    long matMuls = graph.model.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")).count();
+    long convs = graph.model.model().getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv") && n.getAttributeList().stream().noneMatch(a -> a.getName().equals("group")))
         .count();
     // 13 convolutions forward and 13 backward to relu5_1, all 3x3 pad 1: 2 MatMuls each, no plain Conv left
