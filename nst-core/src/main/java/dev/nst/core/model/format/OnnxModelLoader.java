@@ -30,7 +30,8 @@ import java.util.Set;
 /**
  * Loads the convolutional feature part of an ONNX model by following the graph from its image
  * input, never by node names: Conv (+bias), Relu, LeakyRelu, MaxPool, AveragePool, and
- * BatchNormalization folded into the preceding Conv. Identity and Dropout pass through. It
+ * BatchNormalization folded into the preceding Conv. Identity and Dropout pass through. Weights
+ * may be initializers, Constant nodes or Identity nodes of either ({@link OnnxConstants}). It
  * stops at the first node that is not a feature layer (Flatten, Gemm, Reshape of a classifier
  * head, ...), and names layers the VGG way ({@link LayerNamer}).
  */
@@ -77,18 +78,10 @@ public final class OnnxModelLoader {
       throw new ModelLoadException("the file holds no graph");
     }
     GraphProto g = model.getGraph();
-    Map<String, TensorProto> constants = new HashMap<>();
-    for (TensorProto t : g.getInitializerList()) {
-      constants.put(t.getName(), t);
-    }
+    Map<String, TensorProto> constants = OnnxConstants.of(g);
     Map<String, List<NodeProto>> consumers = new HashMap<>();
     for (NodeProto n : g.getNodeList()) {
-      if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
-        for (AttributeProto a : n.getAttributeList()) {
-          if (a.getName().equals("value") && a.hasT()) {
-            constants.put(n.getOutput(0), a.getT().toBuilder().setName(n.getOutput(0)).build());
-          }
-        }
+      if (n.getOpType().equals("Constant")) {
         continue;
       }
       if (n.getInputCount() > 0) {
@@ -309,7 +302,8 @@ public final class OnnxModelLoader {
     TensorProto t = constants.get(n.getInput(index));
     if (t == null) {
       throw new ModelLoadException("input '" + n.getInput(index) + "' of node '" + n.getName()
-          + "' is not a constant; nst needs weights stored as initializers");
+          + "' is not a constant; nst reads weights stored as initializers, Constant nodes with a float tensor "
+          + "value, or Identity nodes of those");
     }
     Tensor v = OnnxTensors.toTensor(t);
     for (int i = 0; i < v.size(); i++) {
