@@ -9,6 +9,7 @@ import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
+import dev.nst.core.io.RegularFiles;
 import dev.nst.core.model.format.OnnxTensors;
 import dev.nst.core.model.format.proto.AttributeProto;
 import dev.nst.core.model.format.proto.GraphProto;
@@ -47,14 +48,14 @@ public final class OnnxModelLoader {
   /** Loads {@code file}; the network is named after the file. */
   public static Network load(Path file, InputConvention convention) {
     ModelProto model;
+    long size = RegularFiles.size(file, "ONNX model file", ModelLoadException::new);
+    if (size > MAX_MODEL_BYTES) {
+      throw new ModelLoadException(file + " is larger than 2 GiB; ONNX files that size keep weights "
+          + "externally, which nst does not read");
+    }
     try (InputStream in = Files.newInputStream(file)) {
-      long size = Files.size(file);
-      if (size > MAX_MODEL_BYTES) {
-        throw new ModelLoadException(file + " is larger than 2 GiB; ONNX files that size keep weights "
-            + "externally, which nst does not read");
-      }
       CodedInputStream cis = CodedInputStream.newInstance(in);
-      cis.setSizeLimit(MAX_MODEL_BYTES);
+      cis.setSizeLimit((int) size); // no more than the file had when it was sized
       cis.setRecursionLimit(64);
       model = ModelProto.parseFrom(cis);
     } catch (InvalidProtocolBufferException e) {
