@@ -75,8 +75,6 @@ public final class Images {
   /** JPEG quality {@link #write} uses. High, because outputs are final artwork. */
   static final float JPEG_QUALITY = 0.95f;
 
-  private static final String SUPPORTED_WRITE = ".png, .jpg, .jpeg";
-
   private Images() {}
 
   /** Reads an image with the {@linkplain #DEFAULT_MAX_PIXELS default pixel limit}. */
@@ -299,11 +297,9 @@ public final class Images {
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     boolean jpeg = ext.equals("jpg") || ext.equals("jpeg");
-    if (!jpeg && !ext.equals("png")) {
-      throw new BadImageException(
-          "Cannot write image " + file + ": " + (ext.isEmpty() ? "the name has no extension"
-              : "unknown extension '." + ext + "'") + ". Supported: " + SUPPORTED_WRITE + ".");
-    }
+    OutputFiles.formatProblem(file).ifPresent(problem -> {
+      throw new BadImageException("Cannot write image " + file + ": " + problem + ".");
+    });
     Path target = file.toAbsolutePath();
     Path dir = target.getParent();
     Path tmp = null;
