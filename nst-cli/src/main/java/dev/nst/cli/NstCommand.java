@@ -4,11 +4,13 @@ import com.google.common.collect.ImmutableMap;
 import dev.nst.api.BackendNotFoundException;
 import dev.nst.api.BadImageException;
 import dev.nst.api.DeviceUnavailableException;
+import dev.nst.api.MemoryBudgetException;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.NoBackendException;
 import dev.nst.api.NstException;
 import dev.nst.api.UnknownLayerException;
 import dev.nst.core.model.cache.Environment;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,23 +29,39 @@ public final class NstCommand {
   static final int MODEL_PROBLEM = 4;
   static final int BACKEND_PROBLEM = 5;
   static final int RUN_FAILED = 6;
+  static final int OUT_OF_MEMORY = 7;
+  /** What the JVM exits with after SIGINT (128 + 2), as shells expect; the run's hook writes the image first. */
+  static final int INTERRUPTED = 130;
 
   /** What every command's help says about the exit codes; {@link #exitCode} is the mapping. */
-  private static final ImmutableMap<String, String> EXIT_CODES = ImmutableMap.of(
-      "0", "done",
-      "1", "unexpected error (a bug: please report it with the message)",
-      "2", "usage error: unknown option, missing or malformed argument",
-      String.valueOf(BAD_INPUT), "bad input: unreadable image, unknown layer, option value the run rejects",
-      String.valueOf(MODEL_PROBLEM), "model problem: unknown, not downloadable, corrupt or unreadable",
-      String.valueOf(BACKEND_PROBLEM), "backend problem: none available, the named one missing, device unavailable",
-      String.valueOf(RUN_FAILED), "the run failed (numerical failure, divergence, backend error)");
+  private static final ImmutableMap<String, String> EXIT_CODES = ImmutableMap.<String, String>builder()
+      .put("0", "done")
+      .put("1", "unexpected error (a bug: please report it with the message)")
+      .put("2", "usage error: unknown option, missing or malformed argument")
+      .put(String.valueOf(BAD_INPUT), "bad input: unreadable or too small image, output that cannot be written, "
+          + "unknown layer, a size too large for the memory, option value the run rejects")
+      .put(String.valueOf(MODEL_PROBLEM), "model problem: unknown, not downloadable, corrupt or unreadable")
+      .put(String.valueOf(BACKEND_PROBLEM), "backend problem: none available, the named one missing, device "
+          + "unavailable, a native library that does not load")
+      .put(String.valueOf(RUN_FAILED), "the run failed (numerical failure, divergence, backend error); the best "
+          + "image so far is written to the output when there is one")
+      .put(String.valueOf(OUT_OF_MEMORY), "out of memory (Java heap or native); the best image so far is written "
+          + "when there is one")
+      .put(String.valueOf(INTERRUPTED), "interrupted (Ctrl-C); the best image so far is written")
+      .build();
 
   private final Environment environment;
   private final boolean terminal;
+  private final InputStream stdin;
 
   NstCommand(Environment environment, boolean terminal) {
+    this(environment, terminal, System.in);
+  }
+
+  NstCommand(Environment environment, boolean terminal, InputStream stdin) {
     this.environment = environment;
     this.terminal = terminal;
+    this.stdin = stdin;
   }
 
   /**
@@ -74,7 +92,13 @@ public final class NstCommand {
    * streams (null: standard output and error); for tests and embedding.
    */
   static int execute(Environment env, boolean terminal, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new NstCommand(env, terminal));
+    return execute(env, terminal, System.in, out, err, args);
+  }
+
+  /** {@link #execute(Environment, boolean, PrintWriter, PrintWriter, String...)} reading "-" from {@code stdin}. */
+  static int execute(Environment env, boolean terminal, InputStream stdin, PrintWriter out, PrintWriter err,
+      String... args) {
+    CommandLine cli = new CommandLine(new NstCommand(env, terminal, stdin));
     documentExitCodes(cli);
     if (out != null) {
       cli.setOut(out);
@@ -97,7 +121,15 @@ public final class NstCommand {
       cmd.getErr().flush();
       return exitCode(e);
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (Error e) {
+      // picocli hands on Errors as they are; a user gets one line and a code, never a stack trace
+      PrintWriter errors = cli.getErr();
+      errors.println("nst: " + ErrorMessages.describe(e, Runtime.getRuntime().maxMemory()));
+      errors.flush();
+      return ErrorMessages.exitCode(e);
+    }
   }
 
   private static void documentExitCodes(CommandLine command) {
@@ -115,10 +147,21 @@ public final class NstCommand {
     return terminal;
   }
 
+  /** Where a command reads "-" (standard input). */
+  InputStream stdin() {
+    return stdin;
+  }
+
   /** The exit code for an exception a command threw (the table in {@link #EXIT_CODES}). */
   static int exitCode(Exception e) {
-    if (e instanceof BadImageException || e instanceof UnknownLayerException || e instanceof IllegalArgumentException) {
+    if (e instanceof BadImageException || e instanceof UnknownLayerException || e instanceof IllegalArgumentException
+        || e instanceof MemoryBudgetException) {
       return BAD_INPUT;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Error error) { // a run that failed on an Error it caught (the heap ran out)
+        return ErrorMessages.exitCode(error);
+      }
     }
     if (e instanceof ModelLoadException) {
       return MODEL_PROBLEM;

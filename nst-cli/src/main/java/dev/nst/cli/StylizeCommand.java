@@ -12,10 +12,12 @@ import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
 import dev.nst.core.color.ColorControl;
 import dev.nst.core.image.Images;
+import dev.nst.core.image.OutputFiles;
 import dev.nst.core.model.ModelRegistry;
 import dev.nst.core.model.ModelSpec;
 import dev.nst.core.model.cache.ModelStore;
 import dev.nst.core.model.format.ModelFiles;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,10 +45,12 @@ final class StylizeCommand implements Callable<Integer> {
   @ParentCommand
   NstCommand nst;
 
-  @Parameters(index = "0", paramLabel = "CONTENT", description = "Content image (PNG, JPEG).")
+  @Parameters(index = "0", paramLabel = "CONTENT",
+      description = "Content image (PNG, JPEG, ...; a file, a named pipe, or - for standard input).")
   Path content;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE", description = "Style image(s).")
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE",
+      description = "Style image(s); one of CONTENT and STYLE may be - (standard input).")
   List<Path> styles;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
@@ -190,6 +194,12 @@ final class StylizeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
+    // What can be checked without the model, first: a bad -o fails now, not after minutes of optimising.
+    OutputFiles.formatProblem(output).ifPresent(p -> {
+      throw new IllegalArgumentException("cannot write the output image " + output + ": " + p);
+    });
+    OutputFiles.checkWritable(output);
+    Stdin stdin = new Stdin(spec, nst.stdin(), content, styles);
     StyleTransfer.Builder b = StyleTransfer.builder();
     DownloadBar downloads = new DownloadBar(err, nst.terminal());
     Optional<ModelSpec> registered = ModelRegistry.builtIn().find(model);
@@ -206,9 +216,9 @@ final class StylizeCommand implements Callable<Integer> {
             + String.join(", ", ModelRegistry.builtIn().names()) + ") nor an existing file");
       }
       InputConvention conv = convention != null ? convention : ModelFiles.conventionFor(file);
-      b.model(ModelFiles.load(file, conv));
+      b.model(file, conv); // loaded when the run starts, after the checks of the images and the output
     }
-    b.content(content)
+    stdin.content(b, content)
         .size(size)
         .iterations(iterations)
         .styleScale(styleScale)
@@ -248,11 +258,7 @@ final class StylizeCommand implements Callable<Integer> {
     for (int i = 0; i < styles.size(); i++) {
       double w = blendWeights == null ? 1.0 : blendWeights.get(Math.min(i, blendWeights.size() - 1));
       String mask = styleMasks == null || i >= styleMasks.size() ? "none" : styleMasks.get(i);
-      if (mask.equals("none")) {
-        b.style(styles.get(i), w);
-      } else {
-        b.style(styles.get(i), w, Path.of(mask));
-      }
+      stdin.style(b, styles.get(i), w, mask.equals("none") ? null : Path.of(mask));
     }
     if (backend != null) {
       b.backend(backend);
@@ -282,12 +288,17 @@ final class StylizeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     ProgressBar bar = new ProgressBar(err, nst.terminal(), printEvery);
     b.listener(bar).cancellation(token);
-    StyleTransferResult r;
     try {
-      r = b.build().run();
+      StyleTransferResult r;
+      try {
+        r = b.build().run();
+      } finally {
+        downloads.finish();
+        bar.finish();
+      }
+      report(err, r);
     } finally {
-      downloads.finish();
-      bar.finish();
+      // only now may the hook let a Ctrl-C end the JVM: the image and the line saying where it went are out
       finished.countDown();
     }
     try {
@@ -295,11 +306,23 @@ final class StylizeCommand implements Callable<Integer> {
     } catch (IllegalStateException ignored) {
       // the JVM is already shutting down (Ctrl-C): the hook lets it go now
     }
-    err.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s: %d iterations, %.0f ms each on %s; loss %.4g -> %.4g%s%n",
-        output, r.image().getWidth(), r.image().getHeight(),
-        (r.setupTime().toMillis() + r.optimisationTime().toMillis()) / 1000.0, r.iterations(),
-        r.timePerIteration().toNanos() / 1e6, r.backend(), r.initialLoss().total(), r.bestLoss().total(),
-        r.cancelled() ? " (cancelled)" : "");
     return 0;
+  }
+
+  /** The line that says where the image went: after a whole run, or after Ctrl-C. */
+  private void report(PrintWriter err, StyleTransferResult r) {
+    if (r.cancelled() && r.bestIteration() == 0) {
+      err.printf(Locale.ROOT, "interrupted before the first iteration ended: wrote the starting image to %s%n",
+          output);
+    } else if (r.cancelled()) {
+      err.printf(Locale.ROOT, "interrupted: wrote the best image so far (iteration %d) to %s%n", r.bestIteration(),
+          output);
+    } else {
+      err.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s: %d iterations, %.0f ms each on %s; loss %.4g -> %.4g%n",
+          output, r.image().getWidth(), r.image().getHeight(),
+          (r.setupTime().toMillis() + r.optimisationTime().toMillis()) / 1000.0, r.iterations(),
+          r.timePerIteration().toNanos() / 1e6, r.backend(), r.initialLoss().total(), r.bestLoss().total());
+    }
+    err.flush();
   }
 }

@@ -71,13 +71,17 @@ class UsageTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("Usage: nst" + (command.isEmpty() ? "" : " " + command))
         .contains("-h, --help")
-        .contains("-V, --version")
-        .contains("Exit codes:\n  0   done\n  1   unexpected error")
-        .contains("  2   usage error")
-        .contains("  3   bad input")
-        .contains("  4   model problem")
-        .contains("  5   backend problem")
-        .contains("  6   the run failed");
+        .contains("-V, --version");
+    String codes = r.out().substring(r.out().indexOf("Exit codes:")).replaceAll("\\s+", " ");
+    assertThat(codes).startsWith("Exit codes: 0 done 1 unexpected error")
+        .contains(" 2 usage error")
+        .contains(" 3 bad input: unreadable or too small image, output that cannot be written, unknown layer, a size "
+            + "too large for the memory")
+        .contains(" 4 model problem")
+        .contains(" 5 backend problem")
+        .contains(" 6 the run failed (numerical failure, divergence, backend error); the best image so far is written")
+        .contains(" 7 out of memory (Java heap or native)")
+        .contains(" 130 interrupted (Ctrl-C); the best image so far is written");
   }
 
   @Test

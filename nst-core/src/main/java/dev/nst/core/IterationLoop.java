@@ -1,5 +1,6 @@
 package dev.nst.core;
 
+import dev.nst.api.BadImageException;
 import dev.nst.api.DifferentiableFunction;
 import dev.nst.api.DivergenceException;
 import dev.nst.api.InputConvention;
@@ -14,6 +15,7 @@ import dev.nst.api.RunFailedException;
 import dev.nst.api.Tensor;
 import dev.nst.core.image.Images;
 import dev.nst.core.image.Preprocessing;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +28,9 @@ import java.util.Locale;
  * cancellation). One instance serves one {@link #minimize} call.
  */
 final class IterationLoop implements DifferentiableFunction {
+  // The logger keeps the facade's name, which is the one users configure.
+  private static final System.Logger LOG = System.getLogger(StyleTransfer.class.getName());
+
   /**
    * Divergence rule: the run stops with a {@link DivergenceException} when the loss has been above
    * {@value #DIVERGENCE_FACTOR} times the best loss so far, and above the first iteration's loss,
@@ -120,6 +125,11 @@ final class IterationLoop implements DifferentiableFunction {
     return cancelled;
   }
 
+  /** The 1-based iteration of this loop that produced the best image, 0 before the first finite loss. */
+  int bestIteration() {
+    return best == null ? 0 : bestIteration;
+  }
+
   /** The 1-based iteration whose evaluation runs now, or runs next. */
   int currentIteration() {
     return history.size() + 1;
@@ -153,6 +163,15 @@ final class IterationLoop implements DifferentiableFunction {
       // the backend failed (out of native memory, a device error): keep what the run achieved
       failure = new RunFailedException(e.getMessage() + " (at iteration " + currentIteration()
           + "; the exception holds the best image so far)", e, bestImage());
+      Arrays.fill(gradient, 0f);
+      return Double.MAX_VALUE;
+    } catch (OutOfMemoryError e) {
+      // What the failed evaluation allocated is garbage once the stack unwinds; the best image
+      // was allocated before it, so the run can still hand it back.
+      failure = new RunFailedException("the Java heap ran out at iteration " + currentIteration() + " ("
+          + e.getMessage() + "); raise the heap limit (-Xmx, or NST_JAVA_OPTS=-Xmx... for bin/nst), lower the "
+          + "memory budget so that the run evaluates in tiles, or use a smaller size (the exception holds the best "
+          + "image so far)", e, bestImage());
       Arrays.fill(gradient, 0f);
       return Double.MAX_VALUE;
     }
@@ -193,14 +212,30 @@ final class IterationLoop implements DifferentiableFunction {
       return false;
     }
     if (output.snapshotDue(iteration, iterations)) {
-      int[] shape = objective.imageShape();
-      Images.write(Preprocessing.toImage(x, shape[2], shape[3], convention), output.snapshotPath(iteration));
+      snapshot(iteration, x);
     }
     if (execution.cancelRequested()) {
       cancelled = true;
       return false;
     }
     return iteration < iterations;
+  }
+
+  /**
+   * Writes the snapshot of {@code iteration}. A snapshot that cannot be written (disk full, the
+   * folder removed) does not end the run: the listeners and the log are told, and it goes on.
+   */
+  private void snapshot(int iteration, float[] x) {
+    int[] shape = objective.imageShape();
+    Path file = output.snapshotPath(iteration);
+    try {
+      Images.write(Preprocessing.toImage(x, shape[2], shape[3], convention), file);
+    } catch (BadImageException e) {
+      String notice = "could not write the snapshot of iteration " + iteration + " (" + e.getMessage()
+          + "); the run goes on";
+      LOG.log(System.Logger.Level.WARNING, "nst: {0}", notice);
+      execution.listeners().forEach(l -> l.onNotice(notice));
+    }
   }
 
   /** Applies the divergence rule ({@link #DIVERGENCE_FACTOR}); on divergence, sets {@link #failure}. */

@@ -5,7 +5,7 @@ import static com.google.common.math.LongMath.saturatedMultiply;
 
 import dev.nst.api.Network;
 import dev.nst.api.Optimizer;
-import dev.nst.api.RunFailedException;
+import dev.nst.api.MemoryBudgetException;
 import dev.nst.core.optim.Adam;
 import dev.nst.core.optim.Lbfgs;
 import dev.nst.core.tile.TileLayout;
@@ -52,7 +52,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
    * @param limit the budget in bytes, 0 for none (the heap limit still applies)
    * @param heapLimit the JVM's heap limit ({@link Runtime#maxMemory()})
    * @param tileSize the largest tile side the caller allows, 0 to let the budget decide
-   * @throws RunFailedException when even the smallest tile or the shortest history cannot fit
+   * @throws MemoryBudgetException when even the smallest tile or the shortest history cannot fit
    */
   static MemoryPlan plan(Network network, List<String> lossLayers, List<String> contentLayers, int height, int width,
       long limit, long heapLimit, int tileSize, Optimizer optimizer) {
@@ -81,7 +81,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
       }
     }
     if (heap > heapRoom) {
-      throw new RunFailedException(String.format(Locale.ROOT,
+      throw new MemoryBudgetException(String.format(Locale.ROOT,
           "a %dx%d image needs about %s of Java heap (image, gradient, best image, optimiser state and image "
               + "copies) but the heap limit is %s; raise it (-Xmx, or NST_JAVA_OPTS=-Xmx... for bin/nst), use a "
               + "smaller size, or Adam, whose state is smaller than L-BFGS's", width, height, gib(heap),
@@ -110,7 +110,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
     Optional<TileLayout> layout = largestTiles(network, lossLayers, height, width, nativeRoom);
     if (layout.isEmpty()) {
       int side = TileLayout.minimumTileSide(network, lossLayers);
-      throw new RunFailedException(String.format(Locale.ROOT,
+      throw new MemoryBudgetException(String.format(Locale.ROOT,
           "a %dx%d image does not fit the memory budget of %s: the heap takes about %s, and even the smallest "
               + "tile (%dx%d) needs about %s more of native memory; raise the budget (memoryLimit, --memory), "
               + "or use a smaller size", width, height, gib(limit), gib(heap), side, side,
@@ -134,7 +134,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
     Optional<TileLayout> layout = max > 0
         ? TileLayout.plan(truncated, layers, height, width, max, max)
         : largestTiles(truncated, layers, height, width, nativeRoom);
-    return layout.orElseThrow(() -> new RunFailedException(String.format(Locale.ROOT,
+    return layout.orElseThrow(() -> new MemoryBudgetException(String.format(Locale.ROOT,
         "a %dx%d image does not fit the memory left for the backend (%s) even in the smallest tiles; raise the "
             + "memory budget or use a smaller size or style scale", width, height, gib(nativeRoom))));
   }

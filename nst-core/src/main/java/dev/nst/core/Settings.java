@@ -16,6 +16,7 @@ import dev.nst.api.TotalVariationLoss;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
 import dev.nst.core.color.ColorControl;
+import dev.nst.core.image.OutputFiles;
 import dev.nst.core.loss.ClassicContentLoss;
 import dev.nst.core.loss.ClassicStyleLoss;
 import dev.nst.core.loss.SquaredTotalVariation;
@@ -91,6 +92,17 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
     FeatureLayers {
       content = List.copyOf(content);
       style = List.copyOf(style);
+    }
+
+    /** {@code layers}, each with {@code weight}. */
+    static List<LayerWeight> weighted(String[] layers, double weight) {
+      return java.util.Arrays.stream(layers).map(l -> new LayerWeight(l, weight)).toList();
+    }
+
+    /** A copy of {@code layers}, which must hold at least one layer. */
+    static List<LayerWeight> require(List<LayerWeight> layers, String what) {
+      checkArgument(layers != null && !layers.isEmpty(), "at least one %s layer is needed", what);
+      return List.copyOf(layers);
     }
 
     /** Layers for {@code model}, where {@code content} and {@code style} (null: not set) win. */
@@ -214,6 +226,19 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
   record Output(Path file, int saveEvery) {
     Output {
       checkArgument(saveEvery == 0 || file != null, "saveEvery needs an output file");
+    }
+
+    /**
+     * Checks that the output can be written now ({@link OutputFiles#checkWritable}), and the
+     * first snapshot, beside it, when snapshots are due; the extension was checked by the builder.
+     */
+    void checkWritable() {
+      if (file != null) {
+        OutputFiles.checkWritable(file);
+        if (saveEvery > 0) {
+          OutputFiles.checkWritable(snapshotPath(saveEvery));
+        }
+      }
     }
 
     /** True when iteration {@code iteration} of {@code iterations} writes a snapshot. */

@@ -20,6 +20,7 @@ import dev.nst.api.StyleLoss;
 import dev.nst.api.TotalVariationLoss;
 import dev.nst.api.spi.Device;
 import dev.nst.core.color.ColorControl;
+import dev.nst.core.image.OutputFiles;
 import dev.nst.core.model.ModelRegistry;
 import dev.nst.core.model.ModelSpec;
 import dev.nst.core.model.cache.ModelStore;
@@ -28,7 +29,6 @@ import dev.nst.core.optim.Lbfgs;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,18 +59,6 @@ public final class StyleTransfer {
   public static final List<LayerWeight> DEFAULT_STYLE_LAYERS = List.of(
       new LayerWeight("relu1_1", 0.2), new LayerWeight("relu2_1", 0.2), new LayerWeight("relu3_1", 0.2),
       new LayerWeight("relu4_1", 0.2), new LayerWeight("relu5_1", 0.2));
-
-  /** The divergence rule's factor, see {@link IterationLoop#DIVERGENCE_FACTOR}. */
-  static final double DIVERGENCE_FACTOR = IterationLoop.DIVERGENCE_FACTOR;
-
-  /** See {@link IterationLoop#DIVERGENCE_PATIENCE}. */
-  static final int DIVERGENCE_PATIENCE = IterationLoop.DIVERGENCE_PATIENCE;
-
-  /** See {@link IterationLoop#DIVERGENCE_FAST_FACTOR}. */
-  static final double DIVERGENCE_FAST_FACTOR = IterationLoop.DIVERGENCE_FAST_FACTOR;
-
-  /** See {@link IterationLoop#DIVERGENCE_FAST_PATIENCE}. */
-  static final int DIVERGENCE_FAST_PATIENCE = IterationLoop.DIVERGENCE_FAST_PATIENCE;
 
   private final Settings settings;
 
@@ -103,14 +91,18 @@ public final class StyleTransfer {
   }
 
   /**
-   * Runs the optimisation and returns the image and its history.
+   * Runs the optimisation and returns the image and its history. Bad input fails before the work:
+   * the output's folder before the model loads, image sizes before the backend opens.
    *
    * @return the stylised image, the loss history and timings
+   * @throws dev.nst.api.BadImageException for an unreadable image, one too small for the network, an unwritable output
+   * @throws dev.nst.api.MemoryBudgetException if the size does not fit the heap or the memory budget
    * @throws NumericalFailureException if the loss or its gradient becomes NaN or infinite
    * @throws DivergenceException if the loss diverges (stays far above its best; docs/reliability.md has the rule):
    *     the learning rate is too large
    */
   public StyleTransferResult run() {
+    settings.output().checkWritable();
     try (StyleTransferSession session = open()) {
       return session.run(settings);
     }
@@ -409,33 +401,24 @@ public final class StyleTransfer {
 
     /** Content layers and their weights (default: the model's own, else {@link #DEFAULT_CONTENT_LAYERS}). */
     public Builder contentLayers(List<LayerWeight> layers) {
-      contentLayers = requireLayers(layers, "content");
+      contentLayers = Settings.FeatureLayers.require(layers, "content");
       return this;
     }
 
     /** Content layers with equal weights 1. */
     public Builder contentLayers(String... layers) {
-      return contentLayers(weighted(layers, 1.0));
+      return contentLayers(Settings.FeatureLayers.weighted(layers, 1.0));
     }
 
     /** Style layers and their weights (default: the model's own, else {@link #DEFAULT_STYLE_LAYERS}). */
     public Builder styleLayers(List<LayerWeight> layers) {
-      styleLayers = requireLayers(layers, "style");
+      styleLayers = Settings.FeatureLayers.require(layers, "style");
       return this;
     }
 
     /** Style layers with equal weights summing to 1. */
     public Builder styleLayers(String... layers) {
-      return styleLayers(weighted(layers, 1.0 / Math.max(1, layers.length)));
-    }
-
-    private static List<LayerWeight> weighted(String[] layers, double weight) {
-      return Arrays.stream(layers).map(l -> new LayerWeight(l, weight)).toList();
-    }
-
-    private static List<LayerWeight> requireLayers(List<LayerWeight> layers, String what) {
-      checkArgument(layers != null && !layers.isEmpty(), "at least one %s layer is needed", what);
-      return List.copyOf(layers);
+      return styleLayers(Settings.FeatureLayers.weighted(layers, 1.0 / Math.max(1, layers.length)));
     }
 
     /** Content weight (default 10). */
@@ -504,9 +487,18 @@ public final class StyleTransfer {
       return this;
     }
 
-    /** Also write the final image here (atomically: a failed run leaves no partial file). */
+    /**
+     * Also write the final image here, atomically; a .png, .jpg or .jpeg name (checked here), in a folder
+     * checked before the model loads. A run that fails after it had a good image (NaN, divergence, backend
+     * failure, heap exhausted) writes that image here, made as a finished run's (colour control included),
+     * and its exception's message ends "wrote the best image so far (iteration N) to FILE".
+     */
     public Builder output(Path file) {
-      output = checkNotNull(file, "output");
+      checkNotNull(file, "output");
+      OutputFiles.formatProblem(file).ifPresent(p -> {
+        throw new IllegalArgumentException("cannot write the output image " + file + ": " + p);
+      });
+      output = file;
       return this;
     }
 

@@ -50,13 +50,14 @@ public final class StyleTransferSession implements AutoCloseable {
 
   StyleTransferSession(Settings settings) {
     this.settings = settings;
-    this.network = settings.model().load().truncatedAfter(settings.layers().names());
+    // the images first: an unreadable one fails in milliseconds, before a model of hundreds of MB loads
     List<TransferRun.LoadedStyle> loaded = new ArrayList<>();
     for (Settings.StyleImage s : settings.styles()) {
       loaded.add(new TransferRun.LoadedStyle(s.image().load(), s.blendWeight(),
           s.regionMask() == null ? null : s.regionMask().load()));
     }
     this.styles = List.copyOf(loaded);
+    this.network = settings.model().load().truncatedAfter(settings.layers().names());
   }
 
   /**

@@ -1,11 +1,14 @@
 package dev.nst.core;
 
+import dev.nst.api.DivergenceException;
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.ImageLoss;
 import dev.nst.api.InputConvention;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.LossBreakdown;
+import dev.nst.api.MemoryBudgetException;
 import dev.nst.api.Network;
+import dev.nst.api.NumericalFailureException;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Optimizer;
@@ -23,6 +26,7 @@ import dev.nst.core.loss.Targets;
 import dev.nst.core.tile.TiledForward;
 import dev.nst.core.tile.TiledObjective;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,21 +68,22 @@ final class TransferRun {
 
   /** One scale's outcome; the image is in working colours (grey in luminance-only mode). */
   private record ScaleOutcome(BufferedImage image, List<LossBreakdown> history, Duration setup, Duration optimisation,
-      boolean cancelled, boolean compiled) {}
+      boolean cancelled, boolean compiled, int bestIteration) {}
 
   /** The objective of one scale, and whether the backend compiled it. */
   private record ChosenObjective(Objective objective, boolean compiled) {}
 
   StyleTransferResult run() {
     long start = System.nanoTime();
+    settings.output().checkWritable();
     Network network = session.network();
     BufferedImage contentOriginal = settings.content().load();
     Scales scales = settings.schedule().scales();
+    InputSizes.check(network, settings, contentOriginal, session.styles());
     // the largest scale first: it is the one a refusal should name
     MemoryPlan[] plans = new MemoryPlan[scales.longSides().size()];
     for (int i = plans.length - 1; i >= 0; i--) {
       int[] hw = fit(contentOriginal, scales.longSides().get(i));
-      network.shapes(hw[0], hw[1]); // a clear message now when an image is too small for the network
       plans[i] = plan(network, hw[0], hw[1]);
     }
     Backend backend = session.backend();
@@ -87,29 +92,74 @@ final class TransferRun {
     Duration optimisation = Duration.ZERO;
     List<LossBreakdown> history = new ArrayList<>();
     BufferedImage current = null;
+    int bestIteration = 0;
     boolean cancelled = false;
     boolean compiled = true;
     for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
-      ScaleOutcome r = optimise(backend, fx, network, contentOriginal, session.styles(), scales.longSides().get(i),
-          scales.iterations().get(i), current, plans[i]);
+      ScaleOutcome r = optimise(backend, fx, network, contentOriginal, scales.longSides().get(i),
+          scales.iterations().get(i), current, bestIteration, plans[i], history.size());
       history.addAll(r.history());
       setup = setup.plus(r.setup());
       optimisation = optimisation.plus(r.optimisation());
       current = r.image();
+      bestIteration = r.bestIteration();
       cancelled = r.cancelled();
       compiled &= r.compiled();
     }
-    BufferedImage out = current;
-    ColorControl colors = settings.colorControl();
-    if (colors == ColorControl.KEEP_CONTENT_COLORS || colors == ColorControl.LUMINANCE_ONLY) {
-      BufferedImage colorSource = Images.resize(contentOriginal, current.getWidth(), current.getHeight());
-      out = Colors.combineLuminanceAndColor(current, colorSource);
-    }
+    BufferedImage out = finish(current, contentOriginal);
     if (settings.output().file() != null) {
       Images.write(out, settings.output().file());
     }
     return new StyleTransferResult(out, history, setup, optimisation, cancelled, backend.description(), compiled,
-        scales.longSides());
+        scales.longSides(), bestIteration);
+  }
+
+  /** The output image from an optimised one in working colours: colour control applied. */
+  private BufferedImage finish(BufferedImage optimised, BufferedImage contentOriginal) {
+    ColorControl colors = settings.colorControl();
+    if (colors == ColorControl.KEEP_CONTENT_COLORS || colors == ColorControl.LUMINANCE_ONLY) {
+      BufferedImage colorSource = Images.resize(contentOriginal, optimised.getWidth(), optimised.getHeight());
+      return Colors.combineLuminanceAndColor(optimised, colorSource);
+    }
+    return optimised;
+  }
+
+  /**
+   * A failed scale's exception, after the best image so far (this scale's, else the previous
+   * scale's result) is written to the output file when one is set: the same kind of exception,
+   * whose message ends by saying where the image went. Without an image or a file, {@code e}.
+   *
+   * @param e the failure
+   * @param best this scale's best image, in working colours, or null when it had none
+   * @param bestIteration the run's 1-based iteration that produced {@code best}
+   * @param previous the previous scale's result, or null
+   * @param previousIteration the run's iteration that produced {@code previous}
+   * @param contentOriginal the content image as loaded, for colour control
+   * @return the exception to throw
+   */
+  private RunFailedException failed(RunFailedException e, BufferedImage best, int bestIteration,
+      BufferedImage previous, int previousIteration, BufferedImage contentOriginal) {
+    Path file = settings.output().file();
+    BufferedImage image = best != null ? best : previous;
+    if (file == null || image == null) {
+      return e;
+    }
+    try {
+      Images.write(finish(image, contentOriginal), file);
+    } catch (RuntimeException writeFailure) {
+      e.addSuppressed(writeFailure);
+      return e;
+    }
+    String message = e.getMessage() + "; wrote the best image so far (iteration "
+        + (best != null ? bestIteration : previousIteration) + ") to " + file;
+    Tensor tensor = e.bestImage().orElse(null);
+    if (e instanceof DivergenceException d) {
+      return new DivergenceException(message, d.bestLoss(), d.loss(), d.iteration(), tensor, e);
+    }
+    if (e instanceof NumericalFailureException) {
+      return new NumericalFailureException(message, tensor, e);
+    }
+    return new RunFailedException(message, e, tensor);
   }
 
   /** Height and width of {@code img} scaled to a long side of {@code size}. */
@@ -126,8 +176,14 @@ final class TransferRun {
         settings.schedule().optimizer());
   }
 
+  /**
+   * Optimises one scale of long side {@code size}, starting from {@code previous} (the last
+   * scale's result, from the run's iteration {@code previousBest}) or the initial image;
+   * {@code done} iterations ran before it.
+   */
   private ScaleOutcome optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
-      List<LoadedStyle> styles, int size, int iterations, BufferedImage previous, MemoryPlan plan) {
+      int size, int iterations, BufferedImage previous, int previousBest, MemoryPlan plan, int done) {
+    List<LoadedStyle> styles = session.styles();
     long start = System.nanoTime();
     for (String notice : plan.notices()) {
       LOG.log(System.Logger.Level.INFO, "nst: {0}", notice);
@@ -160,9 +216,16 @@ final class TransferRun {
           w, h, backend.description(), chosen.compiled() ? "compiled" : "host", optimizer.name(), iterations);
       loop[0] = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
           settings.execution());
-      BufferedImage out = Preprocessing.toImage(loop[0].minimize(x), h, w, conv);
+      float[] best;
+      try {
+        best = loop[0].minimize(x);
+      } catch (RunFailedException e) {
+        BufferedImage bestImage = e.bestImage().map(t -> Preprocessing.toImage(t, conv)).orElse(null);
+        throw failed(e, bestImage, done + loop[0].bestIteration(), previous, previousBest, contentOriginal);
+      }
+      BufferedImage out = Preprocessing.toImage(best, h, w, conv);
       return new ScaleOutcome(out, loop[0].history(), Duration.ofNanos(setupDone - start),
-          Duration.ofNanos(System.nanoTime() - setupDone), loop[0].cancelled(), chosen.compiled());
+          Duration.ofNanos(System.nanoTime() - setupDone), loop[0].cancelled(), chosen.compiled(), done + loop[0].bestIteration());
     }
   }
 
@@ -265,7 +328,7 @@ final class TransferRun {
     Settings.CustomLosses custom = settings.losses().custom();
     if (plan.layout().isPresent()) {
       if (custom != null) {
-        throw new RunFailedException(String.format(Locale.ROOT, "custom losses run on whole activations, but a "
+        throw new MemoryBudgetException(String.format(Locale.ROOT, "custom losses run on whole activations, but a "
             + "%dx%d image needs tiles to fit the memory budget (%s); raise the budget (memoryLimit) or use a "
             + "smaller size", spec.width(), spec.height(), MemoryEstimate.gib(settings.execution().memoryLimit())));
       }

@@ -3,6 +3,7 @@ package dev.nst.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nst.api.MemoryBudgetException;
 import dev.nst.api.Network;
 import dev.nst.api.RunFailedException;
 import dev.nst.core.optim.Adam;
@@ -55,11 +56,12 @@ class MemoryPlanTest {
   @Test
   void refusalsSayWhatToChange() {
     assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 13000, 20000, 0, GIB, 0, Adam.withLearningRate(1)))
-        .isInstanceOf(RunFailedException.class).hasMessageContaining("20000x13000")
+        .isInstanceOf(MemoryBudgetException.class).isInstanceOf(RunFailedException.class)
+        .hasMessageContaining("20000x13000")
         .hasMessageContaining("of Java heap").hasMessageContaining("-Xmx");
     assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 800, 1200, 300L << 20, 8 * GIB, 0,
         Adam.withLearningRate(1)))
-        .isInstanceOf(RunFailedException.class).hasMessageContaining("smallest tile")
+        .isInstanceOf(MemoryBudgetException.class).hasMessageContaining("smallest tile")
         .hasMessageContaining("raise the budget");
   }
 
