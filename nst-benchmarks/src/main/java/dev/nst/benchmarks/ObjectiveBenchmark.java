@@ -60,19 +60,24 @@ public class ObjectiveBenchmark {
   private float[] image;
   private float[] gradient;
 
-  @Setup(Level.Trial)
-  public void setup() {
-    Network net = RandomVgg.vgg19(42);
-    SplittableRandom rnd = new SplittableRandom(7);
+  /** The benchmarked objective for a size x size image: random targets, the classic weights. */
+  static ObjectiveSpec spec(Network net, int size, SplittableRandom rnd) {
     int[] c = net.shapeOf("relu4_2", size, size);
     List<ObjectiveSpec.StyleTarget> style = new ArrayList<>();
     for (String l : STYLE) {
       int ch = net.shapeOf(l, size, size)[0];
       style.add(new ObjectiveSpec.StyleTarget(l, 0.2, random(rnd, 0.1f, ch, ch)));
     }
-    ObjectiveSpec spec = new ObjectiveSpec(
+    return new ObjectiveSpec(
         List.of(new ObjectiveSpec.ContentTarget("relu4_2", 1.0, random(rnd, 1f, 1, c[0], c[1], c[2]))),
         style, 10, 40, 1e-3, Pooling.MAX, size, size);
+  }
+
+  @Setup(Level.Trial)
+  public void setup() {
+    Network net = RandomVgg.vgg19(42);
+    SplittableRandom rnd = new SplittableRandom(7);
+    ObjectiveSpec spec = spec(net, size, rnd);
     opened = provider(backend).open(new BackendOptions(dev.nst.api.spi.Device.CPU, threads));
     objective = opened.compile(net, spec).orElseThrow();
     image = random(rnd, 1f, 1, 3, size, size).toArray();
