@@ -13,11 +13,25 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
   int[] outputShape(int channels, int height, int width);
 
   /**
-   * A convolution with bias. {@code weight} is (Cout, Cin, kH, kW), {@code bias} is (Cout).
+   * A convolution with bias. {@code weight} is (Cout, Cin, kH, kW), {@code bias} is (Cout); the
+   * input is padded by {@code padding} pixels filled as {@code paddingMode} says.
    */
-  record Convolution(String name, Tensor weight, Tensor bias, int stride, Padding padding)
+  record Convolution(String name, Tensor weight, Tensor bias, int stride, Padding padding, PaddingMode paddingMode)
       implements Layer {
+    /** A convolution padding with zeros. */
+    public Convolution(String name, Tensor weight, Tensor bias, int stride, Padding padding) {
+      this(name, weight, bias, stride, padding, PaddingMode.ZEROS);
+    }
+
+    /** The same convolution filling its padding as {@code mode} says. */
+    public Convolution withPaddingMode(PaddingMode mode) {
+      return new Convolution(name, weight, bias, stride, padding, mode);
+    }
+
     public Convolution {
+      if (paddingMode == null) {
+        throw new IllegalArgumentException(name + ": paddingMode must not be null");
+      }
       if (weight.rank() != 4) {
         throw new IllegalArgumentException(name + ": convolution weight must be (Cout, Cin, kH, kW)");
       }
@@ -52,6 +66,11 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
             name + " expects " + inChannels() + " input channels, got " + channels);
       }
       // floorDiv: an input shorter than the kernel leaves no position (plain division would round -0.5 up to 0)
+      if (paddingMode == PaddingMode.REFLECT && (height <= Math.max(padding.top(), padding.bottom())
+          || width <= Math.max(padding.left(), padding.right()))) {
+        throw new IllegalArgumentException(name + ": reflect padding of " + padding + " needs an input larger than "
+            + "the padding, got " + height + "x" + width);
+      }
       int h = Math.floorDiv(height + padding.top() + padding.bottom() - kernelHeight(), stride) + 1;
       int w = Math.floorDiv(width + padding.left() + padding.right() - kernelWidth(), stride) + 1;
       return new int[] {outChannels(), h, w};

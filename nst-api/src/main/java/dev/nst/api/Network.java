@@ -75,6 +75,22 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     return new Network(name, inputConvention, inputChannels, out);
   }
 
+  /**
+   * The network with its first convolution filling its padding as {@code mode} says (the only
+   * one that reads the image's border; later layers keep zero padding, as they were trained).
+   */
+  public Network withFirstConvolutionPadding(PaddingMode mode) {
+    java.util.Objects.requireNonNull(mode, "mode");
+    List<Layer> out = new ArrayList<>(layers);
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i) instanceof Layer.Convolution c) {
+        out.set(i, c.withPaddingMode(mode));
+        break;
+      }
+    }
+    return new Network(name, inputConvention, inputChannels, out);
+  }
+
   /** Output shape (C, H, W) of every layer for an input of the given size, in network order. */
   public List<int[]> shapes(int height, int width) {
     List<int[]> out = new ArrayList<>(layers.size());

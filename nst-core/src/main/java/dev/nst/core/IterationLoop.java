@@ -15,6 +15,7 @@ import dev.nst.api.RunFailedException;
 import dev.nst.api.Tensor;
 import dev.nst.core.image.Images;
 import dev.nst.core.image.Preprocessing;
+import dev.nst.core.optim.Adam;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,13 @@ import java.util.Locale;
  * The optimisation of one scale: the function the optimiser sees, and the bookkeeping around
  * every iteration (best iterate, finiteness, the divergence rule, listeners, snapshots,
  * cancellation). One instance serves one {@link #minimize} call.
+ *
+ * <p>Two refinements of crowsonkb/style-transfer-pytorch: with an averaging decay d &gt; 0 the
+ * scale's result is the bias-corrected exponential moving average of the iterates,
+ * {@code a = d a + (1 - d) x} after every iteration, returned as {@code a / (1 - d^k)}, rather
+ * than the iterate of the lowest loss (averaging removes the high-frequency noise Adam's steps
+ * leave); and the function's domain ({@link #constrain}) is the box of pixel values the input
+ * convention can represent, which an optimiser with a box constraint keeps the image in.
  */
 final class IterationLoop implements DifferentiableFunction {
   // The logger keeps the facade's name, which is the one users configure.
@@ -68,6 +76,11 @@ final class IterationLoop implements DifferentiableFunction {
   private final long startNanos;
   private final Settings.Output output;
   private final Settings.Execution execution;
+  private final double averageDecay;
+  private final Adam.State warmStart;
+  private Adam.State finalState;
+  private double[] average;
+  private double averageWeight;
   private final List<LossBreakdown> history = new ArrayList<>();
   private LossBreakdown last;
   private float[] best;
@@ -88,9 +101,11 @@ final class IterationLoop implements DifferentiableFunction {
    * @param startNanos {@link System#nanoTime()} at the start, for the elapsed time of progress events
    * @param output where snapshots go
    * @param execution the listeners and the cancellation token
+   * @param averageDecay the decay of the iterate average, in [0, 1); 0 returns the best iterate
+   * @param warmStart Adam's state to continue from (an Adam that carries its state), or null
    */
   IterationLoop(Objective objective, InputConvention convention, Optimizer optimizer, int iterations, long startNanos,
-      Settings.Output output, Settings.Execution execution) {
+      Settings.Output output, Settings.Execution execution, double averageDecay, Adam.State warmStart) {
     this.objective = objective;
     this.convention = convention;
     this.optimizer = optimizer;
@@ -98,6 +113,8 @@ final class IterationLoop implements DifferentiableFunction {
     this.startNanos = startNanos;
     this.output = output;
     this.execution = execution;
+    this.averageDecay = averageDecay;
+    this.warmStart = warmStart;
   }
 
   /**
@@ -108,11 +125,45 @@ final class IterationLoop implements DifferentiableFunction {
    * @throws DivergenceException if the divergence rule fired
    */
   float[] minimize(float[] x) {
-    optimizer.minimize(this, x, this::afterIteration);
+    if (optimizer instanceof Adam a && a.carriesState()) {
+      finalState = a.minimize(this, x, this::afterIteration, warmStart);
+    } else {
+      optimizer.minimize(this, x, this::afterIteration);
+    }
     if (failure != null) {
       throw failure;
     }
+    if (average != null && !cancelled) {
+      float[] out = new float[x.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) (average[i] / averageWeight);
+      }
+      return out;
+    }
     return best != null ? best : x;
+  }
+
+  /** Adam's state after the last step, for the next scale; null unless an Adam that carries its state ran. */
+  Adam.State finalState() {
+    return finalState;
+  }
+
+  /** Clamps every channel of the image to the values the input convention can represent (0..255 pixels). */
+  @Override
+  public void constrain(float[] x) {
+    clamp(x, convention, objective.imageShape()[1]);
+  }
+
+  /** Clamps each of the {@code channels} planes of {@code x} to the pixel values 0..255 of {@code convention}. */
+  static void clamp(float[] x, InputConvention convention, int channels) {
+    int plane = x.length / channels;
+    for (int c = 0; c < channels; c++) {
+      float lo = (float) ((0 - convention.mean(c)) / convention.std(c));
+      float hi = (float) ((255 * convention.scale() - convention.mean(c)) / convention.std(c));
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        x[i] = Math.min(hi, Math.max(lo, x[i]));
+      }
+    }
   }
 
   /** The loss terms of every iteration run, in order. */
@@ -203,6 +254,15 @@ final class IterationLoop implements DifferentiableFunction {
       return false;
     }
     history.add(last);
+    if (averageDecay > 0) {
+      if (average == null) {
+        average = new double[x.length];
+      }
+      for (int i = 0; i < x.length; i++) {
+        average[i] = averageDecay * average[i] + (1 - averageDecay) * x[i];
+      }
+      averageWeight = 1 - Math.pow(averageDecay, history.size());
+    }
     ProgressEvent event = new ProgressEvent(iteration, iterations, last,
         Duration.ofNanos(System.nanoTime() - startNanos));
     for (ProgressListener l : execution.listeners()) {

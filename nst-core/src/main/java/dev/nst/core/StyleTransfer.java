@@ -14,9 +14,11 @@ import dev.nst.api.LossNormalization;
 import dev.nst.api.Network;
 import dev.nst.api.NumericalFailureException;
 import dev.nst.api.Optimizer;
+import dev.nst.api.PaddingMode;
 import dev.nst.api.Pooling;
 import dev.nst.api.ProgressListener;
 import dev.nst.api.StyleLoss;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.TotalVariationLoss;
 import dev.nst.api.spi.Device;
 import dev.nst.core.color.ColorControl;
@@ -122,84 +124,51 @@ public final class StyleTransfer {
 
   /** Configures a {@link StyleTransfer}; every setter validates its argument at once. */
   public static final class Builder {
-    private ImageSource content;
-    private final List<Settings.StyleImage> styles = new ArrayList<>();
-    private ColorControl colorControl = ColorControl.NONE;
-    private ModelSource model;
-    private ModelStore modelStore;
-    private Pooling pooling = Pooling.MAX;
-    private List<LayerWeight> contentLayers;
-    private List<LayerWeight> styleLayers;
-    private double alpha = 10;
-    private double beta = 40;
-    private double gamma = 0;
-    private LossNormalization normalization = LossNormalization.CLASSIC;
-    private boolean normalizeGradients;
-    private boolean resolutionInvariant;
-    private ContentLoss contentLoss;
-    private StyleLoss styleLoss;
-    private TotalVariationLoss tvLoss;
-    private int size = 512;
-    private int iterations = 300;
-    private Scales scales;
-    private double styleScale = 1.0;
-    private Init init = Init.content();
-    private long seed = 0;
-    private Optimizer optimizer = Lbfgs.defaults();
-    private Path output;
-    private int saveEvery;
-    private String backendName;
-    private Device device = Device.AUTO;
-    private int threads;
-    private long memoryLimit = MemoryEstimate.defaultLimit();
-    private int tileSize;
-    private final Map<String, ImageLoss> imageLosses = new LinkedHashMap<>();
-    private final List<ProgressListener> listeners = new ArrayList<>();
-    private CancellationToken cancellation;
+    ImageSource content;
+    final List<Settings.StyleImage> styles = new ArrayList<>();
+    ColorControl colorControl = ColorControl.NONE;
+    ModelSource model;
+    ModelStore modelStore;
+    Pooling pooling = Pooling.MAX;
+    List<LayerWeight> contentLayers;
+    List<LayerWeight> styleLayers;
+    double alpha = 10;
+    double beta = 40;
+    double gamma = 0;
+    LossNormalization normalization = LossNormalization.CLASSIC;
+    boolean normalizeGradients;
+    boolean resolutionInvariant;
+    ContentLoss contentLoss;
+    StyleLoss styleLoss;
+    TotalVariationLoss tvLoss;
+    int size = 512;
+    int iterations = 300;
+    Scales scales;
+    double styleScale = 1.0;
+    Init init = Init.content();
+    long seed = 0;
+    Optimizer optimizer = Lbfgs.defaults();
+    Path output;
+    int saveEvery;
+    String backendName;
+    Device device = Device.AUTO;
+    int threads;
+    long memoryLimit = MemoryEstimate.defaultLimit();
+    int tileSize;
+    final Map<String, ImageLoss> imageLosses = new LinkedHashMap<>();
+    final List<ProgressListener> listeners = new ArrayList<>();
+    CancellationToken cancellation;
+    PaddingMode padding = PaddingMode.ZEROS;
+    StyleLossKind styleLossKind = StyleLossKind.GRAM;
+    double averageDecay;
+    boolean progressive;
+    double styleLayerDecay;
 
     private Builder() {}
 
     /** Pre-filled from {@code s}: choices the model made (its default layers) stay the model's. */
     private Builder(Settings s) {
-      content = s.content();
-      styles.addAll(s.styles());
-      colorControl = s.colorControl();
-      model = s.model();
-      modelStore = s.model().store().orElse(null);
-      pooling = s.pooling();
-      contentLayers = s.layers().chosenContent();
-      styleLayers = s.layers().chosenStyle();
-      Settings.LossWeights l = s.losses();
-      alpha = l.alpha();
-      beta = l.beta();
-      gamma = l.gamma();
-      normalization = l.normalization();
-      normalizeGradients = l.normalizeGradients();
-      resolutionInvariant = l.resolutionInvariant();
-      imageLosses.putAll(l.imageLosses());
-      if (l.custom() != null) {
-        contentLoss = l.custom().content();
-        styleLoss = l.custom().style();
-        tvLoss = l.custom().totalVariation();
-      }
-      Settings.Schedule p = s.schedule();
-      size = p.size();
-      iterations = p.iterations();
-      scales = p.explicitScales();
-      styleScale = p.styleScale();
-      init = p.init();
-      seed = p.seed();
-      optimizer = p.optimizer();
-      output = s.output().file();
-      saveEvery = s.output().saveEvery();
-      Settings.Execution e = s.execution();
-      backendName = e.backend();
-      device = e.device();
-      threads = e.threads();
-      memoryLimit = e.memoryLimit();
-      tileSize = e.tileSize();
-      listeners.addAll(e.listeners());
-      cancellation = e.cancellation();
+      s.copyInto(this);
     }
 
     /**
@@ -217,17 +186,33 @@ public final class StyleTransfer {
     }
 
     /**
-     * Reproduces a well-known implementation's loss normalisation, weights and layers (see
-     * {@link Preset}); later setters override single values.
+     * Reproduces a well-known implementation's loss normalisation, weights, layers, style loss and
+     * optimisation (see {@link Preset}); later setters override single values.
      */
     public Builder preset(Preset p) {
-      checkNotNull(p, "preset");
-      normalization = p.normalization();
-      alpha = p.alpha();
-      beta = p.beta();
-      gamma = p.gamma();
-      contentLayers = p.contentLayers();
-      styleLayers = p.styleLayers();
+      checkNotNull(p, "preset").applyTo(this);
+      return this;
+    }
+
+    /** The kind of style loss (default {@link StyleLossKind#GRAM}; see {@link StyleLossKind}). */
+    public Builder styleLoss(StyleLossKind kind) {
+      styleLossKind = checkNotNull(kind, "styleLoss");
+      return this;
+    }
+
+    /** How the network's first convolution pads the image (default {@link PaddingMode#ZEROS}). */
+    public Builder padding(PaddingMode mode) {
+      padding = checkNotNull(mode, "padding");
+      return this;
+    }
+
+    /**
+     * Each scale returns the bias-corrected moving average of its iterates with this decay (such
+     * as 0.99) instead of the iterate of the lowest loss; 0 (default) turns averaging off.
+     */
+    public Builder averageIterates(double decay) {
+      checkArgument(decay >= 0 && decay < 1, "the averaging decay must be in [0, 1), got %s", decay);
+      averageDecay = decay;
       return this;
     }
 
@@ -587,11 +572,11 @@ public final class StyleTransfer {
           "saveEvery needs output(path) to know where to write the snapshots");
       ModelSource source = model.fetchingThrough(modelStore);
       Settings.CustomLosses losses = Settings.CustomLosses.ifAnySet(contentLoss, styleLoss, tvLoss);
-      return new StyleTransfer(new Settings(content, styles, colorControl, source, pooling,
-          Settings.FeatureLayers.resolve(source, contentLayers, styleLayers),
+      return new StyleTransfer(new Settings(content, styles, colorControl, source, pooling, padding,
+          Settings.FeatureLayers.resolve(source, contentLayers, styleLayers, styleLayerDecay),
           new Settings.LossWeights(alpha, beta, gamma, normalization, normalizeGradients, resolutionInvariant, losses,
-              imageLosses),
-          new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer),
+              imageLosses, styleLossKind),
+          new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer, averageDecay, progressive),
           new Settings.Output(output, saveEvery),
           new Settings.Execution(backendName, device, threads, memoryLimit, tileSize, listeners, cancellation)));
     }

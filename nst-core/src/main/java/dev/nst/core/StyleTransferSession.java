@@ -57,13 +57,15 @@ public final class StyleTransferSession implements AutoCloseable {
           s.regionMask() == null ? null : s.regionMask().load()));
     }
     this.styles = List.copyOf(loaded);
-    this.network = settings.model().load().truncatedAfter(settings.layers().names());
+    this.network = settings.model().load().truncatedAfter(settings.layers().names())
+        .withFirstConvolutionPadding(settings.padding());
   }
 
   /**
    * Runs with this session's settings changed by {@code changes}, typically another content image
    * and output: {@code session.run(b -> b.content(photo).output(file))}. What the session has
-   * fixed (model, pooling, layers, style images, style scale, backend, device and threads) must
+   * fixed (model, pooling, padding, style loss, layers, style images, style scale, backend, device
+   * and threads) must
    * stay as it is.
    *
    * @throws IllegalArgumentException when {@code changes} touches what the session has fixed
@@ -74,12 +76,14 @@ public final class StyleTransferSession implements AutoCloseable {
     StyleTransfer.Builder builder = new StyleTransfer(settings).toBuilder();
     Settings s = Objects.requireNonNull(changes.apply(builder), "changes returned null").build().settings();
     checkArgument(s.model().equals(settings.model()) && s.pooling() == settings.pooling()
+            && s.padding() == settings.padding() && s.losses().styleLoss() == settings.losses().styleLoss()
             && s.layers().equals(settings.layers()) && s.styles().equals(settings.styles())
             && s.schedule().styleScale() == settings.schedule().styleScale()
             && Objects.equals(s.execution().backend(), settings.execution().backend())
             && s.execution().device() == settings.execution().device()
             && s.execution().threads() == settings.execution().threads(),
-        "a session keeps its model, pooling, layers, style images, style scale, backend, device and threads; "
+        "a session keeps its model, pooling, padding, style loss, layers, style images, style scale, backend, device "
+            + "and threads; "
             + "open another session (StyleTransfer.open()) to change them");
     return run(s);
   }

@@ -13,6 +13,7 @@ import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Optimizer;
 import dev.nst.api.RunFailedException;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.Tensor;
 import dev.nst.api.TileProgress;
 import dev.nst.api.spi.Backend;
@@ -23,6 +24,7 @@ import dev.nst.core.image.Preprocessing;
 import dev.nst.core.loss.HostObjective;
 import dev.nst.core.loss.Masks;
 import dev.nst.core.loss.Targets;
+import dev.nst.core.optim.Adam;
 import dev.nst.core.tile.TiledForward;
 import dev.nst.core.tile.TiledObjective;
 import java.awt.image.BufferedImage;
@@ -68,7 +70,14 @@ final class TransferRun {
 
   /** One scale's outcome; the image is in working colours (grey in luminance-only mode). */
   private record ScaleOutcome(BufferedImage image, List<LossBreakdown> history, Duration setup, Duration optimisation,
-      boolean cancelled, boolean compiled, int bestIteration) {}
+      boolean cancelled, boolean compiled, int bestIteration, Carry carry) {}
+
+  /**
+   * What a scale hands the next one beside its image: the result in the network's input space
+   * (resized as floats, so the next scale starts without 8-bit rounding), and Adam's state when
+   * the optimiser carries it.
+   */
+  private record Carry(float[] x, int height, int width, Adam.State state) {}
 
   /** The objective of one scale, and whether the backend compiled it. */
   private record ChosenObjective(Objective objective, boolean compiled) {}
@@ -92,16 +101,18 @@ final class TransferRun {
     Duration optimisation = Duration.ZERO;
     List<LossBreakdown> history = new ArrayList<>();
     BufferedImage current = null;
+    Carry carry = null;
     int bestIteration = 0;
     boolean cancelled = false;
     boolean compiled = true;
     for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
       ScaleOutcome r = optimise(backend, fx, network, contentOriginal, scales.longSides().get(i),
-          scales.iterations().get(i), current, bestIteration, plans[i], history.size());
+          scales.iterations().get(i), current, carry, bestIteration, plans[i], history.size());
       history.addAll(r.history());
       setup = setup.plus(r.setup());
       optimisation = optimisation.plus(r.optimisation());
       current = r.image();
+      carry = r.carry();
       bestIteration = r.bestIteration();
       cancelled = r.cancelled();
       compiled &= r.compiled();
@@ -178,11 +189,11 @@ final class TransferRun {
 
   /**
    * Optimises one scale of long side {@code size}, starting from {@code previous} (the last
-   * scale's result, from the run's iteration {@code previousBest}) or the initial image;
-   * {@code done} iterations ran before it.
+   * scale's result, from the run's iteration {@code previousBest}, handed over as {@code carry})
+   * or the initial image; {@code done} iterations ran before it.
    */
   private ScaleOutcome optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
-      int size, int iterations, BufferedImage previous, int previousBest, MemoryPlan plan, int done) {
+      int size, int iterations, BufferedImage previous, Carry carry, int previousBest, MemoryPlan plan, int done) {
     List<LoadedStyle> styles = session.styles();
     long start = System.nanoTime();
     for (String notice : plan.notices()) {
@@ -199,7 +210,7 @@ final class TransferRun {
     List<ObjectiveSpec.ContentTarget> contentTargets =
         contentTargets(fx, plan, network, Preprocessing.toTensor(working, conv));
     List<ObjectiveSpec.StyleTarget> styleTargets = session.styleTargets(settings, size, h, w,
-        () -> styleTargets(meanGrams(fx, plan, network), network, prepared, h, w));
+        () -> styleTargets(fx, plan, network, prepared, h, w));
     Settings.LossWeights losses = settings.losses();
     ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, losses.alpha(), losses.beta(),
         losses.gammaAt(h, w), settings.pooling(), h, w, losses.normalization(), losses.normalizeGradients());
@@ -208,14 +219,18 @@ final class TransferRun {
     Map<String, ImageLoss> imageLosses = settings.losses().imageLosses();
     try (Objective objective = imageLosses.isEmpty() ? chosen.objective()
         : new ImageLossObjective(chosen.objective(), imageLosses)) {
-      BufferedImage init = previous != null ? Images.resize(previous, w, h) : initialImage(working, h, w);
-      float[] x = Preprocessing.toTensor(init, conv).toArray();
+      int channels = network.inputChannels();
+      float[] x = carry != null ? Images.resizePlanes(carry.x(), channels, carry.height(), carry.width(), h, w)
+          : Preprocessing.toTensor(initialImage(working, h, w), conv).toArray();
+      IterationLoop.clamp(x, conv, channels); // what an 8-bit image would hold, as the box constraint wants
+      Adam.State warm = carry == null || carry.state() == null ? null
+          : carry.state().resized(channels, carry.height(), carry.width(), h, w);
       long setupDone = System.nanoTime();
-      Optimizer optimizer = plan.optimizer();
+      Optimizer optimizer = plan.optimizer() instanceof Adam a ? a.inInputSpaceOf(conv) : plan.optimizer();
       LOG.log(System.Logger.Level.INFO, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
           w, h, backend.description(), chosen.compiled() ? "compiled" : "host", optimizer.name(), iterations);
       loop[0] = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
-          settings.execution());
+          settings.execution(), settings.schedule().averageDecay(), warm);
       float[] best;
       try {
         best = loop[0].minimize(x);
@@ -224,8 +239,11 @@ final class TransferRun {
         throw failed(e, bestImage, done + loop[0].bestIteration(), previous, previousBest, contentOriginal);
       }
       BufferedImage out = Preprocessing.toImage(best, h, w, conv);
+      int bestIteration = settings.schedule().averageDecay() > 0 && !loop[0].cancelled() ? loop[0].history().size()
+          : loop[0].bestIteration();
       return new ScaleOutcome(out, loop[0].history(), Duration.ofNanos(setupDone - start),
-          Duration.ofNanos(System.nanoTime() - setupDone), loop[0].cancelled(), chosen.compiled(), done + loop[0].bestIteration());
+          Duration.ofNanos(System.nanoTime() - setupDone), loop[0].cancelled(), chosen.compiled(), done + bestIteration,
+          new Carry(best, h, w, loop[0].finalState()));
     }
   }
 
@@ -258,20 +276,27 @@ final class TransferRun {
 
   /**
    * The style targets of prepared style images at the style layers, for an output of
-   * {@code height} x {@code width}: blended Gram targets, or, when any style has a region mask,
-   * one guided target per style and layer ({@link Targets#guidedStyle}). A step of its own, as
-   * runs over many content images need the targets of the same styles again.
+   * {@code height} x {@code width}, of the run's kind of style loss: blended targets, or, when any
+   * style has a region mask, one guided target per style and layer ({@link Targets#guidedStyle}).
+   * A step of its own, as runs over many content images need the targets of the same styles again.
    */
-  List<ObjectiveSpec.StyleTarget> styleTargets(Targets.MeanGrams grams, Network network, List<PreparedStyle> styles,
-      int height, int width) {
+  List<ObjectiveSpec.StyleTarget> styleTargets(FeatureExtractor fx, MemoryPlan plan, Network network,
+      List<PreparedStyle> styles, int height, int width) {
     List<Tensor> images = styles.stream().map(PreparedStyle::image).toList();
     double[] blend = styles.stream().mapToDouble(PreparedStyle::blendWeight).toArray();
     List<LayerWeight> layers = settings.layers().style();
-    if (!settings.guided()) {
-      return Targets.style(grams, images, blend, layers);
-    }
     List<Masks.Region> regions = styles.stream().map(PreparedStyle::region).toList();
-    return Targets.guidedStyle(grams, network, images, blend, regions, layers, height, width);
+    StyleLossKind kind = settings.losses().styleLoss();
+    if (kind != StyleLossKind.GRAM) {
+      Targets.StyleStatistics statistics = settings.execution().memoryLimit() <= 0 ? Targets.StyleStatistics.whole(fx)
+          : TiledForward.statistics(fx, (h, w, l) -> plan.forwardLayout(network, l, h, w));
+      return settings.guided()
+          ? Targets.guidedStyle(statistics, network, images, blend, regions, layers, height, width, kind)
+          : Targets.style(statistics, images, blend, layers, kind);
+    }
+    Targets.MeanGrams grams = meanGrams(fx, plan, network);
+    return settings.guided() ? Targets.guidedStyle(grams, network, images, blend, regions, layers, height, width)
+        : Targets.style(grams, images, blend, layers);
   }
 
   /**

@@ -43,6 +43,10 @@ import org.junit.jupiter.api.TestInstance;
  *       tolerances. The reference directory is {@code -Dnst.reference.dir}, else
  *       {@code ${nst.shared.dir}/reference} when present, else
  *       {@code ${nst.testdata.dir}/reference}; the first test's name shows the one used.
+ *   <li><b>Style loss references</b> ({@code StyleLossReferenceTests}): the W2 and histogram
+ *       style losses against PyTorch float64 data from {@code tools/style_loss_reference.py}
+ *       ({@code ${nst.testdata.dir}/style-losses}), guided terms and replicate and reflect
+ *       padding included, at both levels.
  *   <li><b>Gradients</b> ({@code GradientTests}): a tiny random network with every layer kind,
  *       against central differences, both poolings, level 1 and level 2.
  *   <li><b>Declared features</b> ({@code FeatureTests}): for each {@link ObjectiveFeature}, a
@@ -113,6 +117,14 @@ public abstract class BackendConformanceSuite {
   @Nested
   class ReferenceCases extends ReferenceCaseTests {
     ReferenceCases() {
+      super(target);
+    }
+  }
+
+  /** The W2 and histogram style losses against PyTorch float64 data. */
+  @Nested
+  class StyleLossReferences extends StyleLossReferenceTests {
+    StyleLossReferences() {
       super(target);
     }
   }

@@ -11,6 +11,7 @@ import dev.nst.api.Network;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Pooling;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
@@ -25,13 +26,13 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Exact tiles (DESIGN.md section 10): an image evaluated tile by tile gives the untiled value and
  * gradient, on the backend's compiled tile objective when it offers one ({@code compileTile})
- * and over its level-1 features in any case, with both poolings, content and style terms, and a
- * guided (masked) style term. The image is sized so that tile borders fall at different phases
+ * and over its level-1 features in any case, with both poolings, content and style terms of each
+ * {@link StyleLossKind}, and a guided (masked) style term. The image is sized so that tile borders fall at different phases
  * of the network's stride.
  */
 abstract class TiledEvaluationTests extends ConformanceTests {
@@ -42,13 +43,13 @@ abstract class TiledEvaluationTests extends ConformanceTests {
     super(target);
   }
 
-  @ParameterizedTest(name = "{0} pooling")
-  @EnumSource(Pooling.class)
+  @ParameterizedTest(name = "{0} pooling, {1} style loss")
+  @CsvSource({"MAX, GRAM", "AVERAGE, GRAM", "MAX, W2", "AVERAGE, W2", "MAX, HISTOGRAM", "AVERAGE, HISTOGRAM"})
   @DisplayName("tiles: tiled evaluation equals untiled, compiled tiles and level-1 tiles")
-  final void tiledEqualsUntiled(Pooling pooling) {
+  final void tiledEqualsUntiled(Pooling pooling, StyleLossKind kind) {
     Network net = TinyNetwork.build(TinyNetwork.SEED);
     FeatureExtractor fx = track(backend().featureExtractor(net, pooling));
-    ObjectiveSpec spec = spec(fx, net, pooling);
+    ObjectiveSpec spec = spec(fx, net, pooling, kind);
     TileLayout layout = layout(net, spec);
     float[] x = Numerics.gaussian(new Random(TinyNetwork.SEED + 11), 1.0, 1, TinyNetwork.CHANNELS, HEIGHT, WIDTH)
         .toArray();
@@ -67,9 +68,13 @@ abstract class TiledEvaluationTests extends ConformanceTests {
       float[] g = new float[x.length];
       var b = o.evaluate(x, g);
       Checks.assertRelative(b.content(), reference.content(), 1e-5, how + ": content loss");
-      Checks.assertRelative(b.style(), reference.style(), 1e-5, how + ": style loss");
+      // A histogram's node weights summed tile by tile round differently, and the remap passes
+      // that through the steep inverse of the target's sparse stretches: 1e-4, the tiling bound.
+      Checks.assertRelative(b.style(), reference.style(), kind == StyleLossKind.HISTOGRAM ? 1e-4 : 1e-5,
+          how + ": style loss");
       Checks.assertRelative(b.totalVariation(), reference.totalVariation(), 1e-5, how + ": total variation");
-      Checks.assertRelative(b.total(), reference.total(), 1e-5, how + ": total");
+      Checks.assertRelative(b.total(), reference.total(), kind == StyleLossKind.HISTOGRAM ? 1e-4 : 1e-5,
+          how + ": total");
       Checks.assertRelativeNorm(g, expected, 1e-4, how + ": gradient");
     }
   }
@@ -78,7 +83,7 @@ abstract class TiledEvaluationTests extends ConformanceTests {
   @DisplayName("tiles: a compiled tile objective has the tile's shape and the lifecycle of an objective")
   final void tileObjectiveLifecycle() {
     Network net = TinyNetwork.build(TinyNetwork.SEED);
-    TileSpec spec = new TileSpec(24, 28, Pooling.MAX, List.of("lrelu2"), List.of("relu1"));
+    TileSpec spec = TileSpec.ofGram(24, 28, Pooling.MAX, List.of("lrelu2"), List.of("relu1"));
     Optional<TileObjective> compiled = backend().compileTile(net, spec);
     if (compiled.isEmpty()) {
       return; // level-1 tiles serve this backend; tiledEqualsUntiled checks them
@@ -100,16 +105,15 @@ abstract class TiledEvaluationTests extends ConformanceTests {
     return v;
   }
 
-  /** Content at lrelu2, style at relu1 (whole image) and conv3 (guided by a ramp), TV. */
-  private static ObjectiveSpec spec(FeatureExtractor fx, Network net, Pooling pooling) {
+  /** Content at lrelu2, style of {@code kind} at relu1 (whole image) and conv3 (guided by a ramp), TV. */
+  private static ObjectiveSpec spec(FeatureExtractor fx, Network net, Pooling pooling, StyleLossKind kind) {
     Tensor content = Numerics.gaussian(new Random(TinyNetwork.SEED + 12), 1.0, 1, TinyNetwork.CHANNELS, HEIGHT, WIDTH);
     Tensor style = Numerics.gaussian(new Random(TinyNetwork.SEED + 13), 1.0, 1, TinyNetwork.CHANNELS, 31, 40);
     List<ObjectiveSpec.StyleTarget> styles = new ArrayList<>();
-    for (ObjectiveSpec.StyleTarget t : Targets.style(fx, style,
-        List.of(new LayerWeight("relu1", 0.5), new LayerWeight("conv3", 0.5)))) {
+    for (ObjectiveSpec.StyleTarget t : Targets.style(Targets.StyleStatistics.whole(fx), List.of(style),
+        new double[] {1}, List.of(new LayerWeight("relu1", 0.5), new LayerWeight("conv3", 0.5)), kind)) {
       int[] s = net.shapeOf(t.layer(), HEIGHT, WIDTH);
-      styles.add(t.layer().equals("conv3")
-          ? new ObjectiveSpec.StyleTarget(t.layer(), t.weight(), t.meanGram(), ramp(s[1], s[2])) : t);
+      styles.add(t.layer().equals("conv3") ? t.withWeightAndMask(t.weight(), ramp(s[1], s[2])) : t);
     }
     return new ObjectiveSpec(Targets.content(fx, content, List.of(new LayerWeight("lrelu2", 1))), styles,
         2, 30, 0.01, pooling, HEIGHT, WIDTH);

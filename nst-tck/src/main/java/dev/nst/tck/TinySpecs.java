@@ -6,6 +6,7 @@ import dev.nst.api.LossNormalization;
 import dev.nst.api.Network;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Pooling;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.Tensor;
 import dev.nst.core.loss.Masks;
 import dev.nst.core.loss.Targets;
@@ -42,7 +43,8 @@ final class TinySpecs {
 
   /**
    * A spec that exercises {@code feature} and needs nothing beyond it but what it depends on
-   * (guided Grams need Gram style; every spec needs total variation, see
+   * (guided Grams need Gram style; W2 and histogram specs guide one term, so they need masks too;
+   * every spec needs total variation, see
    * {@link SpecFeatures#required}). Total variation stands alone: a spec without layers must
    * compile too.
    */
@@ -52,6 +54,9 @@ final class TinySpecs {
     return switch (feature) {
       case CONTENT -> new ObjectiveSpec(content(fx), List.of(), ALPHA, 0, 0, pooling, h, w);
       case GRAM_STYLE -> new ObjectiveSpec(List.of(), style(fx), 0, BETA, 0, pooling, h, w);
+      case W2_STYLE -> new ObjectiveSpec(List.of(), style(fx, StyleLossKind.W2), 0, BETA, 0, pooling, h, w);
+      case HISTOGRAM_STYLE -> new ObjectiveSpec(List.of(), style(fx, StyleLossKind.HISTOGRAM), 0, BETA, 0, pooling, h,
+          w);
       case TOTAL_VARIATION -> new ObjectiveSpec(List.of(), List.of(), 0, 0, 1.0, pooling, h, w);
       case STYLE_MASKS -> new ObjectiveSpec(List.of(), guidedStyle(fx), 0, BETA, 0, pooling, h, w);
       case NORMALIZED_GRADIENTS -> new ObjectiveSpec(content(fx), style(fx), ALPHA, BETA, GAMMA, pooling, h, w,
@@ -65,6 +70,16 @@ final class TinySpecs {
 
   private static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor fx) {
     return Targets.style(fx, styleImage(TinyNetwork.SEED + 4, 13, 9), STYLE_LAYERS);
+  }
+
+  /**
+   * Style targets of {@code kind} at relu1, lrelu2 and conv3, the last guided by a soft mask:
+   * the kind whole and guided, with a style image of another size.
+   */
+  static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor fx, StyleLossKind kind) {
+    List<ObjectiveSpec.StyleTarget> t = Targets.style(Targets.StyleStatistics.whole(fx),
+        List.of(styleImage(TinyNetwork.SEED + 4, 13, 9)), new double[] {1}, STYLE_LAYERS, kind);
+    return List.of(t.get(0), t.get(1), t.get(2).withWeightAndMask(t.get(2).weight(), mask(fx.network(), "conv3", false)));
   }
 
   private static Tensor styleImage(long seed, int height, int width) {

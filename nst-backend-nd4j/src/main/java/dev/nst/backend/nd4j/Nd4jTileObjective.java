@@ -5,9 +5,11 @@ import static com.google.common.base.Preconditions.checkState;
 
 import dev.nst.api.Network;
 import dev.nst.api.RunFailedException;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,15 +37,19 @@ final class Nd4jTileObjective implements TileObjective {
   private final Map<String, INDArray> arrays = new HashMap<>();
   private final Map<String, INDArray> statisticsFeed = new HashMap<>();
   private final Map<String, INDArray> gradientFeed = new HashMap<>();
+  private final List<TileSpec.Style> style;
   private final List<String> grams = new ArrayList<>();
   private final List<String> gradientOutputs = new ArrayList<>();
+  /** The sums of the gradient pass: each content term's, then each histogram term's. */
+  private final List<String> sums = new ArrayList<>();
   private boolean closed;
 
   Nd4jTileObjective(Network network, TileSpec spec) {
     Network pooled = network.withPooling(spec.pooling());
     imageShape = new int[] {1, pooled.inputChannels(), spec.height(), spec.width()};
     contentTerms = spec.contentLayers().size();
-    styleTerms = spec.styleLayers().size();
+    styleTerms = spec.style().size();
+    style = spec.style();
     List<String> all = new ArrayList<>(new LinkedHashSet<>(spec.contentLayers()));
     all.addAll(spec.styleLayers());
     Network net = pooled.truncatedAfter(all);
@@ -51,7 +57,15 @@ final class Nd4jTileObjective implements TileObjective {
     for (int i = 0; i < styleTerms; i++) {
       int[] s = shape(net, spec.styleLayers().get(i), spec);
       allocate("style_mask/" + i, new int[] {1, 1, s[2], s[3]});
-      allocate("style_matrix/" + i, new int[] {s[1], s[1]});
+      if (style.get(i).kind() == StyleLossKind.HISTOGRAM) {
+        allocate("style_table/" + i, new int[] {s[1] * (style.get(i).binCount() + 1)});
+        allocate("style_scale/" + i, new int[] {1});
+      } else {
+        allocate("style_matrix/" + i, new int[] {s[1], s[1]});
+      }
+      if (style.get(i).kind() == StyleLossKind.W2) {
+        allocate("style_offset/" + i, new int[] {1, s[1], 1, 1});
+      }
     }
     for (int i = 0; i < contentTerms; i++) {
       int[] s = shape(net, spec.contentLayers().get(i), spec);
@@ -96,9 +110,25 @@ final class Nd4jTileObjective implements TileObjective {
     for (int i = 0; i < styleTerms; i++) {
       String layer = spec.styleLayers().get(i);
       int[] s = n.shape(layer);
-      SDVariable f = sd.reshape(n.output(layer).mul(placeholder(g, "style_mask/" + i, statisticsFeed)), s[1],
-          (long) s[2] * s[3]);
-      sd.identity("gram/" + i, sd.mmul(f, f, false, true, false));
+      long positions = (long) s[2] * s[3];
+      SDVariable mask = placeholder(g, "style_mask/" + i, statisticsFeed);
+      SDVariable a = sd.reshape(n.output(layer), s[1], positions);
+      SDVariable w = sd.reshape(mask.mul(mask), 1, positions);
+      TileSpec.Style st = style.get(i);
+      if (st.kind() == StyleLossKind.HISTOGRAM) {
+        // node weights: w (1 - t) on node k and w t on node k + 1, as two unsorted segment sums
+        Binned x = bin(g, a, i, st);
+        SDVariable wt = x.t().mul(w);
+        int nodes = s[1] * (st.binCount() + 1);
+        SDVariable lower = sd.unsortedSegmentSum(sd.reshape(w.sub(wt), -1), sd.reshape(x.index(), -1), nodes);
+        SDVariable upper = sd.unsortedSegmentSum(sd.reshape(wt, -1), sd.reshape(x.index().add(1), -1), nodes);
+        sd.identity("gram/" + i, lower.add(upper));
+      } else {
+        SDVariable f = sd.reshape(n.output(layer).mul(mask), s[1], positions);
+        SDVariable gram = sd.mmul(f, f, false, true, false);
+        sd.identity("gram/" + i, st.kind() == StyleLossKind.W2
+            ? sd.concat(0, sd.reshape(gram, -1), sd.reshape(sd.mmul(a, w, false, true, false), -1)) : gram);
+      }
       grams.add("gram/" + i);
     }
     return g;
@@ -114,24 +144,71 @@ final class Nd4jTileObjective implements TileObjective {
       SDVariable d = n.output(layer).sub(placeholder(g, "content_target/" + i, gradientFeed))
           .mul(placeholder(g, "content_mask/" + i, gradientFeed));
       sd.identity("content_sum/" + i, sd.squaredNorm(d, false));
-      gradientOutputs.add("content_sum/" + i);
+      sums.add("content_sum/" + i);
       contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>())
           .add(d.mul(placeholder(g, "content_scale/" + i, gradientFeed)));
     }
     for (int i = 0; i < styleTerms; i++) {
       String layer = spec.styleLayers().get(i);
       int[] s = n.shape(layer);
+      long positions = (long) s[2] * s[3];
       SDVariable mask = placeholder(g, "style_mask/" + i, gradientFeed);
-      SDVariable f = sd.reshape(n.output(layer).mul(mask), s[1], (long) s[2] * s[3]);
-      SDVariable af = sd.reshape(sd.mmul(placeholder(g, "style_matrix/" + i, gradientFeed), f), s[0], s[1], s[2], s[3]);
-      contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>()).add(af.mul(mask));
+      TileSpec.Style st = style.get(i);
+      SDVariable contribution;
+      if (st.kind() == StyleLossKind.HISTOGRAM) {
+        SDVariable a = sd.reshape(n.output(layer), s[1], positions);
+        Binned x = bin(g, a, i, st);
+        SDVariable table = placeholder(g, "style_table/" + i, gradientFeed);
+        SDVariable t0 = sd.reshape(sd.gather(table, sd.reshape(x.index(), -1), 0), s[1], positions);
+        SDVariable t1 = sd.reshape(sd.gather(table, sd.reshape(x.index().add(1), -1), 0), s[1], positions);
+        SDVariable d = a.sub(t0.add(x.t().mul(t1.sub(t0))));
+        SDVariable wd = d.mul(sd.reshape(mask.mul(mask), 1, positions));
+        sd.identity("style_sum/" + i, wd.mul(d).sum());
+        sums.add("style_sum/" + i);
+        contribution = sd.reshape(wd.mul(placeholder(g, "style_scale/" + i, gradientFeed)), s[0], s[1], s[2], s[3]);
+      } else {
+        SDVariable f = sd.reshape(n.output(layer).mul(mask), s[1], positions);
+        SDVariable af = sd.reshape(sd.mmul(placeholder(g, "style_matrix/" + i, gradientFeed), f), s[0], s[1], s[2],
+            s[3]);
+        contribution = af.mul(mask);
+        if (st.kind() == StyleLossKind.W2) {
+          contribution = contribution.add(placeholder(g, "style_offset/" + i, gradientFeed).mul(mask.mul(mask)));
+        }
+      }
+      contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>()).add(contribution);
     }
     Map<Integer, SDVariable> atLayers = new HashMap<>();
     contributions.forEach((layer, list) -> atLayers.put(layer,
         list.size() == 1 ? list.get(0) : sd.math().mergeAdd(list.toArray(new SDVariable[0]))));
     sd.identity(ObjectiveGraph.GRADIENT, n.backward(atLayers)); // every term reaches a layer, so never null
+    gradientOutputs.addAll(sums);
     gradientOutputs.add(ObjectiveGraph.GRADIENT);
     return g;
+  }
+
+  /** A histogram term's bin of every value: the flat node index k (int) and the fraction t, both (C, N). */
+  private record Binned(SDVariable index, SDVariable t) {}
+
+  /**
+   * u = clamp((a - lo) s, 0, B), k = min(floor(u), B - 1), t = u - k for a (C, N), with the term's
+   * bins as constants; the index is k + c (B + 1), the node's place in the flat (C (B + 1)) table.
+   */
+  private static Binned bin(Graph g, SDVariable a, int i, TileSpec.Style st) {
+    SameDiff sd = g.sameDiff();
+    int c = st.bins().dim(1);
+    int bins = st.binCount();
+    float[] v = st.bins().toArray();
+    SDVariable low = g.constant("hist_low/" + i, dev.nst.api.Tensor.of(Arrays.copyOfRange(v, 0, c), c, 1));
+    SDVariable scale = g.constant("hist_scale/" + i, dev.nst.api.Tensor.of(Arrays.copyOfRange(v, c, 2 * c), c, 1));
+    SDVariable u = sd.math().clipByValue(a.sub(low).mul(scale), 0, bins);
+    SDVariable k = sd.math().floor(u);
+    k = sd.math().min(k, g.constant("hist_top/" + i, Nd4j.scalar((float) (bins - 1))));
+    int[] offsets = new int[c];
+    for (int ch = 0; ch < c; ch++) {
+      offsets[ch] = ch * (bins + 1);
+    }
+    SDVariable offset = g.constant("hist_offset/" + i, Nd4j.createFromArray(offsets).reshape(c, 1));
+    return new Binned(sd.castTo(k, DataType.INT).add(offset), u.sub(k));
   }
 
   @Override
@@ -184,16 +261,28 @@ final class Nd4jTileObjective implements TileObjective {
     }
     for (int i = 0; i < styleTerms; i++) {
       put("style_mask/" + i, styleMasks[i]);
-      put("style_matrix/" + i, styleMatrices[i]);
+      float[] p = styleMatrices[i];
+      switch (style.get(i).kind()) {
+        case HISTOGRAM -> {
+          put("style_table/" + i, Arrays.copyOf(p, p.length - 1));
+          put("style_scale/" + i, new float[] {p[p.length - 1]});
+        }
+        case W2 -> {
+          int cc = (int) arrays.get("style_matrix/" + i).length();
+          put("style_matrix/" + i, Arrays.copyOf(p, cc));
+          put("style_offset/" + i, Arrays.copyOfRange(p, cc, p.length));
+        }
+        default -> put("style_matrix/" + i, p);
+      }
     }
     Map<String, INDArray> r = run(gradientGraph, gradientFeed, gradientOutputs, "gradient");
     try {
-      double[] sums = new double[contentTerms];
-      for (int i = 0; i < contentTerms; i++) {
-        sums[i] = r.get("content_sum/" + i).getDouble(0);
+      double[] out = new double[sums.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = r.get(sums.get(i)).getDouble(0);
       }
       Graph.copy(r.get(ObjectiveGraph.GRADIENT), gradient);
-      return sums;
+      return out;
     } finally {
       Graph.release(r);
     }

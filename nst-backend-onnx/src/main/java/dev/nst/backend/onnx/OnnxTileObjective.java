@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.nst.api.RunFailedException;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
 import java.nio.FloatBuffer;
@@ -35,13 +36,17 @@ final class OnnxTileObjective implements TileObjective {
   private final Map<String, OnnxTensor> gradientInputs = new HashMap<>();
   private final FloatBuffer gradientBuffer;
   private final Map<String, OnnxValue> pinned = new HashMap<>();
+  private final List<TileSpec.Style> style;
+  /** The outputs of the statistics pass: each style term's statistics, and a W2 term's first moment. */
   private final Set<String> grams = new LinkedHashSet<>();
+  /** The sums of the gradient pass: each content term's, then each histogram term's. */
   private final Set<String> sums = new LinkedHashSet<>();
 
   OnnxTileObjective(OnnxBackend backend, TileGraphs graphs, TileSpec spec, int channels) {
     imageShape = new int[] {1, channels, spec.height(), spec.width()};
     contentTerms = spec.contentLayers().size();
-    styleTerms = spec.styleLayers().size();
+    styleTerms = spec.style().size();
+    style = spec.style();
     try {
       statistics = graphs.statistics == null ? null
           : resources.track(backend.session(graphs.statistics, "the statistics pass of a tile"));
@@ -56,8 +61,21 @@ final class OnnxTileObjective implements TileObjective {
         OnnxTensor mask = bind(backend, TileGraphs.styleMask(i), new int[] {1, 1, s[2], s[3]});
         statisticsInputs.put(TileGraphs.styleMask(i), mask);
         gradientInputs.put(TileGraphs.styleMask(i), mask);
-        gradientInputs.put(TileGraphs.styleMatrix(i), bind(backend, TileGraphs.styleMatrix(i), new int[] {s[1], s[1]}));
         grams.add(TileGraphs.gram(i));
+        switch (style.get(i).kind()) {
+          case HISTOGRAM -> {
+            gradientInputs.put(TileGraphs.styleTable(i), bind(backend, TileGraphs.styleTable(i),
+                new int[] {s[1] * (style.get(i).binCount() + 1)}));
+            gradientInputs.put(TileGraphs.styleScale(i), bind(backend, TileGraphs.styleScale(i), new int[] {1}));
+          }
+          case W2 -> {
+            gradientInputs.put(TileGraphs.styleMatrix(i), bind(backend, TileGraphs.styleMatrix(i), new int[] {s[1], s[1]}));
+            gradientInputs.put(TileGraphs.styleOffset(i), bind(backend, TileGraphs.styleOffset(i), new int[] {s[1], 1}));
+            grams.add(TileGraphs.moment(i));
+          }
+          default -> gradientInputs.put(TileGraphs.styleMatrix(i), bind(backend, TileGraphs.styleMatrix(i),
+              new int[] {s[1], s[1]}));
+        }
       }
       for (int i = 0; i < contentTerms; i++) {
         int[] s = graphs.contentShapes.get(i);
@@ -66,6 +84,11 @@ final class OnnxTileObjective implements TileObjective {
             new int[] {1, 1, s[2], s[3]}));
         gradientInputs.put(TileGraphs.contentScale(i), bind(backend, TileGraphs.contentScale(i), new int[] {1}));
         sums.add(TileGraphs.contentSum(i));
+      }
+      for (int i = 0; i < styleTerms; i++) {
+        if (style.get(i).kind() == StyleLossKind.HISTOGRAM) {
+          sums.add(TileGraphs.styleSum(i));
+        }
       }
       gradientBuffer = Resources.directFloats(size(imageShape));
       pinned.put(TileGraphs.GRADIENT, resources.tensor(backend.env(), gradientBuffer, imageShape));
@@ -94,11 +117,16 @@ final class OnnxTileObjective implements TileObjective {
   }
 
   private void put(String name, float[] values) {
+    put(name, values, 0, values.length);
+  }
+
+  /** Copies {@code values[from .. from + length)} into the input {@code name}, which must hold exactly that many. */
+  private void put(String name, float[] values, int from, int length) {
     FloatBuffer b = buffers.get(name);
-    checkArgument(values.length == b.capacity(), "%s holds %s values where the tile needs %s", name, values.length,
-        b.capacity());
+    checkArgument(length == b.capacity() && from + length <= values.length, "%s holds %s values where the tile "
+        + "needs %s", name, values.length - from, b.capacity());
     b.clear();
-    b.put(values);
+    b.put(values, from, length);
   }
 
   @Override
@@ -109,8 +137,8 @@ final class OnnxTileObjective implements TileObjective {
   @Override
   public void statistics(float[] tile, float[][] styleMasks, float[][] out) {
     resources.requireOpen("ONNX tile objective");
-    checkArgument(styleMasks.length == styleTerms && out.length == styleTerms, "give one mask and one Gram per style "
-        + "term (%s), got %s and %s", styleTerms, styleMasks.length, out.length);
+    checkArgument(styleMasks.length == styleTerms && out.length == styleTerms, "give one mask and one statistics "
+        + "array per style term (%s), got %s and %s", styleTerms, styleMasks.length, out.length);
     if (styleTerms == 0) {
       return;
     }
@@ -120,7 +148,12 @@ final class OnnxTileObjective implements TileObjective {
     }
     try (OrtSession.Result r = statistics.run(statisticsInputs, grams)) {
       for (int i = 0; i < styleTerms; i++) {
-        ((OnnxTensor) r.get(TileGraphs.gram(i)).orElseThrow()).getFloatBuffer().get(out[i]);
+        FloatBuffer main = ((OnnxTensor) r.get(TileGraphs.gram(i)).orElseThrow()).getFloatBuffer();
+        int n = main.remaining();
+        main.get(out[i], 0, n);
+        if (style.get(i).kind() == StyleLossKind.W2) {
+          ((OnnxTensor) r.get(TileGraphs.moment(i)).orElseThrow()).getFloatBuffer().get(out[i], n, out[i].length - n);
+        }
       }
     } catch (OrtException e) {
       throw new RunFailedException("ONNX Runtime failed in the statistics pass of a tile: " + e.getMessage(), e);
@@ -145,12 +178,24 @@ final class OnnxTileObjective implements TileObjective {
     }
     for (int i = 0; i < styleTerms; i++) {
       put(TileGraphs.styleMask(i), styleMasks[i]);
-      put(TileGraphs.styleMatrix(i), styleMatrices[i]);
+      float[] p = styleMatrices[i];
+      switch (style.get(i).kind()) {
+        case HISTOGRAM -> {
+          put(TileGraphs.styleTable(i), p, 0, p.length - 1);
+          put(TileGraphs.styleScale(i), p, p.length - 1, 1);
+        }
+        case W2 -> {
+          int cc = buffers.get(TileGraphs.styleMatrix(i)).capacity();
+          put(TileGraphs.styleMatrix(i), p, 0, cc);
+          put(TileGraphs.styleOffset(i), p, cc, p.length - cc);
+        }
+        default -> put(TileGraphs.styleMatrix(i), p);
+      }
     }
-    double[] out = new double[contentTerms];
+    double[] out = new double[sums.size()];
     try (OrtSession.Result r = gradientSession.run(gradientInputs, sums, pinned)) {
       List<String> names = List.copyOf(sums);
-      for (int i = 0; i < contentTerms; i++) {
+      for (int i = 0; i < out.length; i++) {
         out[i] = ((OnnxTensor) r.get(names.get(i)).orElseThrow()).getFloatBuffer().get(0);
       }
     } catch (OrtException e) {

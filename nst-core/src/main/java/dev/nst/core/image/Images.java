@@ -405,6 +405,23 @@ public final class Images {
   }
 
   /**
+   * Resizes float planes (an image or optimiser state in the network's input space, (C, H, W)
+   * row-major) with the filter of {@link #resize}, without rounding or clipping: how a
+   * coarse-to-fine run carries its image and Adam's moments to the next scale without 8-bit
+   * quantisation.
+   *
+   * @return a new (C, height, width) array
+   */
+  public static float[] resizePlanes(float[] planes, int channels, int srcHeight, int srcWidth, int height, int width) {
+    Objects.requireNonNull(planes, "planes");
+    if (planes.length != (long) channels * srcHeight * srcWidth || height < 1 || width < 1) {
+      throw new IllegalArgumentException("planes hold " + planes.length + " values, not " + channels + " x "
+          + srcHeight + " x " + srcWidth + ", or the target " + width + " x " + height + " is empty");
+    }
+    return Resampler.resample(planes, channels, srcHeight, srcWidth, height, width);
+  }
+
+  /**
    * The image as {@code TYPE_INT_RGB} following the rules in the class comment; returns
    * {@code image} itself when it already is one.
    */

@@ -17,8 +17,7 @@ final class CompiledTileEngine implements TileEngine {
     this.buffers = new TileBuffers(terms);
     grams = new float[terms.style.size()][];
     for (int i = 0; i < grams.length; i++) {
-      int c = terms.style.get(i).site().channels();
-      grams[i] = new float[c * c];
+      grams[i] = new float[terms.style.get(i).statisticsLength()];
     }
     contentScales = new float[terms.content.size()];
     for (int i = 0; i < contentScales.length; i++) {

@@ -2,7 +2,9 @@ package dev.nst.core.tile;
 
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.Tensor;
+import dev.nst.api.StyleLossKind;
 import dev.nst.core.loss.GramKernel;
+import dev.nst.core.loss.StyleSums;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tiles on level 1 of any backend: activations are copied to the host, where the Gram matrices
- * and layer gradients are formed, and the backend's vector-Jacobian product pulls them back.
+ * Tiles on level 1 of any backend: activations are copied to the host, where the style
+ * statistics and layer gradients are formed, and the backend's vector-Jacobian product pulls them back.
  * Costs three forward passes and one backward per tile (a compiled engine needs two and one),
  * so it is the fallback for backends that do not compile tiles.
  */
@@ -43,11 +45,24 @@ final class FeatureTileEngine implements TileEngine {
     buffers.fillStyleMasks(tileIndex);
     for (int i = 0; i < terms.style.size(); i++) {
       TiledTerms.Style s = terms.style.get(i);
-      float[] masked = masked(acts.get(s.site().layer()), buffers.styleMasks[i]);
-      double[] g = new double[s.site().channels() * s.site().channels()];
-      GramKernel.gram(masked, s.site().channels(), s.site().tilePositions(), g);
+      int c = s.site().channels();
+      int n = s.site().tilePositions();
+      float[] mask = buffers.styleMasks[i];
+      float[] a = acts.get(s.site().layer()).toArray();
+      if (s.kind() == StyleLossKind.HISTOGRAM) {
+        StyleSums.deposit(a, StyleSums.weights(mask), s.histogram(), n, grams[i]);
+        continue;
+      }
+      double[] g = new double[c * c];
+      GramKernel.gram(masked(a, mask, n), c, n, g);
       for (int k = 0; k < g.length; k++) {
         grams[i][k] += g[k];
+      }
+      if (s.kind() == StyleLossKind.W2) {
+        double[] first = StyleSums.firstMoment(a, StyleSums.weights(mask), c, n);
+        for (int k = 0; k < c; k++) {
+          grams[i][c * c + k] += first[k];
+        }
       }
     }
   }
@@ -74,16 +89,28 @@ final class FeatureTileEngine implements TileEngine {
       }
       contentSums[i] += sum;
     }
+    int histogram = terms.content.size();
     for (int i = 0; i < terms.style.size(); i++) {
       TiledTerms.Style s = terms.style.get(i);
       float[] m = buffers.styleMasks[i];
-      float[] masked = masked(acts.get(s.site().layer()), m);
+      float[] a = acts.get(s.site().layer()).toArray();
+      int c = s.site().channels();
       int hw = s.site().tilePositions();
-      float[] product = new float[masked.length];
-      GramKernel.multiply(styleGradients[i], masked, s.site().channels(), hw, product);
-      float[] g = layerGradients.computeIfAbsent(s.site().layer(), k -> new float[masked.length]);
-      for (int p = 0; p < product.length; p++) {
-        g[p] += product[p] * m[p % hw];
+      float[] g = layerGradients.computeIfAbsent(s.site().layer(), k -> new float[a.length]);
+      float[] p = styleGradients[i];
+      switch (s.kind()) {
+        case HISTOGRAM -> contentSums[histogram++] += StyleSums.remap(a, StyleSums.weights(m), s.histogram(),
+            Arrays.copyOf(p, p.length - 1), p[p.length - 1], hw, g);
+        case W2 -> StyleSums.affine(a, StyleSums.weights(m), Arrays.copyOf(p, c * c),
+            Arrays.copyOfRange(p, c * c, c * c + c), c, hw, g);
+        default -> {
+          float[] masked = masked(a, m, hw);
+          float[] product = new float[masked.length];
+          GramKernel.multiply(p, masked, c, hw, product);
+          for (int q = 0; q < product.length; q++) {
+            g[q] += product[q] * m[q % hw];
+          }
+        }
       }
     }
     if (layerGradients.isEmpty()) {
@@ -95,10 +122,9 @@ final class FeatureTileEngine implements TileEngine {
     extractor.backward(x, pulled).copyTo(gradient);
   }
 
-  /** The activation times the (H, W) mask at every channel. */
-  private static float[] masked(Tensor activation, float[] mask) {
-    float[] a = activation.toArray();
-    int hw = activation.dim(2) * activation.dim(3);
+  /** The (C, H W) activation times the (H W) mask at every channel, as a copy. */
+  private static float[] masked(float[] activation, float[] mask, int hw) {
+    float[] a = activation.clone();
     for (int p = 0; p < a.length; p++) {
       a[p] *= mask[p % hw];
     }

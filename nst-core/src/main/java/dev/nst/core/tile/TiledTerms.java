@@ -1,6 +1,10 @@
 package dev.nst.core.tile;
 
 import dev.nst.api.Network;
+import dev.nst.api.StyleLossKind;
+import dev.nst.core.loss.GaussianW2;
+import dev.nst.core.loss.HistogramMatch;
+import dev.nst.core.loss.StyleSums;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Tensor;
 import java.util.ArrayList;
@@ -37,16 +41,37 @@ final class TiledTerms {
   }
 
   /**
-   * A style term: J = factor * sum((G - target)^2) with G the Gram of the masked activation over
-   * the whole image; its layer gradient is {@code m (A (m a))} with A = 4 factor strength sym(D).
+   * A style term of any {@link StyleLossKind}, over the whole image's statistics. A Gram term:
+   * J = factor * sum((G - target)^2) with G the Gram of the masked activation; its layer
+   * gradient is {@code m (A (m a))} with A = 4 factor strength sym(D). W2 and histogram terms:
+   * see {@link GaussianW2} and {@link HistogramMatch}, which hold their targets.
    *
-   * @param target the mean Gram times the layer's H W: what G is compared with
+   * @param target for a Gram term, the mean Gram times the layer's H W (what G is compared with); else null
    * @param region the term's region mask at the layer for the whole image, (H, W), or null
+   * @param weight W, the sum of the squared region mask over the layer (H W without a region)
    */
-  record Style(Site site, double factor, double strength, double[] target, float[] region) {}
+  record Style(Site site, StyleLossKind kind, double factor, double strength, double[] target, float[] region,
+      double weight, GaussianW2 w2, HistogramMatch histogram) {
+    /** Length of the statistics of one tile (see {@link dev.nst.api.spi.TileObjective}). */
+    int statisticsLength() {
+      int c = site.channels();
+      return switch (kind) {
+        case GRAM -> c * c;
+        case W2 -> c * c + c;
+        case HISTOGRAM -> c * (histogram.bins() + 1);
+      };
+    }
+
+    /** Length of the parameters of the gradient pass. */
+    int parametersLength() {
+      return kind == StyleLossKind.HISTOGRAM ? statisticsLength() + 1 : statisticsLength();
+    }
+  }
 
   final List<Content> content;
   final List<Style> style;
+  /** The histogram terms' positions in {@link #style}, in order: their sums follow the content sums. */
+  final int[] histogramTerms;
   private final TileLayout layout;
 
   TiledTerms(Network network, ObjectiveSpec spec, TileLayout layout) {
@@ -65,21 +90,41 @@ final class TiledTerms {
     for (ObjectiveSpec.StyleTarget t : spec.style()) {
       Site site = site(network, full, tiles, t.layer());
       int ch = site.channels();
-      requireShape(t.meanGram(), new int[] {ch, ch}, "mean Gram target at " + t.layer(), spec);
       if (t.hasMask()) {
         requireShape(t.mask(), new int[] {1, 1, site.height(), site.width()}, "mask at " + t.layer(), spec);
       }
       double hw = (double) site.height() * site.width();
-      float[] g = t.meanGram().toArray();
-      double[] target = new double[g.length];
-      for (int i = 0; i < g.length; i++) {
-        target[i] = g[i] * hw;
-      }
-      st.add(new Style(site, spec.normalization().styleFactor(ch, site.height(), site.width()),
-          spec.beta() * t.weight(), target, t.hasMask() ? t.mask().toArray() : null));
+      float[] region = t.hasMask() ? t.mask().toArray() : null;
+      double weight = region == null ? hw : StyleSums.total(StyleSums.weights(region));
+      double strength = spec.beta() * t.weight();
+      st.add(switch (t.kind()) {
+        case GRAM -> {
+          requireShape(t.meanGram(), new int[] {ch, ch}, "mean Gram target at " + t.layer(), spec);
+          float[] g = t.meanGram().toArray();
+          double[] target = new double[g.length];
+          for (int i = 0; i < g.length; i++) {
+            target[i] = g[i] * hw;
+          }
+          yield new Style(site, t.kind(), spec.normalization().styleFactor(ch, site.height(), site.width()), strength,
+              target, region, weight, null, null);
+        }
+        case W2 -> {
+          requireShape(t.meanGram(), new int[] {ch, ch}, "mean Gram target at " + t.layer(), spec);
+          requireShape(t.mean(), new int[] {ch}, "mean target at " + t.layer(), spec);
+          yield new Style(site, t.kind(), 1.0 / ch, strength, null, region, weight,
+              GaussianW2.target(t.mean(), t.meanGram()), null);
+        }
+        case HISTOGRAM -> {
+          HistogramMatch h = HistogramMatch.target(t.histogram());
+          requireShape(t.histogram(), new int[] {ch, h.bins() + 3}, "histogram target at " + t.layer(), spec);
+          yield new Style(site, t.kind(), 1.0 / ch, strength, null, region, weight, null, h);
+        }
+      });
     }
     content = List.copyOf(c);
     style = List.copyOf(st);
+    histogramTerms = java.util.stream.IntStream.range(0, style.size())
+        .filter(i -> style.get(i).kind() == StyleLossKind.HISTOGRAM).toArray();
   }
 
   private static Site site(Network network, List<int[]> full, List<int[]> tiles, String layer) {
@@ -94,6 +139,15 @@ final class TiledTerms {
       throw new IllegalArgumentException(what + " has shape " + (t == null ? "null" : Arrays.toString(t.shape()))
           + " but a " + spec.height() + "x" + spec.width() + " image needs " + Arrays.toString(expected));
     }
+  }
+
+  /** What a backend compiles for tiles of {@code layout}'s size with these terms. */
+  dev.nst.api.spi.TileSpec tileSpec(dev.nst.api.Pooling pooling) {
+    return new dev.nst.api.spi.TileSpec(layout.tileHeight(), layout.tileWidth(), pooling,
+        content.stream().map(c -> c.site().layer()).toList(),
+        style.stream().map(s -> new dev.nst.api.spi.TileSpec.Style(s.site().layer(), s.kind(),
+            s.histogram() == null ? null : s.histogram().binning(),
+            s.histogram() == null ? 0 : s.histogram().bins())).toList());
   }
 
   /** Cuts content term {@code term}'s target to tile {@code tile}'s extent at its layer: (C, h, w) into {@code dst}. */
