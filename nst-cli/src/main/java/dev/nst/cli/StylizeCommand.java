@@ -3,7 +3,9 @@ package dev.nst.cli;
 import dev.nst.api.CancellationToken;
 import dev.nst.api.InputConvention;
 import dev.nst.api.ModelLoadException;
+import dev.nst.api.PaddingMode;
 import dev.nst.api.Pooling;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.spi.Device;
 import dev.nst.core.Init;
 import dev.nst.core.Preset;
@@ -87,22 +89,31 @@ final class StylizeCommand implements Callable<Integer> {
   int size;
 
   @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "300",
-      description = "Iterations (default ${DEFAULT-VALUE}).")
+      description = "Iterations (default ${DEFAULT-VALUE}); with the quality preset, a budget of N iterations at the "
+          + "output size, spent over its scales.")
   int iterations;
 
-  @Option(names = "--preset", paramLabel = "PRESET", converter = Choices.PresetChoice.class,
+  @Option(names = "--preset", paramLabel = "PRESET", defaultValue = "quality", converter = Choices.PresetChoice.class,
       completionCandidates = Choices.PresetChoice.class,
-      description = "Loss scaling, weights and layers of a well-known implementation: ${COMPLETION-CANDIDATES}. "
-          + "Other options override it.")
+      description = "Loss, weights, layers and optimisation of a well-known implementation: ${COMPLETION-CANDIDATES} "
+          + "(default ${DEFAULT-VALUE}: crowsonkb's recipe, W2 style loss, Adam with averaged iterates, scales "
+          + "growing by sqrt(2); classic: Gatys' Gram loss and L-BFGS). Other options override it.")
   Preset preset;
 
-  @Option(names = "--content-weight", paramLabel = "ALPHA", description = "alpha (default 10).")
+  @Option(names = "--style-loss", paramLabel = "LOSS", converter = Choices.StyleLossChoice.class,
+      completionCandidates = Choices.StyleLossChoice.class,
+      description = "Style loss: ${COMPLETION-CANDIDATES} (default: the preset's; w2 for quality, gram for the others).")
+  StyleLossKind styleLoss;
+
+  @Option(names = "--content-weight", paramLabel = "ALPHA", description = "alpha (default: the preset's; quality "
+      + "0.015, classic 10).")
   Double alpha;
 
-  @Option(names = "--style-weight", paramLabel = "BETA", description = "beta (default 40).")
+  @Option(names = "--style-weight", paramLabel = "BETA", description = "beta (default: the preset's; quality 1, "
+      + "classic 40).")
   Double beta;
 
-  @Option(names = "--tv-weight", paramLabel = "GAMMA", description = "gamma, total variation (default 0).")
+  @Option(names = "--tv-weight", paramLabel = "GAMMA", description = "gamma, total variation (default: the preset's, 0).")
   Double gamma;
 
   @Option(names = "--content-layers", split = ",", paramLabel = "LAYER[:WEIGHT]",
@@ -134,6 +145,17 @@ final class StylizeCommand implements Callable<Integer> {
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   Pooling pooling;
 
+  @Option(names = "--padding", paramLabel = "MODE", converter = Choices.PaddingChoice.class,
+      completionCandidates = Choices.PaddingChoice.class,
+      description = "How the first convolution pads the image: ${COMPLETION-CANDIDATES} (default: the preset's; "
+          + "replicate for quality, zeros for the others).")
+  PaddingMode padding;
+
+  @Option(names = "--average", paramLabel = "DECAY",
+      description = "Return the moving average of each scale's iterates with this decay, e.g. 0.99; 0 returns the "
+          + "iterate of the lowest loss (default: the preset's; 0.99 for quality, 0 for the others).")
+  Double average;
+
   @Option(names = "--init", paramLabel = "INIT", defaultValue = "content",
       description = "content, noise, or an image file (default ${DEFAULT-VALUE}).")
   String init;
@@ -142,9 +164,9 @@ final class StylizeCommand implements Callable<Integer> {
       description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--optimizer", paramLabel = "OPTIMIZER", defaultValue = "lbfgs",
+  @Option(names = "--optimizer", paramLabel = "OPTIMIZER",
       converter = Choices.OptimizerChoice.class, completionCandidates = Choices.OptimizerChoice.class,
-      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+      description = "${COMPLETION-CANDIDATES} (default: the preset's; adam for quality, lbfgs for the others).")
   Choices.OptimizerKind optimizer;
 
   @Option(names = "--learning-rate", paramLabel = "RATE",
@@ -218,13 +240,13 @@ final class StylizeCommand implements Callable<Integer> {
       InputConvention conv = convention != null ? convention : ModelFiles.conventionFor(file);
       b.model(file, conv); // loaded when the run starts, after the checks of the images and the output
     }
+    b.preset(preset); // first: every option below overrides it
     stdin.content(b, content)
         .size(size)
         .iterations(iterations)
         .styleScale(styleScale)
         .pooling(pooling)
         .seed(seed)
-        .optimizer(optimizer.create(learningRate))
         .device(device)
         .threads(threads)
         .output(output)
@@ -233,8 +255,17 @@ final class StylizeCommand implements Callable<Integer> {
     if (memory != null) {
       b.memoryLimit(memory);
     }
-    if (preset != null) {
-      b.preset(preset);
+    if (optimizer != null || learningRate != null) {
+      b.optimizer((optimizer != null ? optimizer : Choices.OptimizerKind.of(preset)).create(learningRate, preset));
+    }
+    if (styleLoss != null) {
+      b.styleLoss(styleLoss);
+    }
+    if (padding != null) {
+      b.padding(padding);
+    }
+    if (average != null) {
+      b.averageIterates(average);
     }
     if (alpha != null) {
       b.alpha(alpha);

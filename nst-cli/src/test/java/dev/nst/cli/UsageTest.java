@@ -53,8 +53,11 @@ class UsageTest {
     String flat = r.out().replaceAll("\\s+", " "); // independent of where the help wraps
     assertThat(flat).contains("--device=DEVICE auto, cpu, gpu (default auto).")
         .contains("--pooling=POOLING max, avg (default max).")
-        .contains("--optimizer=OPTIMIZER lbfgs, adam (default lbfgs).")
-        .contains("implementation: classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial.")
+        .contains("--optimizer=OPTIMIZER lbfgs, adam (default: the preset's; adam for quality, lbfgs for the others).")
+        .contains("implementation: classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial, quality "
+            + "(default quality:")
+        .contains("--style-loss=LOSS Style loss: gram, w2, histogram")
+        .contains("--padding=MODE How the first convolution pads the image: zeros, replicate, reflect")
         .contains("Colour control: none, keep-content, luminance-only, match-style.")
         .contains("weights: torch, caffe, unit (default")
         .contains("--backend=NAME Backend: onnx, nd4j (see 'nst backends')")
