@@ -111,8 +111,10 @@ class UsageTest {
       "--device; x; [auto, cpu, gpu]",
       "--pooling; maximum; [max, avg]",
       "--color; keep; [none, keep-content, luminance-only, match-style]",
-      "--preset; lua; [classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial]",
+      "--preset; lua; [classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial, quality]",
       "--optimizer; sgd; [lbfgs, adam]",
+      "--style-loss; wasserstein; [gram, w2, histogram]",
+      "--padding; edge; [zeros, replicate, reflect]",
       "--convention; bgr; [torch, caffe, unit]"})
   void aBadChoiceIsAUsageErrorListingTheChoices(String option, String value, String choices) {
     Run r = nst("stylize", "c.png", "s.png", "-o", tmp.resolve("o.png").toString(), option, value);
@@ -158,8 +160,12 @@ class UsageTest {
     assertThat(s.device).isEqualTo(Device.AUTO);
     assertThat(s.pooling).isEqualTo(Pooling.MAX);
     assertThat(s.color).isEqualTo(ColorControl.NONE);
-    assertThat(s.optimizer).isEqualTo(Choices.OptimizerKind.LBFGS);
-    assertThat(s.preset).isNull();
+    assertThat(s.preset).isEqualTo(Preset.QUALITY);
+    // unset: the preset's own
+    assertThat(s.optimizer).isNull();
+    assertThat(s.styleLoss).isNull();
+    assertThat(s.padding).isNull();
+    assertThat(s.average).isNull();
     assertThat(s.convention).isNull();
   }
 

@@ -43,8 +43,7 @@ final class TinySpecs {
 
   /**
    * A spec that exercises {@code feature} and needs nothing beyond it but what it depends on
-   * (guided Grams need Gram style; W2 and histogram specs guide one term, so they need masks too;
-   * every spec needs total variation, see
+   * (guided Grams need Gram style; every spec needs total variation, see
    * {@link SpecFeatures#required}). Total variation stands alone: a spec without layers must
    * compile too.
    */
@@ -73,13 +72,15 @@ final class TinySpecs {
   }
 
   /**
-   * Style targets of {@code kind} at relu1, lrelu2 and conv3, the last guided by a soft mask:
-   * the kind whole and guided, with a style image of another size.
+   * Style targets of {@code kind} at relu1 and lrelu2, with a style image of another
+   * size; unguided, so that the spec needs no feature beyond the kind's (guided W2 and histogram
+   * terms are checked by the tiled evaluation and the style loss references).
    */
   static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor fx, StyleLossKind kind) {
-    List<ObjectiveSpec.StyleTarget> t = Targets.style(Targets.StyleStatistics.whole(fx),
-        List.of(styleImage(TinyNetwork.SEED + 4, 13, 9)), new double[] {1}, STYLE_LAYERS, kind);
-    return List.of(t.get(0), t.get(1), t.get(2).withWeightAndMask(t.get(2).weight(), mask(fx.network(), "conv3", false)));
+    // not conv3: its 6 positions leave the covariance of its 5 channels nearly singular, where the
+    // W2 loss curves too sharply for central differences
+    return Targets.style(Targets.StyleStatistics.whole(fx), List.of(styleImage(TinyNetwork.SEED + 4, 13, 9)),
+        new double[] {1}, STYLE_LAYERS.subList(0, 2), kind);
   }
 
   private static Tensor styleImage(long seed, int height, int width) {
