@@ -26,7 +26,7 @@ from PIL import Image
 
 torch.manual_seed(0)
 CFG = [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512]  # VGG-19 up to relu4_1
-NAMES = {0: "relu1_1", 3: "relu2_1", 6: "relu3_1", 11: "relu4_1"}
+NAMES = {0: "relu1_1", 2: "relu2_1", 4: "relu3_1", 8: "relu4_1"}  # by convolution index
 LEVELS = 256
 DIRECTIONS = 64
 
