@@ -17,6 +17,7 @@ import dev.nst.api.Tensor;
 import dev.nst.api.RunFailedException;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
+import dev.nst.api.spi.MemoryModel;
 import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
 import dev.nst.core.spi.AbstractBackend;
@@ -82,6 +83,18 @@ final class OnnxBackend extends AbstractBackend {
     checkNotNull(spec, "spec");
     return Optional.of(new OnnxTileObjective(this, new TileGraphs(network, spec), spec, network.inputChannels()));
   }
+
+  /**
+   * Measured on full-width VGG-19 to relu5_1 (peak resident memory of one evaluation at 256 to
+   * 1024 px, docs/benchmarks.md): about 3 KB per pixel above a fixed part, 4.5 bytes per
+   * activation value; 6 keeps a margin for other networks and the arena's rounding.
+   */
+  @Override
+  public MemoryModel memoryModel() {
+    return MEMORY;
+  }
+
+  private static final MemoryModel MEMORY = new MemoryModel(6, 16, 16);
 
   OrtEnvironment env() {
     return env;
