@@ -158,6 +158,7 @@ public final class StyleTransfer {
     private int saveEvery;
     private String backendName;
     private Device device = Device.AUTO;
+    private int deviceIndex;
     private int threads;
     private long memoryLimit = MemoryEstimate.defaultLimit();
     private int tileSize;
@@ -203,6 +204,7 @@ public final class StyleTransfer {
       Settings.Execution e = s.execution();
       backendName = e.backend();
       device = e.device();
+      deviceIndex = e.deviceIndex();
       threads = e.threads();
       memoryLimit = e.memoryLimit();
       tileSize = e.tileSize();
@@ -326,6 +328,12 @@ public final class StyleTransfer {
     public Builder style(BufferedImage image, double weight, BufferedImage regionMask) {
       return addStyle(new ImageSource.InMemory(checkNotNull(image, "style")), weight,
           new ImageSource.InMemory(checkNotNull(regionMask, "regionMask")));
+    }
+
+    /** Removes the style images added so far: a configuration from {@code toBuilder()} with other styles. */
+    public Builder clearStyles() {
+      styles.clear();
+      return this;
     }
 
     private Builder addStyle(ImageSource image, double weight, ImageSource regionMask) {
@@ -526,9 +534,20 @@ public final class StyleTransfer {
       return this;
     }
 
-    /** The device to run on (default {@link Device#AUTO}: a GPU when the backend reports one). */
+    /** The device to run on (default {@link Device#AUTO}: a GPU when the backend reports one), its first GPU. */
     public Builder device(Device d) {
+      return device(d, 0);
+    }
+
+    /**
+     * The device to run on and, for a GPU, which one (CUDA's numbering, 0 first): each worker of a
+     * machine with several GPUs, or a Spark task, on the GPU it was given.
+     */
+    public Builder device(Device d, int gpuIndex) {
+      checkArgument(gpuIndex >= 0 && (d != Device.CPU || gpuIndex == 0),
+          "the GPU index must be >= 0, and 0 for the CPU, got %s for %s", gpuIndex, d);
       device = checkNotNull(d, "device");
+      deviceIndex = gpuIndex;
       return this;
     }
 
@@ -601,7 +620,7 @@ public final class StyleTransfer {
               imageLosses),
           new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer),
           new Settings.Output(output, saveEvery),
-          new Settings.Execution(backendName, device, threads, memoryLimit, tileSize, listeners, cancellation)));
+          new Settings.Execution(backendName, device, deviceIndex, threads, memoryLimit, tileSize, listeners, cancellation)));
     }
   }
 }

@@ -90,7 +90,7 @@ final class TransferRun {
     boolean cancelled = false;
     boolean compiled = true;
     for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
-      ScaleOutcome r = optimise(backend, fx, network, contentOriginal, session.styles(), scales.longSides().get(i),
+      ScaleOutcome r = optimise(backend, fx, network, contentOriginal, session.styles(settings), scales.longSides().get(i),
           scales.iterations().get(i), current, plans[i]);
       history.addAll(r.history());
       setup = setup.plus(r.setup());

@@ -27,6 +27,7 @@ final class OnnxBackend extends AbstractBackend {
   private final OrtEnvironment env;
   private final Device device;
   private final int threads;
+  private final int gpu;
 
   OnnxBackend(BackendOptions options) {
     super(EnumSet.allOf(ObjectiveFeature.class));
@@ -39,6 +40,7 @@ final class OnnxBackend extends AbstractBackend {
     }
     this.device = options.device() == Device.CPU || !cuda ? Device.CPU : Device.GPU;
     this.threads = options.effectiveThreads();
+    this.gpu = options.deviceIndex();
   }
 
   @Override
@@ -53,7 +55,7 @@ final class OnnxBackend extends AbstractBackend {
 
   @Override
   public String description() {
-    return "ONNX Runtime " + env.getVersion() + " on " + (device == Device.GPU ? "CUDA GPU 0" : "CPU, " + threads + " threads");
+    return "ONNX Runtime " + env.getVersion() + " on " + (device == Device.GPU ? "CUDA GPU " + gpu : "CPU, " + threads + " threads");
   }
 
   @Override
@@ -84,7 +86,7 @@ final class OnnxBackend extends AbstractBackend {
       o.setIntraOpNumThreads(threads);
       o.setInterOpNumThreads(1);
       if (device == Device.GPU) {
-        o.addCUDA(0);
+        o.addCUDA(gpu);
       }
       return env.createSession(model.toByteArray(), o);
     } catch (OrtException e) {
