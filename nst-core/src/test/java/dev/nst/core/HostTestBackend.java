@@ -36,10 +36,10 @@ public final class HostTestBackend implements BackendProvider {
    * Forward passes by image height x width, for tests that check what is computed once; tests
    * read differences, as every test in the JVM adds to it.
    */
-  static final Map<String, AtomicInteger> FORWARDS = new ConcurrentHashMap<>();
+  private static final Map<String, AtomicInteger> FORWARDS = new ConcurrentHashMap<>();
 
   /** Forward passes of images of {@code height x width} so far. */
-  static int forwards(int height, int width) {
+  public static int forwards(int height, int width) {
     AtomicInteger n = FORWARDS.get(height + "x" + width);
     return n == null ? 0 : n.get();
   }
