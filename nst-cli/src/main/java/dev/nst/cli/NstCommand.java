@@ -14,19 +14,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code models},
+ * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code batch}, {@code models},
  * {@code backends}, {@code help}; every command takes {@code -h}/{@code --help} and
  * {@code -V}/{@code --version}, and its help ends with the exit codes below.
  */
 @Command(name = "nst", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Neural style transfer (Gatys et al.) on the JVM.",
-    subcommands = {StylizeCommand.class, ModelsCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StylizeCommand.class, BatchCommand.class, ModelsCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})
 public final class NstCommand {
   /** Exit codes a shell user can act on. */
   static final int BAD_INPUT = 3;
   static final int MODEL_PROBLEM = 4;
   static final int BACKEND_PROBLEM = 5;
   static final int RUN_FAILED = 6;
+  static final int SOME_FAILED = 7;
 
   /** What every command's help says about the exit codes; {@link #exitCode} is the mapping. */
   private static final ImmutableMap<String, String> EXIT_CODES = ImmutableMap.of(
@@ -36,7 +37,9 @@ public final class NstCommand {
       String.valueOf(BAD_INPUT), "bad input: unreadable image, unknown layer, option value the run rejects",
       String.valueOf(MODEL_PROBLEM), "model problem: unknown, not downloadable, corrupt or unreadable",
       String.valueOf(BACKEND_PROBLEM), "backend problem: none available, the named one missing, device unavailable",
-      String.valueOf(RUN_FAILED), "the run failed (numerical failure, divergence, backend error)");
+      String.valueOf(RUN_FAILED), "the run failed (numerical failure, divergence, backend error)",
+      String.valueOf(SOME_FAILED), "batch: some images failed or were cancelled, the others are done "
+          + "(see batch-report.json)");
 
   private final Environment environment;
   private final boolean terminal;
