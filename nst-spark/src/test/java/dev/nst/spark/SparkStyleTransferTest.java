@@ -20,12 +20,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real local Spark (two task slots, a retry allowed) on Darknet Tiny at 64 px: seven images and
- * a corrupt one give what the single-machine API gives, pixel for pixel, and one error row.
+ * a corrupt one give what the single-machine API gives, pixel for pixel, and one error row. The
+ * retry test is tagged slow (run it with -Dnst.spark.excludedGroups=); one session serves both.
  */
 class SparkStyleTransferTest {
   static final int SIZE = 64;
@@ -125,6 +127,7 @@ class SparkStyleTransferTest {
   }
 
   @Test
+  @Tag("slow")
   void aTaskThatFailsItsFirstAttemptIsRetriedWithoutDuplicateOrPartialFiles() throws Exception {
     Path out = dir.resolve("retried");
     Dataset<Row> paths = spark.read().format("binaryFile").load(in.toString()).select("path");

@@ -166,9 +166,11 @@ final class BatchRunner {
     if (!Files.isDirectory(dir)) {
       return;
     }
+    // the partial file ".<name>.partial.png" and the temporary files of its atomic write, "..<name>.partial.png.*.tmp"
     String prefix = "." + item.output().getFileName() + ".";
     try (var files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+          || f.getFileName().toString().startsWith("." + prefix)).toList()) {
         Files.deleteIfExists(f);
       }
     } catch (IOException e) {

@@ -134,6 +134,7 @@ class BatchStyleTransferTest {
     FileTime kept = Files.getLastModifiedTime(out.resolve("a_starry.png"));
     Files.setLastModifiedTime(out.resolve("a_starry.png"), FileTime.fromMillis(kept.toMillis() - 60_000));
     Files.writeString(out.resolve(".c_scream.png.partial.png"), "left by a killed run");
+    Files.writeString(out.resolve("..c_scream.png.partial.png.1f2e.tmp"), "left by a killed write");
 
     BatchResult second = batch().build().run();
     assertThat(second.withStatus(BatchItemResult.Status.SKIPPED)).extracting(i -> i.item().output().getFileName()
