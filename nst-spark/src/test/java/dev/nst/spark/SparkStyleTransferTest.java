@@ -149,6 +149,23 @@ class SparkStyleTransferTest {
     }
   }
 
+  @Test
+  @Tag("slow")
+  void theImageSourceAndAPathColumnGiveTheSameImagesAsTheBytes() throws Exception {
+    Dataset<Row> decoded = spark.read().format("image").option("pathGlobFilter", "c*.png").load(in.toString());
+    List<Row> fromImages = SparkStyleTransfer.builder(settings()).style("painting", style.toString()).build()
+        .transform(decoded).select("image.origin", "style", "stylized", "status").collectAsList();
+    assertThat(fromImages).hasSize(2); // chelsea and coffee
+    for (Row r : fromImages) {
+      assertThat(r.getString(1)).isEqualTo("painting");
+      assertThat(r.getString(3)).isEqualTo("done");
+      String name = Path.of(r.getString(0).replace("file:", "")).getFileName().toString();
+      assertThat(pixels(ImageIO.read(new ByteArrayInputStream((byte[]) r.get(2))))).as(name)
+          .isEqualTo(pixels(alone(in.resolve(name))));
+    }
+    assertThat(ExecutorSessions.modelLoads() - loadsBefore).isEqualTo(1);
+  }
+
   private static List<String> listing(Path folder) throws Exception {
     try (Stream<Path> files = Files.list(folder)) {
       return files.map(f -> f.getFileName().toString()).toList();
