@@ -66,6 +66,7 @@ public final class SparkStyleTransfer {
   private static final String NAME_CHARS = "[A-Za-z0-9._-]+";
 
   private final TransferSettings settings;
+  private final List<String> styleOrder;
   private final Map<String, String> styleUris;
   private final Map<String, byte[]> styleData;
   private final String inputColumn;
@@ -87,8 +88,6 @@ public final class SparkStyleTransfer {
     this.failFirstAttempt = b.failFirstAttempt;
     this.styleOrder = List.copyOf(b.styleOrder);
   }
-
-  private final List<String> styleOrder;
 
   /**
    * Starts a configuration.
