@@ -1,6 +1,7 @@
 package dev.nst.spark;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,6 +52,14 @@ final class HadoopFiles {
     return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
   }
 
+  private static boolean isFile(FileSystem fs, Path path) throws IOException {
+    try {
+      return fs.getFileStatus(path).isFile();
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+  }
+
   /** The bytes of the file at {@code uri}. */
   byte[] read(String uri) {
     Path path = new Path(uri);
@@ -67,7 +76,7 @@ final class HadoopFiles {
   boolean exists(String dir, String name) {
     Path path = new Path(dir, name);
     try {
-      return fs(path).isFile(path);
+      return isFile(fs(path), path);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot look for " + path + ": " + e.getMessage(), e);
     }
@@ -102,7 +111,7 @@ final class HadoopFiles {
       }
       // POSIX rename replaces the target atomically; HDFS refuses when it exists (another attempt won)
       if (!fs.rename(tmp, target)) {
-        boolean done = fs.isFile(target);
+        boolean done = isFile(fs, target);
         fs.delete(tmp, false);
         if (!done) {
           throw new IOException("the rename of " + tmp + " to " + target + " failed");
