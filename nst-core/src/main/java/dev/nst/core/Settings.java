@@ -260,13 +260,14 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    *
    * @param backend the backend's name, or null to select by property, environment, then priority
    * @param device the device asked of the backend
+   * @param deviceIndex which GPU, 0 first (0 for the CPU)
    * @param threads intra-op threads, 0 for every core
    * @param memoryLimit bytes a run may need by estimate, 0 for no check
    * @param tileSize the largest tile side, 0 to let the memory budget decide
    * @param listeners told after every iteration
    * @param cancellation checked after every iteration; null for none
    */
-  record Execution(String backend, Device device, int threads, long memoryLimit, int tileSize,
+  record Execution(String backend, Device device, int deviceIndex, int threads, long memoryLimit, int tileSize,
       List<ProgressListener> listeners, CancellationToken cancellation) {
     Execution {
       checkNotNull(device, "device");
@@ -276,7 +277,7 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
 
     /** The options the backend opens with. */
     BackendOptions backendOptions() {
-      return new BackendOptions(device, threads);
+      return new BackendOptions(device, threads, deviceIndex);
     }
 
     /** True when the caller has asked the run to stop. */

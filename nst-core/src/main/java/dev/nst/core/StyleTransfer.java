@@ -122,84 +122,47 @@ public final class StyleTransfer {
 
   /** Configures a {@link StyleTransfer}; every setter validates its argument at once. */
   public static final class Builder {
-    private ImageSource content;
-    private final List<Settings.StyleImage> styles = new ArrayList<>();
-    private ColorControl colorControl = ColorControl.NONE;
-    private ModelSource model;
-    private ModelStore modelStore;
-    private Pooling pooling = Pooling.MAX;
-    private List<LayerWeight> contentLayers;
-    private List<LayerWeight> styleLayers;
-    private double alpha = 10;
-    private double beta = 40;
-    private double gamma = 0;
-    private LossNormalization normalization = LossNormalization.CLASSIC;
-    private boolean normalizeGradients;
-    private boolean resolutionInvariant;
-    private ContentLoss contentLoss;
-    private StyleLoss styleLoss;
-    private TotalVariationLoss tvLoss;
-    private int size = 512;
-    private int iterations = 300;
-    private Scales scales;
-    private double styleScale = 1.0;
-    private Init init = Init.content();
-    private long seed = 0;
-    private Optimizer optimizer = Lbfgs.defaults();
-    private Path output;
-    private int saveEvery;
-    private String backendName;
-    private Device device = Device.AUTO;
-    private int threads;
-    private long memoryLimit = MemoryEstimate.defaultLimit();
-    private int tileSize;
-    private final Map<String, ImageLoss> imageLosses = new LinkedHashMap<>();
-    private final List<ProgressListener> listeners = new ArrayList<>();
-    private CancellationToken cancellation;
+    ImageSource content;
+    final List<Settings.StyleImage> styles = new ArrayList<>();
+    ColorControl colorControl = ColorControl.NONE;
+    ModelSource model;
+    ModelStore modelStore;
+    Pooling pooling = Pooling.MAX;
+    List<LayerWeight> contentLayers;
+    List<LayerWeight> styleLayers;
+    double alpha = 10;
+    double beta = 40;
+    double gamma = 0;
+    LossNormalization normalization = LossNormalization.CLASSIC;
+    boolean normalizeGradients;
+    boolean resolutionInvariant;
+    ContentLoss contentLoss;
+    StyleLoss styleLoss;
+    TotalVariationLoss tvLoss;
+    int size = 512;
+    int iterations = 300;
+    Scales scales;
+    double styleScale = 1.0;
+    Init init = Init.content();
+    long seed = 0;
+    Optimizer optimizer = Lbfgs.defaults();
+    Path output;
+    int saveEvery;
+    String backendName;
+    Device device = Device.AUTO;
+    int deviceIndex;
+    int threads;
+    long memoryLimit = MemoryEstimate.defaultLimit();
+    int tileSize;
+    final Map<String, ImageLoss> imageLosses = new LinkedHashMap<>();
+    final List<ProgressListener> listeners = new ArrayList<>();
+    CancellationToken cancellation;
 
     private Builder() {}
 
     /** Pre-filled from {@code s}: choices the model made (its default layers) stay the model's. */
     private Builder(Settings s) {
-      content = s.content();
-      styles.addAll(s.styles());
-      colorControl = s.colorControl();
-      model = s.model();
-      modelStore = s.model().store().orElse(null);
-      pooling = s.pooling();
-      contentLayers = s.layers().chosenContent();
-      styleLayers = s.layers().chosenStyle();
-      Settings.LossWeights l = s.losses();
-      alpha = l.alpha();
-      beta = l.beta();
-      gamma = l.gamma();
-      normalization = l.normalization();
-      normalizeGradients = l.normalizeGradients();
-      resolutionInvariant = l.resolutionInvariant();
-      imageLosses.putAll(l.imageLosses());
-      if (l.custom() != null) {
-        contentLoss = l.custom().content();
-        styleLoss = l.custom().style();
-        tvLoss = l.custom().totalVariation();
-      }
-      Settings.Schedule p = s.schedule();
-      size = p.size();
-      iterations = p.iterations();
-      scales = p.explicitScales();
-      styleScale = p.styleScale();
-      init = p.init();
-      seed = p.seed();
-      optimizer = p.optimizer();
-      output = s.output().file();
-      saveEvery = s.output().saveEvery();
-      Settings.Execution e = s.execution();
-      backendName = e.backend();
-      device = e.device();
-      threads = e.threads();
-      memoryLimit = e.memoryLimit();
-      tileSize = e.tileSize();
-      listeners.addAll(e.listeners());
-      cancellation = e.cancellation();
+      SettingsMapping.fill(this, s);
     }
 
     /**
@@ -318,6 +281,12 @@ public final class StyleTransfer {
     public Builder style(BufferedImage image, double weight, BufferedImage regionMask) {
       return addStyle(new ImageSource.InMemory(checkNotNull(image, "style")), weight,
           new ImageSource.InMemory(checkNotNull(regionMask, "regionMask")));
+    }
+
+    /** Removes the style images added so far: a configuration from {@code toBuilder()} with other styles. */
+    public Builder clearStyles() {
+      styles.clear();
+      return this;
     }
 
     private Builder addStyle(ImageSource image, double weight, ImageSource regionMask) {
@@ -518,9 +487,20 @@ public final class StyleTransfer {
       return this;
     }
 
-    /** The device to run on (default {@link Device#AUTO}: a GPU when the backend reports one). */
+    /** The device to run on (default {@link Device#AUTO}: a GPU when the backend reports one), its first GPU. */
     public Builder device(Device d) {
+      return device(d, 0);
+    }
+
+    /**
+     * The device to run on and, for a GPU, which one (CUDA's numbering, 0 first): each worker of a
+     * machine with several GPUs, or a Spark task, on the GPU it was given.
+     */
+    public Builder device(Device d, int gpuIndex) {
+      checkArgument(gpuIndex >= 0 && (d != Device.CPU || gpuIndex == 0),
+          "the GPU index must be >= 0, and 0 for the CPU, got %s for %s", gpuIndex, d);
       device = checkNotNull(d, "device");
+      deviceIndex = gpuIndex;
       return this;
     }
 
@@ -585,15 +565,7 @@ public final class StyleTransfer {
           + "or model(network)", ModelRegistry.DEFAULT_MODEL);
       checkState(saveEvery == 0 || output != null,
           "saveEvery needs output(path) to know where to write the snapshots");
-      ModelSource source = model.fetchingThrough(modelStore);
-      Settings.CustomLosses losses = Settings.CustomLosses.ifAnySet(contentLoss, styleLoss, tvLoss);
-      return new StyleTransfer(new Settings(content, styles, colorControl, source, pooling,
-          Settings.FeatureLayers.resolve(source, contentLayers, styleLayers),
-          new Settings.LossWeights(alpha, beta, gamma, normalization, normalizeGradients, resolutionInvariant, losses,
-              imageLosses),
-          new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer),
-          new Settings.Output(output, saveEvery),
-          new Settings.Execution(backendName, device, threads, memoryLimit, tileSize, listeners, cancellation)));
+      return new StyleTransfer(SettingsMapping.settings(this));
     }
   }
 }

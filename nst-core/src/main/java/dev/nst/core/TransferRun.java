@@ -79,7 +79,7 @@ final class TransferRun {
     Network network = session.network();
     BufferedImage contentOriginal = settings.content().load();
     Scales scales = settings.schedule().scales();
-    InputSizes.check(network, settings, contentOriginal, session.styles());
+    InputSizes.check(network, settings, contentOriginal, session.styles(settings));
     Backend backend = session.backend(); // its memory model decides the plans
     // the largest scale first: it is the one a refusal should name
     MemoryPlan[] plans = new MemoryPlan[scales.longSides().size()];
@@ -183,7 +183,7 @@ final class TransferRun {
    */
   private ScaleOutcome optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
       int size, int iterations, BufferedImage previous, int previousBest, MemoryPlan plan, int done) {
-    List<LoadedStyle> styles = session.styles();
+    List<LoadedStyle> styles = session.styles(settings);
     long start = System.nanoTime();
     for (String notice : plan.notices()) {
       LOG.log(System.Logger.Level.INFO, "nst: {0}", notice);

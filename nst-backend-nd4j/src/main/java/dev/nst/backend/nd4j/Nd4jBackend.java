@@ -47,6 +47,12 @@ final class Nd4jBackend extends AbstractBackend {
           + "the classpath, or start the JVM with the environment variable BACKEND_PRIORITY_CPU higher than "
           + "BACKEND_PRIORITY_GPU");
     }
+    if (options.deviceIndex() != 0 && loaded.device() == Device.GPU) {
+      // ND4J binds devices to threads, not to a backend instance: one backend cannot own GPU n.
+      throw new DeviceUnavailableException("the ND4J backend was asked for GPU " + options.deviceIndex()
+          + ", but it runs on ND4J's default device for the thread; use the ONNX backend, which opens any GPU by "
+          + "index, or give this process one GPU (CUDA_VISIBLE_DEVICES)");
+    }
     if (options.threads() > 0 && loaded.device() == Device.CPU) {
       Nd4jRuntime.setThreads(options.threads());
       loaded = Nd4jRuntime.load();
