@@ -62,7 +62,7 @@ class UsageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "stylize", "models", "models list", "models pull", "models verify", "backends"})
+  @ValueSource(strings = {"", "stylize", "video", "models", "models list", "models pull", "models verify", "backends"})
   void everyCommandHasHelpWithTheExitCodes(String command) {
     String[] words = command.isEmpty() ? new String[0] : command.split(" ");
     String[] args = java.util.Arrays.copyOf(words, words.length + 1);
@@ -126,32 +126,32 @@ class UsageTest {
   void choicesIgnoreCaseAndMapToTheLibraryValues() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png", "--device", "GPU", "--pooling", "average",
         "--color", "Keep-Content", "--preset", "NEURAL-style-lua", "--optimizer", "Adam", "--convention", "caffe");
-    assertThat(s.device).isEqualTo(Device.GPU);
-    assertThat(s.pooling).isEqualTo(Pooling.AVERAGE);
-    assertThat(s.color).isEqualTo(ColorControl.KEEP_CONTENT_COLORS);
-    assertThat(s.preset).isEqualTo(Preset.NEURAL_STYLE_LUA);
-    assertThat(s.optimizer).isEqualTo(Choices.OptimizerKind.ADAM);
-    assertThat(s.convention).isEqualTo(InputConvention.CAFFE);
+    assertThat(s.transfer.device).isEqualTo(Device.GPU);
+    assertThat(s.transfer.pooling).isEqualTo(Pooling.AVERAGE);
+    assertThat(s.transfer.color).isEqualTo(ColorControl.KEEP_CONTENT_COLORS);
+    assertThat(s.transfer.preset).isEqualTo(Preset.NEURAL_STYLE_LUA);
+    assertThat(s.transfer.optimizer).isEqualTo(Choices.OptimizerKind.ADAM);
+    assertThat(s.transfer.convention).isEqualTo(InputConvention.CAFFE);
   }
 
   @Test
   void defaultsAreTheDocumentedOnes() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png");
-    assertThat(s.device).isEqualTo(Device.AUTO);
-    assertThat(s.pooling).isEqualTo(Pooling.MAX);
-    assertThat(s.color).isEqualTo(ColorControl.NONE);
-    assertThat(s.optimizer).isEqualTo(Choices.OptimizerKind.LBFGS);
-    assertThat(s.preset).isNull();
-    assertThat(s.convention).isNull();
+    assertThat(s.transfer.device).isEqualTo(Device.AUTO);
+    assertThat(s.transfer.pooling).isEqualTo(Pooling.MAX);
+    assertThat(s.transfer.color).isEqualTo(ColorControl.NONE);
+    assertThat(s.transfer.optimizer).isEqualTo(Choices.OptimizerKind.LBFGS);
+    assertThat(s.transfer.preset).isNull();
+    assertThat(s.transfer.convention).isNull();
   }
 
   @Test
   void layerListsTakeOptionalWeights() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png",
         "--style-layers", "relu1_1:0.5, relu2_1 ,relu3_1:2e-1", "--content-layers", "relu4_2");
-    assertThat(LayerOption.weights(s.styleLayers, 1.0 / 3)).containsExactly(
+    assertThat(LayerOption.weights(s.transfer.styleLayers, 1.0 / 3)).containsExactly(
         new LayerWeight("relu1_1", 0.5), new LayerWeight("relu2_1", 1.0 / 3), new LayerWeight("relu3_1", 0.2));
-    assertThat(LayerOption.weights(s.contentLayers, 1)).containsExactly(new LayerWeight("relu4_2", 1));
+    assertThat(LayerOption.weights(s.transfer.contentLayers, 1)).containsExactly(new LayerWeight("relu4_2", 1));
   }
 
   @ParameterizedTest
