@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  */
 public final class VideoStyleTransfer {
   /** Default temporal weight; docs/guide.md ("Video") shows how it was chosen. */
-  public static final double DEFAULT_TEMPORAL_WEIGHT = 100;
+  public static final double DEFAULT_TEMPORAL_WEIGHT = 0.02;
 
   private final Settings settings;
 
