@@ -146,6 +146,14 @@ final class VideoCommand implements Callable<Integer> {
             + "frames in %s%s%n", r.video().map(Path::toString).orElse(r.framesDir().toString()), r.frames(),
         r.width(), r.height(), r.stylised(), r.resumed(), seconds, r.framesDir(),
         r.cancelled() ? " (cancelled: run the same command again to continue)" : "");
+    if (seconds > 0) {
+      err.printf(Locale.ROOT, "time: decode %.1f s (%.0f%%), flow %.1f s (%.0f%%), style transfer %.1f s (%.0f%%), "
+              + "write and encode %.1f s (%.0f%%)%n", r.decodeTime().toMillis() / 1000.0,
+          100 * r.decodeTime().toMillis() / 1000.0 / seconds, r.flowTime().toMillis() / 1000.0,
+          100 * r.flowTime().toMillis() / 1000.0 / seconds, r.optimisationTime().toMillis() / 1000.0,
+          100 * r.optimisationTime().toMillis() / 1000.0 / seconds, r.writeTime().toMillis() / 1000.0,
+          100 * r.writeTime().toMillis() / 1000.0 / seconds);
+    }
     err.flush();
     return 0;
   }

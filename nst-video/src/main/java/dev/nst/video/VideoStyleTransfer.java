@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  */
 public final class VideoStyleTransfer {
   /** Default temporal weight; docs/guide.md ("Video") shows how it was chosen. */
-  public static final double DEFAULT_TEMPORAL_WEIGHT = 0.02;
+  public static final double DEFAULT_TEMPORAL_WEIGHT = 0.002;
 
   private final Settings settings;
 
@@ -310,7 +310,10 @@ public final class VideoStyleTransfer {
           frames = output;
         }
       }
-      checkState(!frames.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize()),
+      Path in = input.toAbsolutePath().normalize();
+      checkState(!output.toAbsolutePath().normalize().equals(in), "the output %s is the input; choose another output",
+          output);
+      checkState(!frames.toAbsolutePath().normalize().equals(in),
           "the frames folder %s is the input; choose another output or frames folder", frames);
       int later = laterIterations > 0 ? laterIterations : Math.max(1, iterations / 2);
       return new VideoStyleTransfer(new Settings(transfer, input, output, frames, size, iterations, later, temporal,

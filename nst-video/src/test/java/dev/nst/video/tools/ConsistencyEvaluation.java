@@ -36,7 +36,8 @@ import java.util.Map;
  *
  * <p>Arguments: {@code key=value} pairs: model, style, source ({@code synthetic:IMAGE} or an
  * MP4/folder), size, frames, iterations, later, weight, threads, out, gif (long side of the GIF,
- * 0 for none), make-clip (write the synthetic input as an MP4 there and stop).
+ * 0 for none), make-clip (write the synthetic input as an MP4 there and stop), gif-from (only make the GIF
+ * from an earlier evaluation's folders).
  */
 public final class ConsistencyEvaluation {
   private ConsistencyEvaluation() {}
@@ -48,6 +49,20 @@ public final class ConsistencyEvaluation {
       a.put(arg.substring(0, eq), arg.substring(eq + 1));
     }
     Path out = Path.of(a.getOrDefault("out", "target/video-eval"));
+    if (a.containsKey("gif-from")) {
+      // only the animation, from the frame folders of an earlier evaluation
+      Path from = Path.of(a.get("gif-from"));
+      List<BufferedImage> pairs = new ArrayList<>();
+      int n = Math.min(Integer.parseInt(a.getOrDefault("frames", "1000")),
+          Math.min(FrameFolder.list(from.resolve("independent")).size(), FrameFolder.list(from.resolve("consistent")).size()));
+      for (int t = 0; t < n; t++) {
+        pairs.add(sideBySide(Images.read(FrameFolder.frameFile(from.resolve("independent"), t)),
+            Images.read(FrameFolder.frameFile(from.resolve("consistent"), t)), Integer.parseInt(a.get("gif"))));
+      }
+      AnimatedGif.write(pairs, 1000 / 12, out.resolve("side_by_side.gif"));
+      System.out.println("wrote " + out.resolve("side_by_side.gif"));
+      return;
+    }
     int size = Integer.parseInt(a.getOrDefault("size", "256"));
     int frames = Integer.parseInt(a.getOrDefault("frames", "24"));
     String source = a.get("source");
