@@ -5,7 +5,6 @@ import dev.nst.video.flow.Consistency;
 import dev.nst.video.flow.Flow;
 import dev.nst.video.flow.Plane;
 import dev.nst.video.flow.TvL1Flow;
-import dev.nst.video.flow.Warping;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -96,31 +95,27 @@ final class FrameHistory {
 
   /**
    * For each of {@code distances} (ascending) that the history reaches, the flow of the newest
-   * frame into that earlier frame and its consistency, composed from consecutive flows.
+   * frame into that earlier frame and its consistency. The flow to the frame before is the one
+   * kept with the frame; flows further back are estimated directly between the two frames, as
+   * Ruder et al. do: what the frames between hid (an object passing) is visible to a direct flow
+   * and lost to one composed through the frame that hid it.
    */
   List<Link> links(int[] distances) {
     List<Link> links = new ArrayList<>();
-    Flow flow = null;
-    Plane weights = null;
-    int reached = 0;
+    Frame newest = back(0);
     for (int distance : distances) {
-      while (reached < distance) {
-        Frame from = back(reached);
-        Frame to = back(reached + 1);
-        if (to == null) {
-          return links;
-        }
-        ensureFlow(from, to);
-        if (flow == null) {
-          flow = from.backward;
-          weights = from.consistency;
-        } else {
-          weights = Consistency.chain(weights, flow, from.consistency);
-          flow = Warping.compose(flow, from.backward);
-        }
-        reached++;
+      Frame earlier = back(distance);
+      if (earlier == null) {
+        break;
       }
-      links.add(new Link(distance, flow, weights));
+      if (distance == 1) {
+        ensureFlow(newest, earlier);
+        links.add(new Link(1, newest.backward, newest.consistency));
+      } else {
+        Flow backward = estimator.estimate(newest.luma, earlier.luma);
+        Flow forward = estimator.estimate(earlier.luma, newest.luma);
+        links.add(new Link(distance, backward, Consistency.mask(backward, forward)));
+      }
     }
     return links;
   }

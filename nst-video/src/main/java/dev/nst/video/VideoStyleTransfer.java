@@ -201,8 +201,8 @@ public final class VideoStyleTransfer {
      * The earlier frames the temporal term follows, as distances back (default {@code 1}, the
      * short-term term). Ruder et al.'s long-term term uses, for example, {@code 1, 2, 4}: a pixel
      * follows the nearest of those frames where it was visible, so details that an object hid
-     * for a moment come back as they were. Flows to frames further back are composed from
-     * consecutive ones.
+     * for a moment come back as they were. Each distance beyond 1 costs two more flow
+     * estimates per frame (frames further back are compared directly).
      *
      * @param distances distinct values from 1 to 16
      * @return this builder

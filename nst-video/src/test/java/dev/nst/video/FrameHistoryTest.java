@@ -28,7 +28,7 @@ class FrameHistoryTest {
   }
 
   @Test
-  void flowsToEarlierFramesAreComposedFromConsecutiveOnes() {
+  void flowsReachTheEarlierFrames() {
     BufferedImage texture = SyntheticVideo.texture(120, 32, 4);
     FrameHistory history = new FrameHistory(4, TvL1Flow.defaults());
     for (int t = 0; t < 5; t++) {
@@ -54,5 +54,26 @@ class FrameHistoryTest {
     history.add(frame(texture, 0));
     history.add(frame(texture, 1));
     assertThat(history.links(new int[] {1, 2, 4})).extracting(FrameHistory.Link::distance).containsExactly(1);
+  }
+
+  @Test
+  void whatTheFrameBeforeHidFollowsTheFrameBeforeThat() {
+    // a square covers the middle of a still background in frame 1 only
+    BufferedImage background = SyntheticVideo.texture(64, 48, 8);
+    BufferedImage covered = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    covered.createGraphics().drawImage(background, 0, 0, null);
+    for (int y = 16; y < 32; y++) {
+      for (int x = 24; x < 40; x++) {
+        covered.setRGB(x, y, ((x * 16) & 0xff) << 16 | 0x20f0);
+      }
+    }
+    FrameHistory history = new FrameHistory(2, TvL1Flow.defaults());
+    history.add(new FrameHistory.Frame(0, background, Path.of("0.png")));
+    history.add(new FrameHistory.Frame(1, covered, Path.of("1.png")));
+    history.add(new FrameHistory.Frame(2, background, Path.of("2.png")));
+    List<FrameHistory.Link> links = history.links(new int[] {1, 2});
+    assertThat(links.get(0).consistency().get(32, 24)).as("hidden in frame 1").isZero();
+    assertThat(links.get(1).consistency().get(32, 24)).as("visible in frame 0").isEqualTo(1f);
+    assertThat(links.get(1).consistency().get(5, 5)).isEqualTo(1f);
   }
 }

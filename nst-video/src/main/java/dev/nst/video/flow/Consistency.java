@@ -55,29 +55,6 @@ public final class Consistency {
     return Plane.adopt(w, h, out);
   }
 
-  /**
-   * The weights of frame t against an earlier frame s reached through frame r: a pixel counts
-   * when it is consistent from t into r ({@code near}) and the point it lands on in r is
-   * consistent from r into s ({@code far}, sampled bilinearly; only a sample surrounded by
-   * consistent pixels counts).
-   *
-   * @param near weights of frame t against frame r
-   * @param nearFlow flow of frame t into frame r
-   * @param far weights of frame r against frame s
-   * @return the weights of frame t against frame s
-   */
-  public static Plane chain(Plane near, Flow nearFlow, Plane far) {
-    checkNotNull(near, "near");
-    checkNotNull(far, "far");
-    float[] sampled = Warping.warp(far.data(), nearFlow);
-    float[] n = near.data();
-    float[] out = new float[n.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = n[i] > 0 && sampled[i] > 0.999f ? 1 : 0;
-    }
-    return Plane.adopt(near.width(), near.height(), out);
-  }
-
   /** |grad a|^2 at (x, y) by central differences (one-sided at the border). */
   private static double squaredGradient(float[] a, int w, int h, int x, int y) {
     int xl = Math.max(x - 1, 0);

@@ -77,29 +77,6 @@ public final class Warping {
     return out;
   }
 
-  /**
-   * The flow that goes along {@code first} and then along {@code second}: for frames a, b, c with
-   * {@code first} from a into b and {@code second} from b into c, the flow from a into c,
-   * first(p) + second(p + first(p)).
-   *
-   * @param first flow from frame a into frame b
-   * @param second flow from frame b into frame c, same size
-   * @return the flow from a into c
-   */
-  public static Flow compose(Flow first, Flow second) {
-    checkNotNull(first, "first");
-    checkSameSize(second.width(), second.height(), first);
-    float[] u = warp(second.u().data(), first);
-    float[] v = warp(second.v().data(), first);
-    float[] fu = first.u().data();
-    float[] fv = first.v().data();
-    for (int i = 0; i < u.length; i++) {
-      u[i] += fu[i];
-      v[i] += fv[i];
-    }
-    return Flow.adopt(first.width(), first.height(), u, v);
-  }
-
   /** Samples {@code source} (the flow's size) at p + flow(p) for every p. */
   static float[] warp(float[] source, Flow flow) {
     int w = flow.width();

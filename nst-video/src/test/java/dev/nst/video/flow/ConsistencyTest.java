@@ -72,13 +72,4 @@ class ConsistencyTest {
       }
     }
   }
-
-  @Test
-  void chainingKeepsOnlyPixelsConsistentAllTheWay() {
-    Plane near = Plane.of(4, 1, new float[] {1, 1, 1, 0});
-    Plane far = Plane.of(4, 1, new float[] {1, 0, 1, 1});
-    Plane chained = Consistency.chain(near, Flow.uniform(4, 1, 1, 0), far);
-    // pixel 0 lands on far's pixel 1 (0), pixel 1 on 2 (1), pixel 2 on 3 (1), pixel 3 is out already
-    assertThat(chained.values()).containsExactly(0f, 1f, 1f, 0f);
-  }
 }

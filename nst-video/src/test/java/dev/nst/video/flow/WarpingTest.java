@@ -2,7 +2,6 @@ package dev.nst.video.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
@@ -61,27 +60,6 @@ class WarpingTest {
     }
     float[] out = Warping.warpChannels(chw, 2, Flow.uniform(3, 2, 1, 0));
     assertThat(out).containsExactly(1, 2, 2, 4, 5, 5, 7, 8, 8, 10, 11, 11);
-  }
-
-  @Test
-  void composingUniformFlowsAddsThem() {
-    Flow a = Flow.uniform(10, 10, 1.5f, -0.5f);
-    Flow b = Flow.uniform(10, 10, 2f, 1f);
-    Flow ab = Warping.compose(a, b);
-    assertThat(ab.u().get(4, 4)).isCloseTo(3.5f, within(1e-6f));
-    assertThat(ab.v().get(4, 4)).isCloseTo(0.5f, within(1e-6f));
-  }
-
-  @Test
-  void composingFollowsTheFirstFlow() {
-    // the second flow differs by column: the composition samples it where the first flow lands
-    float[] u2 = new float[4 * 1];
-    for (int x = 0; x < 4; x++) {
-      u2[x] = 10 * x;
-    }
-    Flow second = Flow.of(Plane.of(4, 1, u2), Plane.of(4, 1, new float[4]));
-    Flow ab = Warping.compose(Flow.uniform(4, 1, 1, 0), second);
-    assertThat(ab.u().values()).containsExactly(11f, 21f, 31f, 31f);
   }
 
   @Test
