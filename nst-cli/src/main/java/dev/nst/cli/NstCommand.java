@@ -16,13 +16,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code batch}, {@code models},
- * {@code backends}, {@code help}; every command takes {@code -h}/{@code --help} and
+ * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code batch},
+ * {@code video}, {@code models}, {@code backends}, {@code help}; every command takes {@code -h}/{@code --help} and
  * {@code -V}/{@code --version}, and its help ends with the exit codes below.
  */
 @Command(name = "nst", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Neural style transfer (Gatys et al.) on the JVM.",
-    subcommands = {StylizeCommand.class, BatchCommand.class, ModelsCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StylizeCommand.class, BatchCommand.class, VideoCommand.class, ModelsCommand.class,
+        BackendsCommand.class, CommandLine.HelpCommand.class})
 public final class NstCommand {
   /** Exit codes a shell user can act on. */
   static final int BAD_INPUT = 3;

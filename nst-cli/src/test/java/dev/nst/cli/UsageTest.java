@@ -62,7 +62,8 @@ class UsageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "stylize", "batch", "models", "models list", "models pull", "models verify", "backends"})
+  @ValueSource(strings = {"", "stylize", "batch", "video", "models", "models list", "models pull", "models verify",
+      "backends"})
   void everyCommandHasHelpWithTheExitCodes(String command) {
     String[] words = command.isEmpty() ? new String[0] : command.split(" ");
     String[] args = java.util.Arrays.copyOf(words, words.length + 1);

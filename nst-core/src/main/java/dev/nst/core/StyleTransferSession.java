@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.nst.api.FeatureExtractor;
+import dev.nst.api.InputConvention;
 import dev.nst.api.Network;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.spi.Backend;
@@ -158,6 +159,17 @@ public final class StyleTransferSession implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("this style transfer session is closed; open another with StyleTransfer.open()");
     }
+  }
+
+  /**
+   * The input convention of the session's network: how images map to the values that image
+   * losses ({@link dev.nst.api.ImageLoss}) see, for callers that build such a loss from images
+   * (the temporal term of video style transfer).
+   *
+   * @return the loaded network's convention
+   */
+  public InputConvention inputConvention() {
+    return shared.network().inputConvention();
   }
 
   Network network() {
