@@ -1,12 +1,11 @@
 package dev.nst.backend.nd4j;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 
 import dev.nst.api.Network;
 import dev.nst.api.RunFailedException;
-import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
+import dev.nst.core.spi.AbstractTileObjective;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,10 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * placeholder is fed from a native array allocated once and overwritten per call; results are
  * freed as soon as they are copied out.
  */
-final class Nd4jTileObjective implements TileObjective {
+final class Nd4jTileObjective extends AbstractTileObjective {
   private final int[] imageShape;
-  private final int contentTerms;
-  private final int styleTerms;
   private final Graph statistics;
   private final Graph gradientGraph;
   /** Native arrays of every placeholder by name (shared by both graphs where names match). */
@@ -37,27 +34,27 @@ final class Nd4jTileObjective implements TileObjective {
   private final Map<String, INDArray> gradientFeed = new HashMap<>();
   private final List<String> grams = new ArrayList<>();
   private final List<String> gradientOutputs = new ArrayList<>();
-  private boolean closed;
 
   Nd4jTileObjective(Network network, TileSpec spec) {
+    super(spec, network.inputChannels(), Nd4jBackendProvider.NAME);
     Network pooled = network.withPooling(spec.pooling());
-    imageShape = new int[] {1, pooled.inputChannels(), spec.height(), spec.width()};
-    contentTerms = spec.contentLayers().size();
-    styleTerms = spec.styleLayers().size();
+    imageShape = imageShape();
+    int contentTerms = contentTerms();
+    int styleTerms = styleTerms();
     List<String> all = new ArrayList<>(new LinkedHashSet<>(spec.contentLayers()));
     all.addAll(spec.styleLayers());
     Network net = pooled.truncatedAfter(all);
-    allocate(Graph.IMAGE, imageShape);
+    allocate(IMAGE, imageShape);
     for (int i = 0; i < styleTerms; i++) {
       int[] s = shape(net, spec.styleLayers().get(i), spec);
-      allocate("style_mask/" + i, new int[] {1, 1, s[2], s[3]});
-      allocate("style_matrix/" + i, new int[] {s[1], s[1]});
+      allocate(styleMask(i), new int[] {1, 1, s[2], s[3]});
+      allocate(styleMatrix(i), new int[] {s[1], s[1]});
     }
     for (int i = 0; i < contentTerms; i++) {
       int[] s = shape(net, spec.contentLayers().get(i), spec);
-      allocate("content_target/" + i, s);
-      allocate("content_mask/" + i, new int[] {1, 1, s[2], s[3]});
-      allocate("content_scale/" + i, new int[] {1});
+      allocate(contentTarget(i), s);
+      allocate(contentMask(i), new int[] {1, 1, s[2], s[3]});
+      allocate(contentScale(i), new int[] {1});
     }
     Graph stats = null;
     try {
@@ -91,12 +88,12 @@ final class Nd4jTileObjective implements TileObjective {
 
   private Graph statisticsGraph(Graph g, Network net, TileSpec spec) {
     SameDiff sd = g.sameDiff();
-    NetworkGraph n = new NetworkGraph(g, net, placeholder(g, Graph.IMAGE, statisticsFeed), imageShape[2],
+    NetworkGraph n = new NetworkGraph(g, net, placeholder(g, IMAGE, statisticsFeed), imageShape[2],
         imageShape[3]);
-    for (int i = 0; i < styleTerms; i++) {
+    for (int i = 0; i < styleTerms(); i++) {
       String layer = spec.styleLayers().get(i);
       int[] s = n.shape(layer);
-      SDVariable f = sd.reshape(n.output(layer).mul(placeholder(g, "style_mask/" + i, statisticsFeed)), s[1],
+      SDVariable f = sd.reshape(n.output(layer).mul(placeholder(g, styleMask(i), statisticsFeed)), s[1],
           (long) s[2] * s[3]);
       sd.identity("gram/" + i, sd.mmul(f, f, false, true, false));
       grams.add("gram/" + i);
@@ -106,24 +103,24 @@ final class Nd4jTileObjective implements TileObjective {
 
   private Graph gradientGraph(Graph g, Network net, TileSpec spec) {
     SameDiff sd = g.sameDiff();
-    NetworkGraph n = new NetworkGraph(g, net, placeholder(g, Graph.IMAGE, gradientFeed), imageShape[2],
+    NetworkGraph n = new NetworkGraph(g, net, placeholder(g, IMAGE, gradientFeed), imageShape[2],
         imageShape[3]);
     Map<Integer, List<SDVariable>> contributions = new HashMap<>();
-    for (int i = 0; i < contentTerms; i++) {
+    for (int i = 0; i < contentTerms(); i++) {
       String layer = spec.contentLayers().get(i);
-      SDVariable d = n.output(layer).sub(placeholder(g, "content_target/" + i, gradientFeed))
-          .mul(placeholder(g, "content_mask/" + i, gradientFeed));
+      SDVariable d = n.output(layer).sub(placeholder(g, contentTarget(i), gradientFeed))
+          .mul(placeholder(g, contentMask(i), gradientFeed));
       sd.identity("content_sum/" + i, sd.squaredNorm(d, false));
       gradientOutputs.add("content_sum/" + i);
       contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>())
-          .add(d.mul(placeholder(g, "content_scale/" + i, gradientFeed)));
+          .add(d.mul(placeholder(g, contentScale(i), gradientFeed)));
     }
-    for (int i = 0; i < styleTerms; i++) {
+    for (int i = 0; i < styleTerms(); i++) {
       String layer = spec.styleLayers().get(i);
       int[] s = n.shape(layer);
-      SDVariable mask = placeholder(g, "style_mask/" + i, gradientFeed);
+      SDVariable mask = placeholder(g, styleMask(i), gradientFeed);
       SDVariable f = sd.reshape(n.output(layer).mul(mask), s[1], (long) s[2] * s[3]);
-      SDVariable af = sd.reshape(sd.mmul(placeholder(g, "style_matrix/" + i, gradientFeed), f), s[0], s[1], s[2], s[3]);
+      SDVariable af = sd.reshape(sd.mmul(placeholder(g, styleMatrix(i), gradientFeed), f), s[0], s[1], s[2], s[3]);
       contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>()).add(af.mul(mask));
     }
     Map<Integer, SDVariable> atLayers = new HashMap<>();
@@ -135,32 +132,18 @@ final class Nd4jTileObjective implements TileObjective {
   }
 
   @Override
-  public int[] imageShape() {
-    return imageShape.clone();
-  }
-
-  private void put(String name, float[] values) {
-    INDArray a = arrays.get(name);
-    checkArgument(values.length == a.length(), "%s holds %s values where the tile needs %s", name, values.length,
+  protected void feed(String input, float[] values) {
+    INDArray a = arrays.get(input);
+    checkArgument(values.length == a.length(), "%s holds %s values where the tile needs %s", input, values.length,
         a.length());
     a.data().setData(values);
   }
 
   @Override
-  public void statistics(float[] tile, float[][] styleMasks, float[][] out) {
-    checkState(!closed, "this ND4J tile objective is closed");
-    checkArgument(styleMasks.length == styleTerms && out.length == styleTerms, "give one mask and one Gram per style "
-        + "term (%s), got %s and %s", styleTerms, styleMasks.length, out.length);
-    if (styleTerms == 0) {
-      return;
-    }
-    put(Graph.IMAGE, tile);
-    for (int i = 0; i < styleTerms; i++) {
-      put("style_mask/" + i, styleMasks[i]);
-    }
+  protected void runStatistics(float[][] out) {
     Map<String, INDArray> r = run(statistics, statisticsFeed, grams, "statistics");
     try {
-      for (int i = 0; i < styleTerms; i++) {
+      for (int i = 0; i < out.length; i++) {
         Graph.copy(r.get(grams.get(i)), out[i]);
       }
     } finally {
@@ -169,27 +152,11 @@ final class Nd4jTileObjective implements TileObjective {
   }
 
   @Override
-  public double[] gradient(float[] tile, float[][] contentTargets, float[][] contentMasks, float[] contentScales,
-      float[][] styleMasks, float[][] styleMatrices, float[] gradient) {
-    checkState(!closed, "this ND4J tile objective is closed");
-    checkArgument(contentTargets.length == contentTerms && contentMasks.length == contentTerms
-        && contentScales.length == contentTerms, "give one target, mask and scale per content term (%s)", contentTerms);
-    checkArgument(styleMasks.length == styleTerms && styleMatrices.length == styleTerms,
-        "give one mask and one matrix per style term (%s)", styleTerms);
-    put(Graph.IMAGE, tile);
-    for (int i = 0; i < contentTerms; i++) {
-      put("content_target/" + i, contentTargets[i]);
-      put("content_mask/" + i, contentMasks[i]);
-      put("content_scale/" + i, new float[] {contentScales[i]});
-    }
-    for (int i = 0; i < styleTerms; i++) {
-      put("style_mask/" + i, styleMasks[i]);
-      put("style_matrix/" + i, styleMatrices[i]);
-    }
+  protected double[] runGradient(float[] gradient) {
     Map<String, INDArray> r = run(gradientGraph, gradientFeed, gradientOutputs, "gradient");
     try {
-      double[] sums = new double[contentTerms];
-      for (int i = 0; i < contentTerms; i++) {
+      double[] sums = new double[contentTerms()];
+      for (int i = 0; i < sums.length; i++) {
         sums[i] = r.get("content_sum/" + i).getDouble(0);
       }
       Graph.copy(r.get(ObjectiveGraph.GRADIENT), gradient);
@@ -208,11 +175,7 @@ final class Nd4jTileObjective implements TileObjective {
   }
 
   @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  protected void release() {
     try {
       if (statistics != null) {
         statistics.close();

@@ -1,7 +1,14 @@
 package dev.nst.backend.onnx;
 
+import static dev.nst.core.spi.AbstractTileObjective.contentMask;
+import static dev.nst.core.spi.AbstractTileObjective.contentScale;
+import static dev.nst.core.spi.AbstractTileObjective.contentTarget;
+import static dev.nst.core.spi.AbstractTileObjective.styleMask;
+import static dev.nst.core.spi.AbstractTileObjective.styleMatrix;
+
 import dev.nst.api.Network;
 import dev.nst.api.spi.TileSpec;
+import dev.nst.core.spi.AbstractTileObjective;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -16,7 +23,7 @@ import java.util.Map;
  * pass of {@link NetworkGraph} to the tile's pixels.
  */
 final class TileGraphs {
-  static final String IMAGE = ObjectiveGraph.IMAGE;
+  static final String IMAGE = AbstractTileObjective.IMAGE;
   static final String GRADIENT = ObjectiveGraph.GRADIENT;
 
   final GraphBuilder.Generated statistics;
@@ -46,28 +53,8 @@ final class TileGraphs {
     return new int[] {1, chw[0], chw[1], chw[2]};
   }
 
-  static String styleMask(int i) {
-    return "style_mask/" + i;
-  }
-
-  static String styleMatrix(int i) {
-    return "style_matrix/" + i;
-  }
-
   static String gram(int i) {
     return "gram/" + i;
-  }
-
-  static String contentTarget(int i) {
-    return "content_target/" + i;
-  }
-
-  static String contentMask(int i) {
-    return "content_mask/" + i;
-  }
-
-  static String contentScale(int i) {
-    return "content_scale/" + i;
   }
 
   static String contentSum(int i) {
