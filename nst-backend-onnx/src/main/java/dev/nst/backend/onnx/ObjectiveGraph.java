@@ -1,6 +1,7 @@
 package dev.nst.backend.onnx;
 
 import dev.nst.api.Tensor;
+import dev.nst.core.model.format.proto.TensorProto;
 import dev.nst.core.spi.ContentTerm;
 import dev.nst.core.spi.LayerSite;
 import dev.nst.core.spi.ObjectivePlan;
@@ -102,12 +103,12 @@ final class ObjectiveGraph {
     return name;
   }
 
-  /** Output {@link #lossOutput}: lossFactor * sum(d^2). */
+  /** Output {@link #lossOutput}: lossFactor * sum(d^2), float64. */
   private static void loss(GraphBuilder b, Term t, String d) {
-    String j = b.op("Mul", reduceSumSquare(b, d), b.scalar((float) t.lossFactor()));
+    String j = b.op("Mul", sumOfSquares(b, d), b.scalarDouble(t.lossFactor()));
     String out = lossOutput(t);
     b.named("Identity", out, j).build();
-    b.output(out);
+    b.output(out, TensorProto.DataType.DOUBLE);
   }
 
   private void addGradient(GraphBuilder b, Map<Integer, String> grads, Term t, String g) {
@@ -117,8 +118,9 @@ final class ObjectiveGraph {
 
   /** strength * g / (sum |g| + 1e-8): jcjohnson's normalised gradients. */
   private static String l1Normalized(GraphBuilder b, String g, double strength) {
-    String l1 = b.op("Add", b.node("ReduceL1", g).i("keepdims", 0).build(), b.scalar(1e-8f));
-    return b.op("Mul", b.op("Div", g, l1), b.scalar((float) strength));
+    String l1 = inDouble(b, b.node("ReduceL1", g).ints("axes", -1).i("keepdims", 0).build());
+    String scale = b.op("Div", b.scalarDouble(strength), b.op("Add", l1, b.scalarDouble(1e-8)));
+    return b.op("Mul", g, b.node("Cast", scale).i("to", TensorProto.DataType.FLOAT_VALUE).build());
   }
 
   /**
@@ -131,7 +133,7 @@ final class ObjectiveGraph {
     for (int axis : plan.totalVariationAxes()) {
       int n = image[axis];
       String diff = b.op("Sub", slice(b, axis, 1, n), slice(b, axis, 0, n - 1));
-      String sum = reduceSumSquare(b, diff);
+      String sum = sumOfSquares(b, diff);
       tv = tv == null ? sum : b.op("Add", tv, sum);
       if (plan.differentiatesTotalVariation()) {
         String v = b.op("Mul", diff, b.scalar((float) plan.totalVariationGradientFactor()));
@@ -140,13 +142,26 @@ final class ObjectiveGraph {
         gradient = gradient == null ? g : b.op("Add", gradient, g);
       }
     }
-    b.named("Identity", TV, tv == null ? b.scalar(0f) : tv).build(); // a 1x1 image has no pixel pairs
-    b.output(TV);
+    b.named("Identity", TV, tv == null ? b.scalarDouble(0) : tv).build(); // a 1x1 image has no pixel pairs
+    b.output(TV, TensorProto.DataType.DOUBLE);
     return gradient;
   }
 
-  static String reduceSumSquare(GraphBuilder b, String x) {
-    return b.node("ReduceSumSquare", x).i("keepdims", 0).build();
+  /**
+   * sum(x^2) as a float64 scalar. One float32 accumulator over millions of values (what a plain
+   * ReduceSumSquare does) loses ~1e-4 of the sum at 512 px and more beyond; here float32 only
+   * sums along the last axis (a row: at most a few thousand values, summed in vector lanes), and
+   * the rows are added in float64, which keeps the sum within ~1e-7 at any size and costs one
+   * cast of a tensor the size of a row count.
+   */
+  static String sumOfSquares(GraphBuilder b, String x) {
+    return inDouble(b, b.node("ReduceSumSquare", x).ints("axes", -1).i("keepdims", 0).build());
+  }
+
+  /** The float64 sum of all elements of the float32 partial sums {@code rows}. */
+  private static String inDouble(GraphBuilder b, String rows) {
+    String d = b.node("Cast", rows).i("to", TensorProto.DataType.DOUBLE_VALUE).build();
+    return b.node("ReduceSum", d).i("keepdims", 0).build();
   }
 
   private static String slice(GraphBuilder b, int axis, int start, int end) {

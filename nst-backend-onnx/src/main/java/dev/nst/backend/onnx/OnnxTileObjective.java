@@ -151,7 +151,7 @@ final class OnnxTileObjective implements TileObjective {
     try (OrtSession.Result r = gradientSession.run(gradientInputs, sums, pinned)) {
       List<String> names = List.copyOf(sums);
       for (int i = 0; i < contentTerms; i++) {
-        out[i] = ((OnnxTensor) r.get(names.get(i)).orElseThrow()).getFloatBuffer().get(0);
+        out[i] = ((OnnxTensor) r.get(names.get(i)).orElseThrow()).getDoubleBuffer().get(0);
       }
     } catch (OrtException e) {
       throw new RunFailedException("ONNX Runtime failed in the gradient pass of a tile: " + e.getMessage(), e);

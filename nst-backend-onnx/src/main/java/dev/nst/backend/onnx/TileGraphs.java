@@ -2,6 +2,7 @@ package dev.nst.backend.onnx;
 
 import dev.nst.api.Network;
 import dev.nst.api.spi.TileSpec;
+import dev.nst.core.model.format.proto.TensorProto;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -101,8 +102,8 @@ final class TileGraphs {
       b.input(contentMask(i), 1, 1, s[2], s[3]);
       b.input(contentScale(i), 1);
       String d = b.op("Mul", b.op("Sub", g.output(layer), contentTarget(i)), contentMask(i));
-      b.named("Identity", contentSum(i), ObjectiveGraph.reduceSumSquare(b, d)).build();
-      b.output(contentSum(i));
+      b.named("Identity", contentSum(i), ObjectiveGraph.sumOfSquares(b, d)).build();
+      b.output(contentSum(i), TensorProto.DataType.DOUBLE);
       add(b, grads, net.indexOf(layer), b.op("Mul", d, contentScale(i)));
     }
     for (int i = 0; i < spec.styleLayers().size(); i++) {
