@@ -113,7 +113,7 @@ final class Nd4jTileObjective implements TileObjective {
       String layer = spec.contentLayers().get(i);
       SDVariable d = n.output(layer).sub(placeholder(g, "content_target/" + i, gradientFeed))
           .mul(placeholder(g, "content_mask/" + i, gradientFeed));
-      sd.identity("content_sum/" + i, sd.squaredNorm(d, false));
+      sd.identity("content_sum/" + i, ObjectiveGraph.sumOfSquares(sd, d, 4));
       gradientOutputs.add("content_sum/" + i);
       contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>())
           .add(d.mul(placeholder(g, "content_scale/" + i, gradientFeed)));
