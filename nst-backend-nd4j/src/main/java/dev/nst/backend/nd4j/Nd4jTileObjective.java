@@ -98,7 +98,7 @@ final class Nd4jTileObjective implements TileObjective {
       int[] s = n.shape(layer);
       SDVariable f = sd.reshape(n.output(layer).mul(placeholder(g, "style_mask/" + i, statisticsFeed)), s[1],
           (long) s[2] * s[3]);
-      sd.identity("gram/" + i, sd.mmul(f, f, false, true, false));
+      sd.identity("gram/" + i, ObjectiveGraph.gram(sd, f, s[1], (long) s[2] * s[3]).castTo(DataType.FLOAT));
       grams.add("gram/" + i);
     }
     return g;

@@ -36,10 +36,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * its strength. The contributions at one layer are added by one {@code mergeAdd} before they
  * flow back. Every term's loss is an output, J_tv included when gamma = 0 (it is reported, just
  * not differentiated); the gradient is an output only when something is differentiated.
+ *
+ * <p>Loss values are float64: every sum over a layer, the Gram matrix over positions included,
+ * is a float32 sum over at most a row or a block and float64 beyond (docs/reliability.md, "Loss
+ * precision"); D reaches the gradient rounded to float32.
  */
 final class ObjectiveGraph {
   static final String GRADIENT = "gradient";
   static final String TV = "J_tv";
+  /** Positions per block of a blocked Gram ({@link #gram}). */
+  static final long GRAM_BLOCK = 65_536;
+  /** From this many positions on a Gram is blocked (below, one GEMM stays within ~3e-7). */
+  static final long GRAM_BLOCK_MIN = 2 * GRAM_BLOCK;
 
   final ObjectivePlan plan;
   /** The graph, which owns every array below. */
@@ -76,8 +84,10 @@ final class ObjectiveGraph {
       SDVariable mask = t.hasMask() ? graph.constant("style_mask/" + t.index(), t.mask()) : null;
       SDVariable a = mask == null ? net.output(t.layer()) : net.output(t.layer()).mul(mask); // guided Gram
       SDVariable f = sd.reshape(a, s.channels(), s.positions());
-      SDVariable d = sd.mmul(f, f, false, true, false).sub(graph.constant("style_target/" + t.index(), t.target()));
-      loss(t, d);
+      SDVariable exact = gram(sd, f, s.channels(), s.positions()) // G - T in float64
+          .sub(graph.constant("style_target/" + t.index(), t.target()).castTo(DataType.DOUBLE));
+      loss(t, exact);
+      SDVariable d = exact.castTo(DataType.FLOAT);
       if (t.differentiated()) {
         SDVariable df = sd.reshape(sd.mmul(d, f).mul(t.gradientFactor()), 1, s.channels(), s.height(), s.width());
         contributions.put(s.layerIndex(), normalized(t, mask == null ? df : df.mul(mask)));
@@ -99,6 +109,31 @@ final class ObjectiveGraph {
       sd.identity(GRADIENT, sum(gradients));
       outputs.add(GRADIENT);
     }
+  }
+
+  /**
+   * The Gram matrix F F^T of {@code f} (C, positions) in float64. A float32 GEMM adds the
+   * products of each K-block of positions into its float32 result, so over millions of positions
+   * its error grows with their number (1.5e-6 relative at 4.2M, 2048 px at relu1_1, against
+   * ~2e-7 at 65,536); near convergence, where G and the target almost cancel, the style loss
+   * multiplies that error. So from {@value #GRAM_BLOCK_MIN} positions on, the positions are sliced
+   * into blocks of about {@value #GRAM_BLOCK} (one copy of the activation), each block's Gram is
+   * a float32 GEMM, and the blocks are added in float64.
+   */
+  static SDVariable gram(SameDiff sd, SDVariable f, int channels, long positions) {
+    if (positions < GRAM_BLOCK_MIN) {
+      return sd.mmul(f, f, false, true, false).castTo(DataType.DOUBLE);
+    }
+    int blocks = Math.toIntExact((positions + GRAM_BLOCK - 1) / GRAM_BLOCK);
+    SDVariable[] grams = new SDVariable[blocks];
+    int start = 0;
+    for (int i = 0; i < blocks; i++) {
+      int size = Math.toIntExact(positions / blocks + (i < positions % blocks ? 1 : 0));
+      SDVariable part = sd.slice(f, new int[] {0, start}, channels, size);
+      grams[i] = sd.mmul(part, part, false, true, false).castTo(DataType.DOUBLE);
+      start += size;
+    }
+    return sd.math().mergeAdd(grams);
   }
 
   /** Output J of a term: lossFactor * sum(d^2) in float64, named after the term. */

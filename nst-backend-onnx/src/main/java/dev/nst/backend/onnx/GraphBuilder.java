@@ -192,7 +192,7 @@ final class GraphBuilder {
       return this;
     }
 
-    /** Adds a second output (for example MaxPool's indices) and returns its name. */
+    /** Adds another output (MaxPool's indices, Split's parts) and returns its name. */
     String secondOutput(String hint) {
       String name = fresh(hint);
       n.addOutput(name);

@@ -27,11 +27,19 @@ import java.util.Map;
  *
  * With normalised gradients each term's contribution is divided by its L1 norm and multiplied by
  * its strength. Contributions at the same layer are added before they flow back.
+ *
+ * <p>Loss values are float64 outputs: every sum over a layer, the Gram matrix over positions
+ * included, is a float32 sum over at most a row or a block and float64 beyond (docs/reliability.md,
+ * "Loss precision"); D reaches the gradient rounded to float32.
  */
 final class ObjectiveGraph {
   static final String IMAGE = "image";
   static final String GRADIENT = "gradient";
   static final String TV = "J_tv";
+  /** Positions per block of a blocked Gram ({@link #gram}). */
+  static final long GRAM_BLOCK = 65_536;
+  /** From this many positions on a Gram is blocked (below, one GEMM stays within ~3e-7). */
+  static final long GRAM_BLOCK_MIN = 2 * GRAM_BLOCK;
 
   final ObjectivePlan plan;
   final GraphBuilder.Generated model;
@@ -69,9 +77,9 @@ final class ObjectiveGraph {
         act = b.op("Mul", act, mask); // guided Gram: the mask selects the region
       }
       String f = b.op("Reshape", act, b.int64s(s.channels(), s.positions()));
-      String gram = b.node("Gemm", f, f).i("transB", 1).build();
-      String d = b.op("Sub", gram, target);
-      loss(b, t, d);
+      String exact = b.op("Sub", gram(b, f, s.positions()), toDouble(b, target)); // G - T in float64
+      loss(b, t, exact);
+      String d = b.node("Cast", exact).i("to", TensorProto.DataType.FLOAT_VALUE).build();
       if (t.differentiated()) {
         String df = b.node("Gemm", d, f).f("alpha", (float) t.gradientFactor()).build();
         String g = b.op("Reshape", df, b.int64s(1, s.channels(), s.height(), s.width()));
@@ -103,7 +111,42 @@ final class ObjectiveGraph {
     return name;
   }
 
-  /** Output {@link #lossOutput}: lossFactor * sum(d^2), float64. */
+  /**
+   * The Gram matrix F F^T of {@code f} (C, positions) in float64. A float32 GEMM adds the
+   * products of each K-block of positions into its float32 result, so over millions of positions
+   * its error grows with their number (1.9e-6 relative at 4.2M, 2048 px at relu1_1, against
+   * 2.3e-7 at 65,536); near convergence, where G and the target almost cancel, the style loss
+   * multiplies that error. So from {@value #GRAM_BLOCK_MIN} positions on, the positions are split
+   * into blocks of about {@value #GRAM_BLOCK} (one copy of the activation), each block's Gram is
+   * a float32 GEMM, and the blocks are added in float64.
+   */
+  static String gram(GraphBuilder b, String f, long positions) {
+    if (positions < GRAM_BLOCK_MIN) {
+      return toDouble(b, b.node("Gemm", f, f).i("transB", 1).build());
+    }
+    int blocks = Math.toIntExact((positions + GRAM_BLOCK - 1) / GRAM_BLOCK);
+    long[] sizes = new long[blocks];
+    for (int i = 0; i < blocks; i++) {
+      sizes[i] = positions / blocks + (i < positions % blocks ? 1 : 0);
+    }
+    GraphBuilder.Node split = b.node("Split", f, b.int64s(sizes)).i("axis", 1);
+    String[] parts = new String[blocks];
+    for (int i = 1; i < blocks; i++) {
+      parts[i] = split.secondOutput("gram_block");
+    }
+    parts[0] = split.build();
+    String[] grams = new String[blocks];
+    for (int i = 0; i < blocks; i++) {
+      grams[i] = toDouble(b, b.node("Gemm", parts[i], parts[i]).i("transB", 1).build());
+    }
+    return b.op("Sum", grams);
+  }
+
+  private static String toDouble(GraphBuilder b, String x) {
+    return b.node("Cast", x).i("to", TensorProto.DataType.DOUBLE_VALUE).build();
+  }
+
+  /** Output {@link #lossOutput}: lossFactor * sum(d^2), float64 (d is float32 or float64). */
   private static void loss(GraphBuilder b, Term t, String d) {
     String j = b.op("Mul", sumOfSquares(b, d), b.scalarDouble(t.lossFactor()));
     String out = lossOutput(t);
@@ -160,8 +203,7 @@ final class ObjectiveGraph {
 
   /** The float64 sum of all elements of the float32 partial sums {@code rows}. */
   private static String inDouble(GraphBuilder b, String rows) {
-    String d = b.node("Cast", rows).i("to", TensorProto.DataType.DOUBLE_VALUE).build();
-    return b.node("ReduceSum", d).i("keepdims", 0).build();
+    return b.node("ReduceSum", toDouble(b, rows)).i("keepdims", 0).build();
   }
 
   private static String slice(GraphBuilder b, int axis, int start, int end) {

@@ -84,7 +84,8 @@ final class TileGraphs {
       b.input(styleMask(i), 1, 1, s[2], s[3]);
       String f = b.op("Reshape", b.op("Mul", g.output(spec.styleLayers().get(i)), styleMask(i)),
           b.int64s(s[1], (long) s[2] * s[3]));
-      b.named("Gemm", gram(i), f, f).i("transB", 1).build();
+      b.named("Cast", gram(i), ObjectiveGraph.gram(b, f, (long) s[2] * s[3])).i("to", TensorProto.DataType.FLOAT_VALUE)
+          .build();
       b.output(gram(i));
     }
     return b.build();
