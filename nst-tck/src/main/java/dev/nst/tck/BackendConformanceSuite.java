@@ -46,6 +46,9 @@ import org.junit.jupiter.api.TestInstance;
  *       project's own full-width VGG-19 case (weights from a seed) runs in addition.
  *   <li><b>Gradients</b> ({@code GradientTests}): a tiny random network with every layer kind,
  *       against central differences, both poolings, level 1 and level 2.
+ *   <li><b>Loss precision</b> ({@code LossPrecisionTests}): the loss values of large
+ *       reductions (a content term over 4.2M values, a 256x256 Gram, the TV of 512x512 px) within 2e-6
+ *       of float64 sums over the backend's own activations.
  *   <li><b>Declared features</b> ({@code FeatureTests}): for each {@link ObjectiveFeature}, a
  *       declared one compiles and agrees with level 1, an undeclared one compiles to empty, and
  *       the level-1 fallback handles it.
@@ -143,6 +146,14 @@ public abstract class BackendConformanceSuite {
   @Nested
   class DeclaredFeatures extends FeatureTests {
     DeclaredFeatures() {
+      super(target);
+    }
+  }
+
+  /** Loss values of large reductions against float64 sums. */
+  @Nested
+  class LossPrecision extends LossPrecisionTests {
+    LossPrecision() {
       super(target);
     }
   }
