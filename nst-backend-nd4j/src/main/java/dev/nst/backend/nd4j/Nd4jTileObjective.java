@@ -95,7 +95,7 @@ final class Nd4jTileObjective extends AbstractTileObjective {
       int[] s = n.shape(layer);
       SDVariable f = sd.reshape(n.output(layer).mul(placeholder(g, styleMask(i), statisticsFeed)), s[1],
           (long) s[2] * s[3]);
-      sd.identity("gram/" + i, sd.mmul(f, f, false, true, false));
+      sd.identity("gram/" + i, ObjectiveGraph.gram(sd, f, s[1], (long) s[2] * s[3]).castTo(DataType.FLOAT));
       grams.add("gram/" + i);
     }
     return g;
@@ -110,7 +110,7 @@ final class Nd4jTileObjective extends AbstractTileObjective {
       String layer = spec.contentLayers().get(i);
       SDVariable d = n.output(layer).sub(placeholder(g, contentTarget(i), gradientFeed))
           .mul(placeholder(g, contentMask(i), gradientFeed));
-      sd.identity("content_sum/" + i, sd.squaredNorm(d, false));
+      sd.identity("content_sum/" + i, ObjectiveGraph.sumOfSquares(sd, d, 4));
       gradientOutputs.add("content_sum/" + i);
       contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>())
           .add(d.mul(placeholder(g, contentScale(i), gradientFeed)));

@@ -108,7 +108,7 @@ final class OnnxTileObjective extends AbstractTileObjective {
     double[] out = new double[sums.size()];
     try (OrtSession.Result r = gradientSession.run(gradientInputs, new LinkedHashSet<>(sums), pinned)) {
       for (int i = 0; i < out.length; i++) {
-        out[i] = ((OnnxTensor) r.get(sums.get(i)).orElseThrow()).getFloatBuffer().get(0);
+        out[i] = ((OnnxTensor) r.get(sums.get(i)).orElseThrow()).getDoubleBuffer().get(0);
       }
     } catch (OrtException e) {
       throw new RunFailedException("ONNX Runtime failed in the gradient pass of a tile: " + e.getMessage(), e);

@@ -8,6 +8,7 @@ import static dev.nst.core.spi.AbstractTileObjective.styleMatrix;
 
 import dev.nst.api.Network;
 import dev.nst.api.spi.TileSpec;
+import dev.nst.core.model.format.proto.TensorProto;
 import dev.nst.core.spi.AbstractTileObjective;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,7 +71,8 @@ final class TileGraphs {
       b.input(styleMask(i), 1, 1, s[2], s[3]);
       String f = b.op("Reshape", b.op("Mul", g.output(spec.styleLayers().get(i)), styleMask(i)),
           b.int64s(s[1], (long) s[2] * s[3]));
-      b.named("Gemm", gram(i), f, f).i("transB", 1).build();
+      b.named("Cast", gram(i), ObjectiveGraph.gram(b, f, (long) s[2] * s[3])).i("to", TensorProto.DataType.FLOAT_VALUE)
+          .build();
       b.output(gram(i));
     }
     return b.build();
@@ -88,8 +90,8 @@ final class TileGraphs {
       b.input(contentMask(i), 1, 1, s[2], s[3]);
       b.input(contentScale(i), 1);
       String d = b.op("Mul", b.op("Sub", g.output(layer), contentTarget(i)), contentMask(i));
-      b.named("Identity", contentSum(i), ObjectiveGraph.reduceSumSquare(b, d)).build();
-      b.output(contentSum(i));
+      b.named("Identity", contentSum(i), ObjectiveGraph.sumOfSquares(b, d)).build();
+      b.output(contentSum(i), TensorProto.DataType.DOUBLE);
       add(b, grads, net.indexOf(layer), b.op("Mul", d, contentScale(i)));
     }
     for (int i = 0; i < spec.styleLayers().size(); i++) {
