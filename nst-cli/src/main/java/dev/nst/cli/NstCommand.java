@@ -16,13 +16,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code models},
- * {@code backends}, {@code help}; every command takes {@code -h}/{@code --help} and
+ * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code batch},
+ * {@code video}, {@code models}, {@code backends}, {@code help}; every command takes {@code -h}/{@code --help} and
  * {@code -V}/{@code --version}, and its help ends with the exit codes below.
  */
 @Command(name = "nst", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Neural style transfer (Gatys et al.) on the JVM.",
-    subcommands = {StylizeCommand.class, ModelsCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StylizeCommand.class, BatchCommand.class, VideoCommand.class, ModelsCommand.class,
+        BackendsCommand.class, CommandLine.HelpCommand.class})
 public final class NstCommand {
   /** Exit codes a shell user can act on. */
   static final int BAD_INPUT = 3;
@@ -30,6 +31,7 @@ public final class NstCommand {
   static final int BACKEND_PROBLEM = 5;
   static final int RUN_FAILED = 6;
   static final int OUT_OF_MEMORY = 7;
+  static final int SOME_FAILED = 8;
   /** What the JVM exits with after SIGINT (128 + 2), as shells expect; the run's hook writes the image first. */
   static final int INTERRUPTED = 130;
 
@@ -47,6 +49,8 @@ public final class NstCommand {
           + "image so far is written to the output when there is one")
       .put(String.valueOf(OUT_OF_MEMORY), "out of memory (Java heap or native); the best image so far is written "
           + "when there is one")
+      .put(String.valueOf(SOME_FAILED), "batch: some images failed or were cancelled, the others are done "
+          + "(see batch-report.json)")
       .put(String.valueOf(INTERRUPTED), "interrupted (Ctrl-C); the best image so far is written")
       .build();
 

@@ -65,7 +65,8 @@ class UsageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "stylize", "models", "models list", "models pull", "models verify", "backends"})
+  @ValueSource(strings = {"", "stylize", "batch", "video", "models", "models list", "models pull", "models verify",
+      "backends"})
   void everyCommandHasHelpWithTheExitCodes(String command) {
     String[] words = command.isEmpty() ? new String[0] : command.split(" ");
     String[] args = java.util.Arrays.copyOf(words, words.length + 1);
@@ -84,6 +85,7 @@ class UsageTest {
         .contains(" 5 backend problem")
         .contains(" 6 the run failed (numerical failure, divergence, backend error); the best image so far is written")
         .contains(" 7 out of memory (Java heap or native)")
+        .contains(" 8 batch: some images failed")
         .contains(" 130 interrupted (Ctrl-C); the best image so far is written");
   }
 
@@ -125,10 +127,10 @@ class UsageTest {
 
   @Test
   void memorySizesParseAndBadOnesAreUsageErrors() {
-    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "8g").memory).isEqualTo(8L << 30);
-    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "1500M").memory).isEqualTo(1500L << 20);
-    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "20GiB").memory).isEqualTo(20L << 30);
-    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "0").memory).isZero();
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "8g").transfer.memory).isEqualTo(8L << 30);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "1500M").transfer.memory).isEqualTo(1500L << 20);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "20GiB").transfer.memory).isEqualTo(20L << 30);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "0").transfer.memory).isZero();
     Run r = nst("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "lots");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("'lots' is not a memory size");
@@ -146,36 +148,36 @@ class UsageTest {
   void choicesIgnoreCaseAndMapToTheLibraryValues() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png", "--device", "GPU", "--pooling", "average",
         "--color", "Keep-Content", "--preset", "NEURAL-style-lua", "--optimizer", "Adam", "--convention", "caffe");
-    assertThat(s.device).isEqualTo(Device.GPU);
-    assertThat(s.pooling).isEqualTo(Pooling.AVERAGE);
-    assertThat(s.color).isEqualTo(ColorControl.KEEP_CONTENT_COLORS);
-    assertThat(s.preset).isEqualTo(Preset.NEURAL_STYLE_LUA);
-    assertThat(s.optimizer).isEqualTo(Choices.OptimizerKind.ADAM);
-    assertThat(s.convention).isEqualTo(InputConvention.CAFFE);
+    assertThat(s.transfer.device).isEqualTo(Device.GPU);
+    assertThat(s.transfer.pooling).isEqualTo(Pooling.AVERAGE);
+    assertThat(s.transfer.color).isEqualTo(ColorControl.KEEP_CONTENT_COLORS);
+    assertThat(s.transfer.preset).isEqualTo(Preset.NEURAL_STYLE_LUA);
+    assertThat(s.transfer.optimizer).isEqualTo(Choices.OptimizerKind.ADAM);
+    assertThat(s.transfer.convention).isEqualTo(InputConvention.CAFFE);
   }
 
   @Test
   void defaultsAreTheDocumentedOnes() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png");
-    assertThat(s.device).isEqualTo(Device.AUTO);
-    assertThat(s.pooling).isEqualTo(Pooling.MAX);
-    assertThat(s.color).isEqualTo(ColorControl.NONE);
-    assertThat(s.preset).isEqualTo(Preset.QUALITY);
-    // unset: the preset's own
-    assertThat(s.optimizer).isNull();
-    assertThat(s.styleLoss).isNull();
-    assertThat(s.padding).isNull();
-    assertThat(s.average).isNull();
-    assertThat(s.convention).isNull();
+    assertThat(s.transfer.device).isEqualTo(Device.AUTO);
+    assertThat(s.transfer.pooling).isEqualTo(Pooling.MAX);
+    assertThat(s.transfer.color).isEqualTo(ColorControl.NONE);
+    // unset: the preset's own (quality for stylize, see StylizeCommand)
+    assertThat(s.transfer.preset).isNull();
+    assertThat(s.transfer.optimizer).isNull();
+    assertThat(s.transfer.styleLoss).isNull();
+    assertThat(s.transfer.padding).isNull();
+    assertThat(s.transfer.average).isNull();
+    assertThat(s.transfer.convention).isNull();
   }
 
   @Test
   void layerListsTakeOptionalWeights() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png",
         "--style-layers", "relu1_1:0.5, relu2_1 ,relu3_1:2e-1", "--content-layers", "relu4_2");
-    assertThat(LayerOption.weights(s.styleLayers, 1.0 / 3)).containsExactly(
+    assertThat(LayerOption.weights(s.transfer.styleLayers, 1.0 / 3)).containsExactly(
         new LayerWeight("relu1_1", 0.5), new LayerWeight("relu2_1", 1.0 / 3), new LayerWeight("relu3_1", 0.2));
-    assertThat(LayerOption.weights(s.contentLayers, 1)).containsExactly(new LayerWeight("relu4_2", 1));
+    assertThat(LayerOption.weights(s.transfer.contentLayers, 1)).containsExactly(new LayerWeight("relu4_2", 1));
   }
 
   @ParameterizedTest

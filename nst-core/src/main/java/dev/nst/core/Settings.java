@@ -62,51 +62,6 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
     checkNotNull(execution, "execution");
   }
 
-  /** Fills {@code b} with these settings: choices the model made (its default layers) stay the model's. */
-  void copyInto(StyleTransfer.Builder b) {
-    b.content = content;
-    b.styles.addAll(styles);
-    b.colorControl = colorControl;
-    b.model = model;
-    b.modelStore = model.store().orElse(null);
-    b.pooling = pooling;
-    b.padding = padding;
-    b.contentLayers = layers.chosenContent();
-    b.styleLayers = layers.chosenStyle();
-    b.styleLayerDecay = layers.styleDecay();
-    b.alpha = losses.alpha();
-    b.beta = losses.beta();
-    b.gamma = losses.gamma();
-    b.normalization = losses.normalization();
-    b.normalizeGradients = losses.normalizeGradients();
-    b.resolutionInvariant = losses.resolutionInvariant();
-    b.imageLosses.putAll(losses.imageLosses());
-    b.styleLossKind = losses.styleLoss();
-    if (losses.custom() != null) {
-      b.contentLoss = losses.custom().content();
-      b.styleLoss = losses.custom().style();
-      b.tvLoss = losses.custom().totalVariation();
-    }
-    b.size = schedule.size();
-    b.iterations = schedule.iterations();
-    b.scales = schedule.explicitScales();
-    b.styleScale = schedule.styleScale();
-    b.init = schedule.init();
-    b.seed = schedule.seed();
-    b.optimizer = schedule.optimizer();
-    b.averageDecay = schedule.averageDecay();
-    b.progressive = schedule.progressive();
-    b.output = output.file();
-    b.saveEvery = output.saveEvery();
-    b.backendName = execution.backend();
-    b.device = execution.device();
-    b.threads = execution.threads();
-    b.memoryLimit = execution.memoryLimit();
-    b.tileSize = execution.tileSize();
-    b.listeners.addAll(execution.listeners());
-    b.cancellation = execution.cancellation();
-  }
-
   /** True when any style image is limited to a region (spatial control). */
   boolean guided() {
     return styles.stream().anyMatch(s -> s.regionMask() != null);
@@ -350,13 +305,14 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    *
    * @param backend the backend's name, or null to select by property, environment, then priority
    * @param device the device asked of the backend
+   * @param deviceIndex which GPU, 0 first (0 for the CPU)
    * @param threads intra-op threads, 0 for every core
    * @param memoryLimit bytes a run may need by estimate, 0 for no check
    * @param tileSize the largest tile side, 0 to let the memory budget decide
    * @param listeners told after every iteration
    * @param cancellation checked after every iteration; null for none
    */
-  record Execution(String backend, Device device, int threads, long memoryLimit, int tileSize,
+  record Execution(String backend, Device device, int deviceIndex, int threads, long memoryLimit, int tileSize,
       List<ProgressListener> listeners, CancellationToken cancellation) {
     Execution {
       checkNotNull(device, "device");
@@ -366,7 +322,7 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
 
     /** The options the backend opens with. */
     BackendOptions backendOptions() {
-      return new BackendOptions(device, threads);
+      return new BackendOptions(device, threads, deviceIndex);
     }
 
     /** True when the caller has asked the run to stop. */

@@ -152,6 +152,7 @@ public final class StyleTransfer {
     int saveEvery;
     String backendName;
     Device device = Device.AUTO;
+    int deviceIndex;
     int threads;
     long memoryLimit = MemoryEstimate.defaultLimit();
     int tileSize;
@@ -168,7 +169,7 @@ public final class StyleTransfer {
 
     /** Pre-filled from {@code s}: choices the model made (its default layers) stay the model's. */
     private Builder(Settings s) {
-      s.copyInto(this);
+      SettingsMapping.fill(this, s);
     }
 
     /**
@@ -303,6 +304,12 @@ public final class StyleTransfer {
     public Builder style(BufferedImage image, double weight, BufferedImage regionMask) {
       return addStyle(new ImageSource.InMemory(checkNotNull(image, "style")), weight,
           new ImageSource.InMemory(checkNotNull(regionMask, "regionMask")));
+    }
+
+    /** Removes the style images added so far: a configuration from {@code toBuilder()} with other styles. */
+    public Builder clearStyles() {
+      styles.clear();
+      return this;
     }
 
     private Builder addStyle(ImageSource image, double weight, ImageSource regionMask) {
@@ -503,9 +510,20 @@ public final class StyleTransfer {
       return this;
     }
 
-    /** The device to run on (default {@link Device#AUTO}: a GPU when the backend reports one). */
+    /** The device to run on (default {@link Device#AUTO}: a GPU when the backend reports one), its first GPU. */
     public Builder device(Device d) {
+      return device(d, 0);
+    }
+
+    /**
+     * The device to run on and, for a GPU, which one (CUDA's numbering, 0 first): each worker of a
+     * machine with several GPUs, or a Spark task, on the GPU it was given.
+     */
+    public Builder device(Device d, int gpuIndex) {
+      checkArgument(gpuIndex >= 0 && (d != Device.CPU || gpuIndex == 0),
+          "the GPU index must be >= 0, and 0 for the CPU, got %s for %s", gpuIndex, d);
       device = checkNotNull(d, "device");
+      deviceIndex = gpuIndex;
       return this;
     }
 
@@ -570,15 +588,7 @@ public final class StyleTransfer {
           + "or model(network)", ModelRegistry.DEFAULT_MODEL);
       checkState(saveEvery == 0 || output != null,
           "saveEvery needs output(path) to know where to write the snapshots");
-      ModelSource source = model.fetchingThrough(modelStore);
-      Settings.CustomLosses losses = Settings.CustomLosses.ifAnySet(contentLoss, styleLoss, tvLoss);
-      return new StyleTransfer(new Settings(content, styles, colorControl, source, pooling, padding,
-          Settings.FeatureLayers.resolve(source, contentLayers, styleLayers, styleLayerDecay),
-          new Settings.LossWeights(alpha, beta, gamma, normalization, normalizeGradients, resolutionInvariant, losses,
-              imageLosses, styleLossKind),
-          new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer, averageDecay, progressive),
-          new Settings.Output(output, saveEvery),
-          new Settings.Execution(backendName, device, threads, memoryLimit, tileSize, listeners, cancellation)));
+      return new StyleTransfer(SettingsMapping.settings(this));
     }
   }
 }

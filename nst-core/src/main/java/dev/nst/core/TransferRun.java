@@ -88,14 +88,14 @@ final class TransferRun {
     Network network = session.network();
     BufferedImage contentOriginal = settings.content().load();
     Scales scales = settings.schedule().scales();
-    InputSizes.check(network, settings, contentOriginal, session.styles());
+    InputSizes.check(network, settings, contentOriginal, session.styles(settings));
+    Backend backend = session.backend(); // its memory model decides the plans
     // the largest scale first: it is the one a refusal should name
     MemoryPlan[] plans = new MemoryPlan[scales.longSides().size()];
     for (int i = plans.length - 1; i >= 0; i--) {
       int[] hw = fit(contentOriginal, scales.longSides().get(i));
-      plans[i] = plan(network, hw[0], hw[1]);
+      plans[i] = plan(network, hw[0], hw[1], backend.memoryModel());
     }
-    Backend backend = session.backend();
     FeatureExtractor fx = session.extractor();
     Duration setup = Duration.ofNanos(System.nanoTime() - start);
     Duration optimisation = Duration.ZERO;
@@ -180,11 +180,11 @@ final class TransferRun {
   }
 
   /** How a scale of {@code height x width} fits the memory budget; throws when it cannot. */
-  private MemoryPlan plan(Network network, int height, int width) {
+  private MemoryPlan plan(Network network, int height, int width, dev.nst.api.spi.MemoryModel model) {
     List<String> contentLayers = settings.layers().content().stream().map(LayerWeight::layer).toList();
     return MemoryPlan.plan(network, settings.layers().names(), contentLayers, height, width,
         settings.execution().memoryLimit(), Runtime.getRuntime().maxMemory(), settings.execution().tileSize(),
-        settings.schedule().optimizer());
+        settings.schedule().optimizer(), model);
   }
 
   /**
@@ -194,7 +194,7 @@ final class TransferRun {
    */
   private ScaleOutcome optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
       int size, int iterations, BufferedImage previous, Carry carry, int previousBest, MemoryPlan plan, int done) {
-    List<LoadedStyle> styles = session.styles();
+    List<LoadedStyle> styles = session.styles(settings);
     long start = System.nanoTime();
     for (String notice : plan.notices()) {
       LOG.log(System.Logger.Level.INFO, "nst: {0}", notice);

@@ -44,6 +44,16 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * How much native memory an evaluation takes on this backend, by estimate: the memory plan of
+   * a run uses it to choose between whole images and tiles.
+   *
+   * @return {@link MemoryModel#CONSERVATIVE} unless the backend measured itself
+   */
+  default MemoryModel memoryModel() {
+    return MemoryModel.CONSERVATIVE;
+  }
+
   @Override
   void close();
 }

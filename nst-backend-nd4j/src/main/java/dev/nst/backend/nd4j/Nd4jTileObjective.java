@@ -1,13 +1,13 @@
 package dev.nst.backend.nd4j;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 
 import dev.nst.api.Network;
 import dev.nst.api.RunFailedException;
 import dev.nst.api.StyleLossKind;
-import dev.nst.api.spi.TileObjective;
+import dev.nst.api.Tensor;
 import dev.nst.api.spi.TileSpec;
+import dev.nst.core.spi.AbstractTileObjective;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,57 +21,55 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The tile objective on ND4J: a statistics graph (forward to the deepest style layer, the Gram
- * of each style term's masked activation) and a gradient graph (forward, the layer gradients from
- * the fed targets, masks, scales and matrices, the backward pass of {@link NetworkGraph}). Every
+ * The tile objective on ND4J: a statistics graph (forward to the deepest style layer, each style
+ * term's statistics of its kind: the Gram of its masked activation, for W2 also the weighted
+ * first moment, for a histogram the node weights by two unsorted segment sums) and a gradient
+ * graph (forward, the layer gradients from the fed targets, masks, scales, matrices, offsets and
+ * remap tables, the backward pass of {@link NetworkGraph}). Every
  * placeholder is fed from a native array allocated once and overwritten per call; results are
  * freed as soon as they are copied out.
  */
-final class Nd4jTileObjective implements TileObjective {
+final class Nd4jTileObjective extends AbstractTileObjective {
   private final int[] imageShape;
-  private final int contentTerms;
-  private final int styleTerms;
   private final Graph statistics;
   private final Graph gradientGraph;
   /** Native arrays of every placeholder by name (shared by both graphs where names match). */
   private final Map<String, INDArray> arrays = new HashMap<>();
   private final Map<String, INDArray> statisticsFeed = new HashMap<>();
   private final Map<String, INDArray> gradientFeed = new HashMap<>();
-  private final List<TileSpec.Style> style;
   private final List<String> grams = new ArrayList<>();
   private final List<String> gradientOutputs = new ArrayList<>();
   /** The sums of the gradient pass: each content term's, then each histogram term's. */
   private final List<String> sums = new ArrayList<>();
-  private boolean closed;
 
   Nd4jTileObjective(Network network, TileSpec spec) {
+    super(spec, network.inputChannels(), Nd4jBackendProvider.NAME);
     Network pooled = network.withPooling(spec.pooling());
-    imageShape = new int[] {1, pooled.inputChannels(), spec.height(), spec.width()};
-    contentTerms = spec.contentLayers().size();
-    styleTerms = spec.style().size();
-    style = spec.style();
+    imageShape = imageShape();
+    int contentTerms = contentTerms();
+    int styleTerms = styleTerms();
     List<String> all = new ArrayList<>(new LinkedHashSet<>(spec.contentLayers()));
     all.addAll(spec.styleLayers());
     Network net = pooled.truncatedAfter(all);
-    allocate(Graph.IMAGE, imageShape);
+    allocate(IMAGE, imageShape);
     for (int i = 0; i < styleTerms; i++) {
       int[] s = shape(net, spec.styleLayers().get(i), spec);
-      allocate("style_mask/" + i, new int[] {1, 1, s[2], s[3]});
-      if (style.get(i).kind() == StyleLossKind.HISTOGRAM) {
-        allocate("style_table/" + i, new int[] {s[1] * (style.get(i).binCount() + 1)});
-        allocate("style_scale/" + i, new int[] {1});
+      allocate(styleMask(i), new int[] {1, 1, s[2], s[3]});
+      if (style(i).kind() == StyleLossKind.HISTOGRAM) {
+        allocate(styleTable(i), new int[] {s[1] * (style(i).binCount() + 1)});
+        allocate(styleScale(i), new int[] {1});
       } else {
-        allocate("style_matrix/" + i, new int[] {s[1], s[1]});
+        allocate(styleMatrix(i), new int[] {s[1], s[1]});
       }
-      if (style.get(i).kind() == StyleLossKind.W2) {
-        allocate("style_offset/" + i, new int[] {1, s[1], 1, 1});
+      if (style(i).kind() == StyleLossKind.W2) {
+        allocate(styleOffset(i), new int[] {1, s[1], 1, 1});
       }
     }
     for (int i = 0; i < contentTerms; i++) {
       int[] s = shape(net, spec.contentLayers().get(i), spec);
-      allocate("content_target/" + i, s);
-      allocate("content_mask/" + i, new int[] {1, 1, s[2], s[3]});
-      allocate("content_scale/" + i, new int[] {1});
+      allocate(contentTarget(i), s);
+      allocate(contentMask(i), new int[] {1, 1, s[2], s[3]});
+      allocate(contentScale(i), new int[] {1});
     }
     Graph stats = null;
     try {
@@ -105,16 +103,16 @@ final class Nd4jTileObjective implements TileObjective {
 
   private Graph statisticsGraph(Graph g, Network net, TileSpec spec) {
     SameDiff sd = g.sameDiff();
-    NetworkGraph n = new NetworkGraph(g, net, placeholder(g, Graph.IMAGE, statisticsFeed), imageShape[2],
+    NetworkGraph n = new NetworkGraph(g, net, placeholder(g, IMAGE, statisticsFeed), imageShape[2],
         imageShape[3]);
-    for (int i = 0; i < styleTerms; i++) {
+    for (int i = 0; i < styleTerms(); i++) {
       String layer = spec.styleLayers().get(i);
       int[] s = n.shape(layer);
       long positions = (long) s[2] * s[3];
-      SDVariable mask = placeholder(g, "style_mask/" + i, statisticsFeed);
+      SDVariable mask = placeholder(g, styleMask(i), statisticsFeed);
       SDVariable a = sd.reshape(n.output(layer), s[1], positions);
       SDVariable w = sd.reshape(mask.mul(mask), 1, positions);
-      TileSpec.Style st = style.get(i);
+      TileSpec.Style st = style(i);
       if (st.kind() == StyleLossKind.HISTOGRAM) {
         // node weights: w (1 - t) on node k and w t on node k + 1, as two unsorted segment sums
         Binned x = bin(g, a, i, st);
@@ -125,7 +123,7 @@ final class Nd4jTileObjective implements TileObjective {
         sd.identity("gram/" + i, lower.add(upper));
       } else {
         SDVariable f = sd.reshape(n.output(layer).mul(mask), s[1], positions);
-        SDVariable gram = sd.mmul(f, f, false, true, false);
+        SDVariable gram = ObjectiveGraph.gram(sd, f, s[1], positions).castTo(DataType.FLOAT);
         sd.identity("gram/" + i, st.kind() == StyleLossKind.W2
             ? sd.concat(0, sd.reshape(gram, -1), sd.reshape(sd.mmul(a, w, false, true, false), -1)) : gram);
       }
@@ -136,43 +134,44 @@ final class Nd4jTileObjective implements TileObjective {
 
   private Graph gradientGraph(Graph g, Network net, TileSpec spec) {
     SameDiff sd = g.sameDiff();
-    NetworkGraph n = new NetworkGraph(g, net, placeholder(g, Graph.IMAGE, gradientFeed), imageShape[2],
+    NetworkGraph n = new NetworkGraph(g, net, placeholder(g, IMAGE, gradientFeed), imageShape[2],
         imageShape[3]);
     Map<Integer, List<SDVariable>> contributions = new HashMap<>();
-    for (int i = 0; i < contentTerms; i++) {
+    for (int i = 0; i < contentTerms(); i++) {
       String layer = spec.contentLayers().get(i);
-      SDVariable d = n.output(layer).sub(placeholder(g, "content_target/" + i, gradientFeed))
-          .mul(placeholder(g, "content_mask/" + i, gradientFeed));
-      sd.identity("content_sum/" + i, sd.squaredNorm(d, false));
+      SDVariable d = n.output(layer).sub(placeholder(g, contentTarget(i), gradientFeed))
+          .mul(placeholder(g, contentMask(i), gradientFeed));
+      sd.identity("content_sum/" + i, ObjectiveGraph.sumOfSquares(sd, d, 4));
       sums.add("content_sum/" + i);
       contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>())
-          .add(d.mul(placeholder(g, "content_scale/" + i, gradientFeed)));
+          .add(d.mul(placeholder(g, contentScale(i), gradientFeed)));
     }
-    for (int i = 0; i < styleTerms; i++) {
+    for (int i = 0; i < styleTerms(); i++) {
       String layer = spec.styleLayers().get(i);
       int[] s = n.shape(layer);
       long positions = (long) s[2] * s[3];
-      SDVariable mask = placeholder(g, "style_mask/" + i, gradientFeed);
-      TileSpec.Style st = style.get(i);
+      SDVariable mask = placeholder(g, styleMask(i), gradientFeed);
+      TileSpec.Style st = style(i);
       SDVariable contribution;
       if (st.kind() == StyleLossKind.HISTOGRAM) {
         SDVariable a = sd.reshape(n.output(layer), s[1], positions);
         Binned x = bin(g, a, i, st);
-        SDVariable table = placeholder(g, "style_table/" + i, gradientFeed);
+        SDVariable table = placeholder(g, styleTable(i), gradientFeed);
         SDVariable t0 = sd.reshape(sd.gather(table, sd.reshape(x.index(), -1), 0), s[1], positions);
         SDVariable t1 = sd.reshape(sd.gather(table, sd.reshape(x.index().add(1), -1), 0), s[1], positions);
         SDVariable d = a.sub(t0.add(x.t().mul(t1.sub(t0))));
-        SDVariable wd = d.mul(sd.reshape(mask.mul(mask), 1, positions));
-        sd.identity("style_sum/" + i, wd.mul(d).sum());
+        SDVariable m = sd.reshape(mask, 1, positions);
+        // sum w d^2 = sum (m d)^2, in float64 like the content sums
+        sd.identity("style_sum/" + i, ObjectiveGraph.sumOfSquares(sd, d.mul(m), 2));
         sums.add("style_sum/" + i);
-        contribution = sd.reshape(wd.mul(placeholder(g, "style_scale/" + i, gradientFeed)), s[0], s[1], s[2], s[3]);
+        contribution = sd.reshape(d.mul(m.mul(m)).mul(placeholder(g, styleScale(i), gradientFeed)), s[0], s[1],
+            s[2], s[3]);
       } else {
         SDVariable f = sd.reshape(n.output(layer).mul(mask), s[1], positions);
-        SDVariable af = sd.reshape(sd.mmul(placeholder(g, "style_matrix/" + i, gradientFeed), f), s[0], s[1], s[2],
-            s[3]);
+        SDVariable af = sd.reshape(sd.mmul(placeholder(g, styleMatrix(i), gradientFeed), f), s[0], s[1], s[2], s[3]);
         contribution = af.mul(mask);
         if (st.kind() == StyleLossKind.W2) {
-          contribution = contribution.add(placeholder(g, "style_offset/" + i, gradientFeed).mul(mask.mul(mask)));
+          contribution = contribution.add(placeholder(g, styleOffset(i), gradientFeed).mul(mask.mul(mask)));
         }
       }
       contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>()).add(contribution);
@@ -198,8 +197,8 @@ final class Nd4jTileObjective implements TileObjective {
     int c = st.bins().dim(1);
     int bins = st.binCount();
     float[] v = st.bins().toArray();
-    SDVariable low = g.constant("hist_low/" + i, dev.nst.api.Tensor.of(Arrays.copyOfRange(v, 0, c), c, 1));
-    SDVariable scale = g.constant("hist_scale/" + i, dev.nst.api.Tensor.of(Arrays.copyOfRange(v, c, 2 * c), c, 1));
+    SDVariable low = g.constant("hist_low/" + i, Tensor.of(Arrays.copyOfRange(v, 0, c), c, 1));
+    SDVariable scale = g.constant("hist_scale/" + i, Tensor.of(Arrays.copyOfRange(v, c, 2 * c), c, 1));
     SDVariable u = sd.math().clipByValue(a.sub(low).mul(scale), 0, bins);
     SDVariable k = sd.math().floor(u);
     k = sd.math().min(k, g.constant("hist_top/" + i, Nd4j.scalar((float) (bins - 1))));
@@ -212,32 +211,18 @@ final class Nd4jTileObjective implements TileObjective {
   }
 
   @Override
-  public int[] imageShape() {
-    return imageShape.clone();
-  }
-
-  private void put(String name, float[] values) {
-    INDArray a = arrays.get(name);
-    checkArgument(values.length == a.length(), "%s holds %s values where the tile needs %s", name, values.length,
-        a.length());
-    a.data().setData(values);
+  protected void feed(String input, float[] values, int from, int length) {
+    INDArray a = arrays.get(input);
+    checkArgument(length == a.length() && from + length <= values.length, "%s holds %s values where the tile needs "
+        + "%s", input, Math.min(length, values.length - from), a.length());
+    a.data().setData(from == 0 && length == values.length ? values : Arrays.copyOfRange(values, from, from + length));
   }
 
   @Override
-  public void statistics(float[] tile, float[][] styleMasks, float[][] out) {
-    checkState(!closed, "this ND4J tile objective is closed");
-    checkArgument(styleMasks.length == styleTerms && out.length == styleTerms, "give one mask and one Gram per style "
-        + "term (%s), got %s and %s", styleTerms, styleMasks.length, out.length);
-    if (styleTerms == 0) {
-      return;
-    }
-    put(Graph.IMAGE, tile);
-    for (int i = 0; i < styleTerms; i++) {
-      put("style_mask/" + i, styleMasks[i]);
-    }
+  protected void runStatistics(float[][] out) {
     Map<String, INDArray> r = run(statistics, statisticsFeed, grams, "statistics");
     try {
-      for (int i = 0; i < styleTerms; i++) {
+      for (int i = 0; i < out.length; i++) {
         Graph.copy(r.get(grams.get(i)), out[i]);
       }
     } finally {
@@ -246,35 +231,7 @@ final class Nd4jTileObjective implements TileObjective {
   }
 
   @Override
-  public double[] gradient(float[] tile, float[][] contentTargets, float[][] contentMasks, float[] contentScales,
-      float[][] styleMasks, float[][] styleMatrices, float[] gradient) {
-    checkState(!closed, "this ND4J tile objective is closed");
-    checkArgument(contentTargets.length == contentTerms && contentMasks.length == contentTerms
-        && contentScales.length == contentTerms, "give one target, mask and scale per content term (%s)", contentTerms);
-    checkArgument(styleMasks.length == styleTerms && styleMatrices.length == styleTerms,
-        "give one mask and one matrix per style term (%s)", styleTerms);
-    put(Graph.IMAGE, tile);
-    for (int i = 0; i < contentTerms; i++) {
-      put("content_target/" + i, contentTargets[i]);
-      put("content_mask/" + i, contentMasks[i]);
-      put("content_scale/" + i, new float[] {contentScales[i]});
-    }
-    for (int i = 0; i < styleTerms; i++) {
-      put("style_mask/" + i, styleMasks[i]);
-      float[] p = styleMatrices[i];
-      switch (style.get(i).kind()) {
-        case HISTOGRAM -> {
-          put("style_table/" + i, Arrays.copyOf(p, p.length - 1));
-          put("style_scale/" + i, new float[] {p[p.length - 1]});
-        }
-        case W2 -> {
-          int cc = (int) arrays.get("style_matrix/" + i).length();
-          put("style_matrix/" + i, Arrays.copyOf(p, cc));
-          put("style_offset/" + i, Arrays.copyOfRange(p, cc, p.length));
-        }
-        default -> put("style_matrix/" + i, p);
-      }
-    }
+  protected double[] runGradient(float[] gradient) {
     Map<String, INDArray> r = run(gradientGraph, gradientFeed, gradientOutputs, "gradient");
     try {
       double[] out = new double[sums.size()];
@@ -297,11 +254,7 @@ final class Nd4jTileObjective implements TileObjective {
   }
 
   @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  protected void release() {
     try {
       if (statistics != null) {
         statistics.close();

@@ -99,6 +99,14 @@ final class GraphBuilder {
     return name;
   }
 
+  /** A float64 scalar constant, for arithmetic on the double-precision loss sums. */
+  String scalarDouble(double value) {
+    String name = fresh("scalar");
+    graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.DOUBLE_VALUE)
+        .addDoubleData(value));
+    return name;
+  }
+
   /** A float32 1-D constant (Resize scales and the like). */
   String scalarsInitializer(float... values) {
     String name = fresh("const");
@@ -111,8 +119,13 @@ final class GraphBuilder {
   }
 
   void output(String name) {
+    output(name, TensorProto.DataType.FLOAT);
+  }
+
+  /** A graph output of the given element type (the loss values are float64). */
+  void output(String name, TensorProto.DataType type) {
     graph.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()))));
   }
 
   private static ValueInfoProto valueInfo(String name, int... shape) {
@@ -179,7 +192,7 @@ final class GraphBuilder {
       return this;
     }
 
-    /** Adds a second output (for example MaxPool's indices) and returns its name. */
+    /** Adds another output (MaxPool's indices, Split's parts) and returns its name. */
     String secondOutput(String hint) {
       String name = fresh(hint);
       n.addOutput(name);

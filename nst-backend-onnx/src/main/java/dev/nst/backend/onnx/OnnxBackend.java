@@ -17,6 +17,7 @@ import dev.nst.api.Tensor;
 import dev.nst.api.RunFailedException;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
+import dev.nst.api.spi.MemoryModel;
 import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
 import dev.nst.core.spi.AbstractBackend;
@@ -36,6 +37,7 @@ final class OnnxBackend extends AbstractBackend {
   private final OrtEnvironment env;
   private final Device device;
   private final int threads;
+  private final int gpu;
 
   OnnxBackend(BackendOptions options) {
     super(EnumSet.allOf(ObjectiveFeature.class));
@@ -48,6 +50,7 @@ final class OnnxBackend extends AbstractBackend {
     }
     this.device = options.device() == Device.CPU || !cuda ? Device.CPU : Device.GPU;
     this.threads = options.effectiveThreads();
+    this.gpu = options.deviceIndex();
   }
 
   @Override
@@ -62,7 +65,7 @@ final class OnnxBackend extends AbstractBackend {
 
   @Override
   public String description() {
-    return "ONNX Runtime " + env.getVersion() + " on " + (device == Device.GPU ? "CUDA GPU 0" : "CPU, " + threads + " threads");
+    return "ONNX Runtime " + env.getVersion() + " on " + (device == Device.GPU ? "CUDA GPU " + gpu : "CPU, " + threads + " threads");
   }
 
   @Override
@@ -82,6 +85,18 @@ final class OnnxBackend extends AbstractBackend {
     checkNotNull(spec, "spec");
     return Optional.of(new OnnxTileObjective(this, new TileGraphs(network, spec), spec, network.inputChannels()));
   }
+
+  /**
+   * Measured on full-width VGG-19 to relu5_1 (peak resident memory of one evaluation at 256 to
+   * 1024 px, docs/benchmarks.md): about 3 KB per pixel above a fixed part, 4.5 bytes per
+   * activation value; 6 keeps a margin for other networks and the arena's rounding.
+   */
+  @Override
+  public MemoryModel memoryModel() {
+    return MEMORY;
+  }
+
+  private static final MemoryModel MEMORY = new MemoryModel(6, 16, 16);
 
   OrtEnvironment env() {
     return env;
@@ -113,7 +128,7 @@ final class OnnxBackend extends AbstractBackend {
       // freed buffers as the run goes: peak memory of a 512 px VGG-19 evaluation 2.86 -> 1.82 GiB.
       o.setMemoryPatternOptimization(false);
       if (device == Device.GPU) {
-        o.addCUDA(0);
+        o.addCUDA(gpu);
       }
       return env.createSession(graph.model().toByteArray(), o);
     } catch (OrtException e) {

@@ -8,26 +8,24 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.nst.api.RunFailedException;
 import dev.nst.api.StyleLossKind;
-import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
+import dev.nst.core.spi.AbstractTileObjective;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The tile objective on ONNX Runtime: two sessions ({@link TileGraphs}), every input and the
  * gradient bound to direct buffers once, so a call copies the tile's inputs in and its outputs
  * out and allocates nothing tile-sized.
  */
-final class OnnxTileObjective implements TileObjective {
+final class OnnxTileObjective extends AbstractTileObjective {
   private final Resources resources = new Resources();
-  private final int[] imageShape;
-  private final int contentTerms;
-  private final int styleTerms;
   private final OrtSession statistics;
   private final OrtSession gradientSession;
   /** Every input buffer by name; the two sessions share the image and the style masks. */
@@ -36,62 +34,51 @@ final class OnnxTileObjective implements TileObjective {
   private final Map<String, OnnxTensor> gradientInputs = new HashMap<>();
   private final FloatBuffer gradientBuffer;
   private final Map<String, OnnxValue> pinned = new HashMap<>();
-  private final List<TileSpec.Style> style;
   /** The outputs of the statistics pass: each style term's statistics, and a W2 term's first moment. */
   private final Set<String> grams = new LinkedHashSet<>();
   /** The sums of the gradient pass: each content term's, then each histogram term's. */
-  private final Set<String> sums = new LinkedHashSet<>();
+  private final List<String> sums;
 
   OnnxTileObjective(OnnxBackend backend, TileGraphs graphs, TileSpec spec, int channels) {
-    imageShape = new int[] {1, channels, spec.height(), spec.width()};
-    contentTerms = spec.contentLayers().size();
-    styleTerms = spec.style().size();
-    style = spec.style();
+    super(spec, channels, OnnxBackendProvider.NAME);
+    int[] image = imageShape();
     try {
       statistics = graphs.statistics == null ? null
           : resources.track(backend.session(graphs.statistics, "the statistics pass of a tile"));
       gradientSession = resources.track(backend.session(graphs.gradient, "the gradient pass of a tile"));
-      OnnxTensor image = bind(backend, TileGraphs.IMAGE, imageShape);
-      gradientInputs.put(TileGraphs.IMAGE, image);
+      OnnxTensor x = bind(backend, IMAGE, image);
+      gradientInputs.put(IMAGE, x);
       if (statistics != null) {
-        statisticsInputs.put(TileGraphs.IMAGE, image);
+        statisticsInputs.put(IMAGE, x);
       }
-      for (int i = 0; i < styleTerms; i++) {
+      for (int i = 0; i < styleTerms(); i++) {
         int[] s = graphs.styleShapes.get(i);
-        OnnxTensor mask = bind(backend, TileGraphs.styleMask(i), new int[] {1, 1, s[2], s[3]});
-        statisticsInputs.put(TileGraphs.styleMask(i), mask);
-        gradientInputs.put(TileGraphs.styleMask(i), mask);
+        OnnxTensor mask = bind(backend, styleMask(i), new int[] {1, 1, s[2], s[3]});
+        statisticsInputs.put(styleMask(i), mask);
+        gradientInputs.put(styleMask(i), mask);
         grams.add(TileGraphs.gram(i));
-        switch (style.get(i).kind()) {
-          case HISTOGRAM -> {
-            gradientInputs.put(TileGraphs.styleTable(i), bind(backend, TileGraphs.styleTable(i),
-                new int[] {s[1] * (style.get(i).binCount() + 1)}));
-            gradientInputs.put(TileGraphs.styleScale(i), bind(backend, TileGraphs.styleScale(i), new int[] {1}));
-          }
-          case W2 -> {
-            gradientInputs.put(TileGraphs.styleMatrix(i), bind(backend, TileGraphs.styleMatrix(i), new int[] {s[1], s[1]}));
-            gradientInputs.put(TileGraphs.styleOffset(i), bind(backend, TileGraphs.styleOffset(i), new int[] {s[1], 1}));
-            grams.add(TileGraphs.moment(i));
-          }
-          default -> gradientInputs.put(TileGraphs.styleMatrix(i), bind(backend, TileGraphs.styleMatrix(i),
-              new int[] {s[1], s[1]}));
+        if (style(i).kind() == StyleLossKind.HISTOGRAM) {
+          gradientInputs.put(styleTable(i), bind(backend, styleTable(i), new int[] {s[1] * (style(i).binCount() + 1)}));
+          gradientInputs.put(styleScale(i), bind(backend, styleScale(i), new int[] {1}));
+          continue;
+        }
+        gradientInputs.put(styleMatrix(i), bind(backend, styleMatrix(i), new int[] {s[1], s[1]}));
+        if (style(i).kind() == StyleLossKind.W2) {
+          gradientInputs.put(styleOffset(i), bind(backend, styleOffset(i), new int[] {s[1], 1}));
+          grams.add(TileGraphs.moment(i));
         }
       }
-      for (int i = 0; i < contentTerms; i++) {
+      for (int i = 0; i < contentTerms(); i++) {
         int[] s = graphs.contentShapes.get(i);
-        gradientInputs.put(TileGraphs.contentTarget(i), bind(backend, TileGraphs.contentTarget(i), s));
-        gradientInputs.put(TileGraphs.contentMask(i), bind(backend, TileGraphs.contentMask(i),
-            new int[] {1, 1, s[2], s[3]}));
-        gradientInputs.put(TileGraphs.contentScale(i), bind(backend, TileGraphs.contentScale(i), new int[] {1}));
-        sums.add(TileGraphs.contentSum(i));
+        gradientInputs.put(contentTarget(i), bind(backend, contentTarget(i), s));
+        gradientInputs.put(contentMask(i), bind(backend, contentMask(i), new int[] {1, 1, s[2], s[3]}));
+        gradientInputs.put(contentScale(i), bind(backend, contentScale(i), new int[] {1}));
       }
-      for (int i = 0; i < styleTerms; i++) {
-        if (style.get(i).kind() == StyleLossKind.HISTOGRAM) {
-          sums.add(TileGraphs.styleSum(i));
-        }
-      }
-      gradientBuffer = Resources.directFloats(size(imageShape));
-      pinned.put(TileGraphs.GRADIENT, resources.tensor(backend.env(), gradientBuffer, imageShape));
+      sums = Stream.concat(IntStream.range(0, contentTerms()).mapToObj(TileGraphs::contentSum),
+          IntStream.range(0, styleTerms()).filter(i -> style(i).kind() == StyleLossKind.HISTOGRAM)
+              .mapToObj(TileGraphs::styleSum)).toList();
+      gradientBuffer = Resources.directFloats(image[1] * image[2] * image[3]);
+      pinned.put(TileGraphs.GRADIENT, resources.tensor(backend.env(), gradientBuffer, image));
     } catch (OrtException e) {
       resources.close();
       throw new RunFailedException("ONNX Runtime could not hold the buffers of a " + spec.width() + "x"
@@ -103,55 +90,32 @@ final class OnnxTileObjective implements TileObjective {
   }
 
   private OnnxTensor bind(OnnxBackend backend, String name, int[] shape) throws OrtException {
-    FloatBuffer b = Resources.directFloats(size(shape));
-    buffers.put(name, b);
-    return resources.tensor(backend.env(), b, shape);
-  }
-
-  private static int size(int[] shape) {
     int n = 1;
     for (int d : shape) {
       n = Math.multiplyExact(n, d);
     }
-    return n;
+    FloatBuffer b = Resources.directFloats(n);
+    buffers.put(name, b);
+    return resources.tensor(backend.env(), b, shape);
   }
 
-  private void put(String name, float[] values) {
-    put(name, values, 0, values.length);
-  }
-
-  /** Copies {@code values[from .. from + length)} into the input {@code name}, which must hold exactly that many. */
-  private void put(String name, float[] values, int from, int length) {
-    FloatBuffer b = buffers.get(name);
+  @Override
+  protected void feed(String input, float[] values, int from, int length) {
+    FloatBuffer b = buffers.get(input);
     checkArgument(length == b.capacity() && from + length <= values.length, "%s holds %s values where the tile "
-        + "needs %s", name, values.length - from, b.capacity());
+        + "needs %s", input, Math.min(length, values.length - from), b.capacity());
     b.clear();
     b.put(values, from, length);
   }
 
   @Override
-  public int[] imageShape() {
-    return imageShape.clone();
-  }
-
-  @Override
-  public void statistics(float[] tile, float[][] styleMasks, float[][] out) {
-    resources.requireOpen("ONNX tile objective");
-    checkArgument(styleMasks.length == styleTerms && out.length == styleTerms, "give one mask and one statistics "
-        + "array per style term (%s), got %s and %s", styleTerms, styleMasks.length, out.length);
-    if (styleTerms == 0) {
-      return;
-    }
-    put(TileGraphs.IMAGE, tile);
-    for (int i = 0; i < styleTerms; i++) {
-      put(TileGraphs.styleMask(i), styleMasks[i]);
-    }
+  protected void runStatistics(float[][] out) {
     try (OrtSession.Result r = statistics.run(statisticsInputs, grams)) {
-      for (int i = 0; i < styleTerms; i++) {
+      for (int i = 0; i < out.length; i++) {
         FloatBuffer main = ((OnnxTensor) r.get(TileGraphs.gram(i)).orElseThrow()).getFloatBuffer();
         int n = main.remaining();
         main.get(out[i], 0, n);
-        if (style.get(i).kind() == StyleLossKind.W2) {
+        if (style(i).kind() == StyleLossKind.W2) {
           ((OnnxTensor) r.get(TileGraphs.moment(i)).orElseThrow()).getFloatBuffer().get(out[i], n, out[i].length - n);
         }
       }
@@ -161,42 +125,11 @@ final class OnnxTileObjective implements TileObjective {
   }
 
   @Override
-  public double[] gradient(float[] tile, float[][] contentTargets, float[][] contentMasks, float[] contentScales,
-      float[][] styleMasks, float[][] styleMatrices, float[] gradient) {
-    resources.requireOpen("ONNX tile objective");
-    checkArgument(contentTargets.length == contentTerms && contentMasks.length == contentTerms
-        && contentScales.length == contentTerms, "give one target, mask and scale per content term (%s)", contentTerms);
-    checkArgument(styleMasks.length == styleTerms && styleMatrices.length == styleTerms,
-        "give one mask and one matrix per style term (%s)", styleTerms);
-    checkArgument(gradient.length == size(imageShape), "the gradient must hold %s values for a tile of shape %s",
-        size(imageShape), Arrays.toString(imageShape));
-    put(TileGraphs.IMAGE, tile);
-    for (int i = 0; i < contentTerms; i++) {
-      put(TileGraphs.contentTarget(i), contentTargets[i]);
-      put(TileGraphs.contentMask(i), contentMasks[i]);
-      put(TileGraphs.contentScale(i), new float[] {contentScales[i]});
-    }
-    for (int i = 0; i < styleTerms; i++) {
-      put(TileGraphs.styleMask(i), styleMasks[i]);
-      float[] p = styleMatrices[i];
-      switch (style.get(i).kind()) {
-        case HISTOGRAM -> {
-          put(TileGraphs.styleTable(i), p, 0, p.length - 1);
-          put(TileGraphs.styleScale(i), p, p.length - 1, 1);
-        }
-        case W2 -> {
-          int cc = buffers.get(TileGraphs.styleMatrix(i)).capacity();
-          put(TileGraphs.styleMatrix(i), p, 0, cc);
-          put(TileGraphs.styleOffset(i), p, cc, p.length - cc);
-        }
-        default -> put(TileGraphs.styleMatrix(i), p);
-      }
-    }
+  protected double[] runGradient(float[] gradient) {
     double[] out = new double[sums.size()];
-    try (OrtSession.Result r = gradientSession.run(gradientInputs, sums, pinned)) {
-      List<String> names = List.copyOf(sums);
+    try (OrtSession.Result r = gradientSession.run(gradientInputs, new LinkedHashSet<>(sums), pinned)) {
       for (int i = 0; i < out.length; i++) {
-        out[i] = ((OnnxTensor) r.get(names.get(i)).orElseThrow()).getFloatBuffer().get(0);
+        out[i] = ((OnnxTensor) r.get(sums.get(i)).orElseThrow()).getDoubleBuffer().get(0);
       }
     } catch (OrtException e) {
       throw new RunFailedException("ONNX Runtime failed in the gradient pass of a tile: " + e.getMessage(), e);
@@ -207,7 +140,7 @@ final class OnnxTileObjective implements TileObjective {
   }
 
   @Override
-  public void close() {
+  protected void release() {
     resources.close();
   }
 }

@@ -1,9 +1,20 @@
 package dev.nst.backend.onnx;
 
+import static dev.nst.core.spi.AbstractTileObjective.contentMask;
+import static dev.nst.core.spi.AbstractTileObjective.contentScale;
+import static dev.nst.core.spi.AbstractTileObjective.contentTarget;
+import static dev.nst.core.spi.AbstractTileObjective.styleMask;
+import static dev.nst.core.spi.AbstractTileObjective.styleMatrix;
+import static dev.nst.core.spi.AbstractTileObjective.styleOffset;
+import static dev.nst.core.spi.AbstractTileObjective.styleScale;
+import static dev.nst.core.spi.AbstractTileObjective.styleTable;
+
 import dev.nst.api.Network;
 import dev.nst.api.StyleLossKind;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.TileSpec;
+import dev.nst.core.model.format.proto.TensorProto;
+import dev.nst.core.spi.AbstractTileObjective;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,7 +31,7 @@ import java.util.Map;
  * {@link NetworkGraph} to the tile's pixels.
  */
 final class TileGraphs {
-  static final String IMAGE = ObjectiveGraph.IMAGE;
+  static final String IMAGE = AbstractTileObjective.IMAGE;
   static final String GRADIENT = ObjectiveGraph.GRADIENT;
 
   final GraphBuilder.Generated statistics;
@@ -50,32 +61,9 @@ final class TileGraphs {
     return new int[] {1, chw[0], chw[1], chw[2]};
   }
 
-  static String styleMask(int i) {
-    return "style_mask/" + i;
-  }
-
-  static String styleMatrix(int i) {
-    return "style_matrix/" + i;
-  }
-
-  /** A W2 term's offset b, (C, 1). */
-  static String styleOffset(int i) {
-    return "style_offset/" + i;
-  }
-
   /** A W2 term's first moment, sum w a, (C, 1). */
   static String moment(int i) {
     return "moment/" + i;
-  }
-
-  /** A histogram term's remap table, (C (B + 1)). */
-  static String styleTable(int i) {
-    return "style_table/" + i;
-  }
-
-  /** A histogram term's gradient scale, (1). */
-  static String styleScale(int i) {
-    return "style_scale/" + i;
   }
 
   /** A histogram term's weighted sum of squared remap distances. */
@@ -85,18 +73,6 @@ final class TileGraphs {
 
   static String gram(int i) {
     return "gram/" + i;
-  }
-
-  static String contentTarget(int i) {
-    return "content_target/" + i;
-  }
-
-  static String contentMask(int i) {
-    return "content_mask/" + i;
-  }
-
-  static String contentScale(int i) {
-    return "content_scale/" + i;
   }
 
   static String contentSum(int i) {
@@ -125,7 +101,7 @@ final class TileGraphs {
         continue;
       }
       String f = b.op("Reshape", b.op("Mul", act, styleMask(i)), b.int64s(s[1], n));
-      b.named("Gemm", gram(i), f, f).i("transB", 1).build();
+      b.named("Cast", gram(i), ObjectiveGraph.gram(b, f, n)).i("to", TensorProto.DataType.FLOAT_VALUE).build();
       b.output(gram(i));
       if (st.kind() == StyleLossKind.W2) {
         String w = b.op("Reshape", b.op("Mul", styleMask(i), styleMask(i)), b.int64s(n, 1));
@@ -148,8 +124,8 @@ final class TileGraphs {
       b.input(contentMask(i), 1, 1, s[2], s[3]);
       b.input(contentScale(i), 1);
       String d = b.op("Mul", b.op("Sub", g.output(layer), contentTarget(i)), contentMask(i));
-      b.named("Identity", contentSum(i), ObjectiveGraph.reduceSumSquare(b, d)).build();
-      b.output(contentSum(i));
+      b.named("Identity", contentSum(i), ObjectiveGraph.sumOfSquares(b, d)).build();
+      b.output(contentSum(i), TensorProto.DataType.DOUBLE);
       add(b, grads, net.indexOf(layer), b.op("Mul", d, contentScale(i)));
     }
     for (int i = 0; i < spec.style().size(); i++) {
@@ -169,8 +145,10 @@ final class TileGraphs {
         String d = b.op("Sub", f, b.op("Add", t0, b.op("Mul", x.t(), b.op("Sub", t1, t0))));
         String w = b.op("Reshape", b.op("Mul", styleMask(i), styleMask(i)), b.int64s(1, n));
         String wd = b.op("Mul", w, d);
-        b.named("ReduceSum", styleSum(i), b.op("Mul", wd, d)).i("keepdims", 0).build();
-        b.output(styleSum(i));
+        // sum w d^2 = sum (m d)^2, in float64 like the content sums
+        String m = b.op("Reshape", styleMask(i), b.int64s(1, n));
+        b.named("Identity", styleSum(i), ObjectiveGraph.sumOfSquares(b, b.op("Mul", m, d))).build();
+        b.output(styleSum(i), TensorProto.DataType.DOUBLE);
         contribution = b.op("Reshape", b.op("Mul", wd, styleScale(i)), b.int64s(Resources.longs(s)));
       } else {
         b.input(styleMatrix(i), s[1], s[1]);
