@@ -6,7 +6,8 @@ set -euo pipefail
 shared=../shared
 out=docs/images
 mkdir -p "$out"
-dk=(--model "$shared/models/darknet-tiny" --style-layers relu1_1,relu2_1,relu3_2,relu4_2,relu5_2
+# the classic settings (Gram loss, L-BFGS) the feature pictures were made with
+dk=(--model "$shared/models/darknet-tiny" --preset classic --style-layers relu1_1,relu2_1,relu3_2,relu4_2,relu5_2
     --content-layers relu4_4 --size 256 -n 100)
 run() { local name=$1; shift; bin/nst stylize "$@" -o "$out/$name.png" 2>&1 | tail -1; }
 
@@ -27,3 +28,11 @@ run feature_style_scale examples/images/chelsea.jpg "$shared/images/starry_night
 run feature_noise_init examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "${dk[@]}" --init noise --seed 1
 run feature_normalized_gradients examples/images/chelsea.jpg "$shared/images/starry_night.jpg" "${dk[@]}" --normalize-gradients
 run feature_preset_lua examples/images/chelsea.jpg "$shared/images/starry_night.jpg" --model "$shared/models/darknet-tiny" --size 256 -n 100 --preset neural-style-lua
+# the command line's default (the quality preset) with Darknet Tiny: the README's picture, and the content weight
+export NST_MODEL_MIRROR="$shared/models"
+run chelsea_mosaic_darknet_512 examples/images/chelsea.jpg examples/images/mosaic.png --model darknet-tiny --size 512 -n 200
+run quality_default_256 examples/images/chelsea.jpg examples/images/mosaic.png --model darknet-tiny --size 256 -n 100
+run quality_more_style examples/images/chelsea.jpg examples/images/mosaic.png --model darknet-tiny --size 256 -n 100 --content-weight 0.005
+run quality_more_content examples/images/chelsea.jpg examples/images/mosaic.png --model darknet-tiny --size 256 -n 100 --content-weight 0.05
+# the A/B of the style losses (Gram, W2, histogram, quality) at 512 px
+tools/style_loss_ab.sh "$out/ab" 512 100 "chelsea_mosaic:examples/images/chelsea.jpg:examples/images/mosaic.png"

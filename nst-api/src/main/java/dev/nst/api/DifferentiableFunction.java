@@ -11,4 +11,11 @@ public interface DifferentiableFunction {
    * @return f(x)
    */
   double evaluate(float[] x, float[] gradient);
+
+  /**
+   * Moves {@code x} into the function's domain, in place: for an image, the box of valid pixel
+   * values. Optimisers with a box constraint call it after every step. By default every point
+   * is in the domain and nothing changes.
+   */
+  default void constrain(float[] x) {}
 }

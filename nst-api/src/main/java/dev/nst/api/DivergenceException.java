@@ -25,7 +25,22 @@ public class DivergenceException extends RunFailedException {
    * @param bestImage the image (1, C, H, W) with {@code bestLoss}, in the network's input space; may be null
    */
   public DivergenceException(String message, double bestLoss, double loss, int iteration, Tensor bestImage) {
-    super(message, null, bestImage);
+    this(message, bestLoss, loss, iteration, bestImage, null);
+  }
+
+  /**
+   * The same with a cause, for example the first report of this divergence when the best image
+   * was written afterwards and the message says where.
+   *
+   * @param bestLoss the lowest loss of the run
+   * @param loss the loss at {@code iteration}, where the run stopped
+   * @param iteration the 1-based iteration where the run stopped
+   * @param bestImage the image (1, C, H, W) with {@code bestLoss}, in the network's input space; may be null
+   * @param cause the cause; may be null
+   */
+  public DivergenceException(String message, double bestLoss, double loss, int iteration, Tensor bestImage,
+      Throwable cause) {
+    super(message, cause, bestImage);
     this.bestLoss = bestLoss;
     this.loss = loss;
     this.iteration = iteration;

@@ -25,18 +25,20 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
   int[] outputShape(int channels, int height, int width);
 
   /**
-   * A convolution with bias. {@code weight} is (Cout, Cin, kH, kW), {@code bias} is (Cout).
+   * A convolution with bias. {@code weight} is (Cout, Cin, kH, kW), {@code bias} is (Cout); the
+   * input is padded by {@code padding} pixels filled as {@code paddingMode} says.
    *
    * @param name the layer's name
    * @param weight the kernels (Cout, Cin, kH, kW)
    * @param bias one value per output channel
    * @param stride the step in both directions, at least 1
-   * @param padding zeros added around the input
+   * @param padding the pixels added around the input
+   * @param paddingMode what the added pixels hold
    */
-  record Convolution(String name, Tensor weight, Tensor bias, int stride, Padding padding)
+  record Convolution(String name, Tensor weight, Tensor bias, int stride, Padding padding, PaddingMode paddingMode)
       implements Layer {
     /**
-     * Checks the shapes of weight and bias and the stride.
+     * A convolution padding with zeros.
      *
      * @param name the layer's name
      * @param weight the kernels (Cout, Cin, kH, kW)
@@ -44,7 +46,34 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
      * @param stride the step in both directions, at least 1
      * @param padding zeros added around the input
      */
+    public Convolution(String name, Tensor weight, Tensor bias, int stride, Padding padding) {
+      this(name, weight, bias, stride, padding, PaddingMode.ZEROS);
+    }
+
+    /**
+     * The same convolution filling its padding as {@code mode} says.
+     *
+     * @param mode what the added pixels hold
+     * @return the convolution with that padding mode
+     */
+    public Convolution withPaddingMode(PaddingMode mode) {
+      return new Convolution(name, weight, bias, stride, padding, mode);
+    }
+
+    /**
+     * Checks the shapes of weight and bias, the stride and the padding mode.
+     *
+     * @param name the layer's name
+     * @param weight the kernels (Cout, Cin, kH, kW)
+     * @param bias one value per output channel
+     * @param stride the step in both directions, at least 1
+     * @param padding the pixels added around the input
+     * @param paddingMode what the added pixels hold
+     */
     public Convolution {
+      if (paddingMode == null) {
+        throw new IllegalArgumentException(name + ": paddingMode must not be null");
+      }
       if (weight.rank() != 4) {
         throw new IllegalArgumentException(name + ": convolution weight must be (Cout, Cin, kH, kW)");
       }
@@ -99,6 +128,11 @@ public sealed interface Layer permits Layer.Convolution, Layer.Relu, Layer.Leaky
             name + " expects " + inChannels() + " input channels, got " + channels);
       }
       // floorDiv: an input shorter than the kernel leaves no position (plain division would round -0.5 up to 0)
+      if (paddingMode == PaddingMode.REFLECT && (height <= Math.max(padding.top(), padding.bottom())
+          || width <= Math.max(padding.left(), padding.right()))) {
+        throw new IllegalArgumentException(name + ": reflect padding of " + padding + " needs an input larger than "
+            + "the padding, got " + height + "x" + width);
+      }
       int h = Math.floorDiv(height + padding.top() + padding.bottom() - kernelHeight(), stride) + 1;
       int w = Math.floorDiv(width + padding.left() + padding.right() - kernelWidth(), stride) + 1;
       return new int[] {outChannels(), h, w};

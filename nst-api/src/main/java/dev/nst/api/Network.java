@@ -112,6 +112,25 @@ public record Network(String name, InputConvention inputConvention, int inputCha
   }
 
   /**
+   * The network with its first convolution filling its padding as {@code mode} says (the only
+   * one that reads the image's border; later layers keep zero padding, as they were trained).
+   *
+   * @param mode how the first convolution pads
+   * @return the network with that padding
+   */
+  public Network withFirstConvolutionPadding(PaddingMode mode) {
+    java.util.Objects.requireNonNull(mode, "mode");
+    List<Layer> out = new ArrayList<>(layers);
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i) instanceof Layer.Convolution c) {
+        out.set(i, c.withPaddingMode(mode));
+        break;
+      }
+    }
+    return new Network(name, inputConvention, inputChannels, out);
+  }
+
+  /**
    * Output shape (C, H, W) of every layer for an input of the given size, in network order.
    *
    * @param height the input's height
@@ -125,13 +144,45 @@ public record Network(String name, InputConvention inputConvention, int inputCha
     for (Layer l : layers) {
       s = l.outputShape(s[0], s[1], s[2]);
       if (s[1] < 1 || s[2] < 1) {
+        int[] min = minimumInputSize();
         throw new IllegalArgumentException(
-            "an input of " + height + "x" + width + " is too small for network " + name
-                + ": layer " + l.name() + " would have no pixels left");
+            "an input of " + height + "x" + width + " (height x width) is too small for network " + name
+                + ": layer " + l.name() + " would have no pixels left; it needs at least " + min[0] + "x"
+                + min[1]);
       }
       out.add(s);
     }
     return out;
+  }
+
+  /**
+   * The smallest input for which every layer keeps at least one pixel, as {height, width}: the
+   * size below which {@link #shapes} refuses an image. Worked out backwards from the last layer,
+   * whose output needs one pixel: a convolution or pool of window k, stride s and pads p
+   * before and after needs (r - 1) s + k - p input pixels for r output pixels.
+   *
+   * @return {minimum height, minimum width}, each at least 1
+   */
+  public int[] minimumInputSize() {
+    long h = 1;
+    long w = 1;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      Layer l = layers.get(i);
+      if (l instanceof Layer.Convolution c) {
+        h = needed(h, c.stride(), c.kernelHeight(), c.padding().top() + c.padding().bottom());
+        w = needed(w, c.stride(), c.kernelWidth(), c.padding().left() + c.padding().right());
+      } else if (l instanceof Layer.Pool p) {
+        h = needed(h, p.stride(), p.kernel(), p.padding().top() + p.padding().bottom());
+        w = needed(w, p.stride(), p.kernel(), p.padding().left() + p.padding().right());
+      }
+    }
+    return new int[] {(int) h, (int) w};
+  }
+
+  /** Input pixels a window of {@code kernel} at {@code stride} over {@code pads} needs for {@code out} outputs. */
+  private static long needed(long out, int stride, int kernel, int pads) {
+    long in = (out - 1) * stride + kernel - pads;
+    return Math.min(Integer.MAX_VALUE, Math.max(1, in));
   }
 
   /**

@@ -25,7 +25,18 @@ public class NumericalFailureException extends RunFailedException {
    * @param lastGoodImage the last image (1, C, H, W) with a finite loss, in the network's input space; null when there is none
    */
   public NumericalFailureException(String message, Tensor lastGoodImage) {
-    super(message, null, lastGoodImage);
+    this(message, lastGoodImage, null);
+  }
+
+  /**
+   * The same with a cause, for example the first report of this failure when the last good
+   * image was written afterwards and the message says where.
+   *
+   * @param lastGoodImage the last image (1, C, H, W) with a finite loss; may be null
+   * @param cause the cause; may be null
+   */
+  public NumericalFailureException(String message, Tensor lastGoodImage, Throwable cause) {
+    super(message, cause, lastGoodImage);
   }
 
   /**

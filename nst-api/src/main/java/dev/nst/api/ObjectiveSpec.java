@@ -14,8 +14,9 @@ import java.util.List;
  * otherwise). With {@code normalizeGradients} (jcjohnson/neural-style's
  * {@code -normalize_gradients}), each content and style term's gradient at its layer is divided
  * by its L1 norm (+ 1e-8) before its weight (alpha w or beta w) is applied; the loss values are
- * unchanged. Content targets are activations of the content image; style targets are mean Gram
- * matrices (see {@link StyleLoss}).
+ * unchanged. Content targets are activations of the content image; style targets are statistics
+ * of the style image of their {@link StyleLossKind} (mean Gram matrices for the classic loss, see
+ * {@link StyleLoss}).
  *
  * @param content the content targets
  * @param style the style targets
@@ -50,20 +51,72 @@ public record ObjectiveSpec(
   public record ContentTarget(String layer, double weight, Tensor activation) {}
 
   /**
-   * Mean Gram target (C, C) at one layer. With a {@code mask} (1, 1, H, W) at the layer's
-   * resolution (values in 0..1), the term is a guided Gram loss (Gatys et al. 2017): the
-   * generated activation is multiplied by the mask before its Gram matrix, so the target
-   * applies to the region the mask selects. The target is then scaled by sum(mask^2) / (H W),
-   * the fraction of positions the region holds, so that it compares with the masked Gram.
+   * The style target at one layer, of one {@link StyleLossKind}:
+   *
+   * <ul>
+   *   <li>{@link StyleLossKind#GRAM}: {@code meanGram} (C, C), the style activation's Gram matrix
+   *       divided by its number of positions.
+   *   <li>{@link StyleLossKind#W2}: {@code mean} (C) and {@code meanGram} (C, C), the style's
+   *       first and second raw moments (its covariance is meanGram - mean mean^T).
+   *   <li>{@link StyleLossKind#HISTOGRAM}: {@code histogram} (C, B + 3), per channel the style's
+   *       least and greatest value lo_c, hi_c, then its CDF at the B + 1 nodes of [lo_c, hi_c].
+   * </ul>
+   *
+   * The parts a kind does not use are null. With a {@code mask} (1, 1, H, W) at the layer's
+   * resolution (values in 0..1), the term is guided (Gatys et al. 2017): it applies to the region
+   * the mask selects. A Gram term multiplies the generated activation by the mask before its
+   * Gram matrix, so its target is then scaled by sum(mask^2) / (H W), the fraction of positions
+   * the region holds; W2 and histogram terms weight each position by mask^2 and normalise by the
+   * sum of those weights, so their targets are the style's own statistics.
    *
    * @param layer the layer's name
    * @param weight the term's weight
-   * @param meanGram the mean Gram matrix (C, C)
+   * @param kind the kind of style loss
+   * @param meanGram the mean Gram matrix (C, C) (Gram, W2), else null
+   * @param mean the mean (C) (W2), else null
+   * @param histogram the range and CDF (C, B + 3) (histogram), else null
    * @param mask the region (1, 1, H, W) at the layer's resolution, or null for the whole image
    */
-  public record StyleTarget(String layer, double weight, Tensor meanGram, Tensor mask) {
+  public record StyleTarget(String layer, double weight, StyleLossKind kind, Tensor meanGram, Tensor mean,
+      Tensor histogram, Tensor mask) {
     /**
-     * An unguided target: the whole image.
+     * Checks that the kind has the parts it needs.
+     *
+     * @param layer the layer's name
+     * @param weight the term's weight
+     * @param kind the kind of style loss
+     * @param meanGram the mean Gram matrix (C, C) (Gram, W2), else null
+     * @param mean the mean (C) (W2), else null
+     * @param histogram the range and CDF (C, B + 3) (histogram), else null
+     * @param mask the region at the layer's resolution, or null for the whole image
+     */
+    public StyleTarget {
+      java.util.Objects.requireNonNull(kind, "kind");
+      String missing = switch (kind) {
+        case GRAM -> meanGram == null ? "a mean Gram matrix" : null;
+        case W2 -> meanGram == null || mean == null ? "a mean and a mean Gram matrix (second raw moment)" : null;
+        case HISTOGRAM -> histogram == null ? "a histogram" : null;
+      };
+      if (missing != null) {
+        throw new IllegalArgumentException("a " + kind + " style target at layer " + layer + " needs " + missing
+            + "; compute it with Targets for that kind");
+      }
+    }
+
+    /**
+     * A Gram target, guided by {@code mask} (null for the whole image).
+     *
+     * @param layer the layer's name
+     * @param weight the term's weight
+     * @param meanGram the mean Gram matrix (C, C)
+     * @param mask the region (1, 1, H, W) at the layer's resolution, or null for the whole image
+     */
+    public StyleTarget(String layer, double weight, Tensor meanGram, Tensor mask) {
+      this(layer, weight, StyleLossKind.GRAM, meanGram, null, null, mask);
+    }
+
+    /**
+     * An unguided Gram target: the whole image.
      *
      * @param layer the layer's name
      * @param weight the term's weight
@@ -71,6 +124,44 @@ public record ObjectiveSpec(
      */
     public StyleTarget(String layer, double weight, Tensor meanGram) {
       this(layer, weight, meanGram, null);
+    }
+
+    /**
+     * A Wasserstein-2 target from the style's mean (C) and mean Gram (C, C).
+     *
+     * @param layer the layer's name
+     * @param weight the term's weight
+     * @param mean the style's mean (C)
+     * @param meanGram the style's mean Gram matrix (C, C)
+     * @param mask the region at the layer's resolution, or null for the whole image
+     * @return the target
+     */
+    public static StyleTarget w2(String layer, double weight, Tensor mean, Tensor meanGram, Tensor mask) {
+      return new StyleTarget(layer, weight, StyleLossKind.W2, meanGram, mean, null, mask);
+    }
+
+    /**
+     * A histogram target from the style's range and CDF.
+     *
+     * @param layer the layer's name
+     * @param weight the term's weight
+     * @param histogram per channel lo, hi and the CDF at B + 1 nodes, (C, B + 3)
+     * @param mask the region at the layer's resolution, or null for the whole image
+     * @return the target
+     */
+    public static StyleTarget histogram(String layer, double weight, Tensor histogram, Tensor mask) {
+      return new StyleTarget(layer, weight, StyleLossKind.HISTOGRAM, null, null, histogram, mask);
+    }
+
+    /**
+     * The same target with another weight and mask.
+     *
+     * @param newWeight the weight
+     * @param newMask the mask, or null for the whole image
+     * @return the changed target
+     */
+    public StyleTarget withWeightAndMask(double newWeight, Tensor newMask) {
+      return new StyleTarget(layer, newWeight, kind, meanGram, mean, histogram, newMask);
     }
 
     /**
@@ -175,6 +266,16 @@ public record ObjectiveSpec(
       byStyleLayer.merge(style.get(i).layer(), styleTerms[i], Double::sum);
     }
     return new LossBreakdown(alpha * jc + beta * js + gamma * tv, jc, js, tv, byContentLayer, byStyleLayer);
+  }
+
+  /**
+   * True when any style term is of {@code kind}.
+   *
+   * @param kind the kind of style loss
+   * @return whether a style target is of that kind
+   */
+  public boolean hasStyle(StyleLossKind kind) {
+    return style.stream().anyMatch(s -> s.kind() == kind);
   }
 
   /**

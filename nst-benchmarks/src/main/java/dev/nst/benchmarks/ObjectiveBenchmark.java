@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * weights: the unit of work of one optimisation iteration, the same work as
  * {@code ../shared/tools/pytorch_peer.py}.
  *
- * <pre>java -jar nst-benchmarks/target/benchmarks.jar ObjectiveBenchmark -p size=512</pre>
+ * <pre>java -jar nst-benchmarks/target/benchmarks.jar ObjectiveBenchmark -p size=512 -p styleLoss=GRAM,W2,HISTOGRAM</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,25 +55,47 @@ public class ObjectiveBenchmark {
   @Param({"0"})
   public int threads;
 
+  /**
+   * The style loss ({@link dev.nst.api.StyleLossKind}): GRAM with random mean Gram targets, W2
+   * and HISTOGRAM with the targets of a random style image (their statistics must be those of
+   * real activations); W2 and HISTOGRAM run as a statistics call and a gradient call.
+   */
+  @Param({"GRAM"})
+  public String styleLoss;
+
   private Backend opened;
   private Objective objective;
   private float[] image;
   private float[] gradient;
 
-  @Setup(Level.Trial)
-  public void setup() {
-    Network net = RandomVgg.vgg19(42);
-    SplittableRandom rnd = new SplittableRandom(7);
+  /** The benchmarked objective for a size x size image: random targets, the classic weights. */
+  static ObjectiveSpec spec(Network net, int size, SplittableRandom rnd) {
     int[] c = net.shapeOf("relu4_2", size, size);
     List<ObjectiveSpec.StyleTarget> style = new ArrayList<>();
     for (String l : STYLE) {
       int ch = net.shapeOf(l, size, size)[0];
       style.add(new ObjectiveSpec.StyleTarget(l, 0.2, random(rnd, 0.1f, ch, ch)));
     }
-    ObjectiveSpec spec = new ObjectiveSpec(
+    return new ObjectiveSpec(
         List.of(new ObjectiveSpec.ContentTarget("relu4_2", 1.0, random(rnd, 1f, 1, c[0], c[1], c[2]))),
         style, 10, 40, 1e-3, Pooling.MAX, size, size);
+  }
+
+  @Setup(Level.Trial)
+  public void setup() {
+    Network net = RandomVgg.vgg19(42);
+    SplittableRandom rnd = new SplittableRandom(7);
+    ObjectiveSpec spec = spec(net, size, rnd);
     opened = provider(backend).open(new BackendOptions(dev.nst.api.spi.Device.CPU, threads));
+    dev.nst.api.StyleLossKind kind = dev.nst.api.StyleLossKind.valueOf(styleLoss);
+    if (kind != dev.nst.api.StyleLossKind.GRAM) {
+      try (dev.nst.api.FeatureExtractor fx = opened.featureExtractor(net, Pooling.MAX)) {
+        List<ObjectiveSpec.StyleTarget> style = dev.nst.core.loss.Targets.style(
+            dev.nst.core.loss.Targets.StyleStatistics.whole(fx), List.of(random(rnd, 1f, 1, 3, size, size)),
+            new double[] {1}, STYLE.stream().map(l -> new LayerWeight(l, 0.2)).toList(), kind);
+        spec = new ObjectiveSpec(spec.content(), style, 0.015, 1, 1e-3, Pooling.MAX, size, size);
+      }
+    }
     objective = opened.compile(net, spec).orElseThrow();
     image = random(rnd, 1f, 1, 3, size, size).toArray();
     gradient = new float[image.length];

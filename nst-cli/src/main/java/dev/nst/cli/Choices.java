@@ -3,7 +3,9 @@ package dev.nst.cli;
 import com.google.common.collect.ImmutableMap;
 import dev.nst.api.InputConvention;
 import dev.nst.api.Optimizer;
+import dev.nst.api.PaddingMode;
 import dev.nst.api.Pooling;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.spi.BackendProvider;
 import dev.nst.api.spi.Device;
 import dev.nst.core.Preset;
@@ -57,7 +59,23 @@ final class Choices {
           "classic", Preset.CLASSIC,
           "neural-style-lua", Preset.NEURAL_STYLE_LUA,
           "pytorch-tutorial", Preset.PYTORCH_TUTORIAL,
-          "tensorflow-tutorial", Preset.TENSORFLOW_TUTORIAL));
+          "tensorflow-tutorial", Preset.TENSORFLOW_TUTORIAL,
+          "quality", Preset.QUALITY));
+    }
+  }
+
+  /** {@code --style-loss}. */
+  static final class StyleLossChoice extends Choice<StyleLossKind> {
+    StyleLossChoice() {
+      super(ImmutableMap.of("gram", StyleLossKind.GRAM, "w2", StyleLossKind.W2, "histogram", StyleLossKind.HISTOGRAM));
+    }
+  }
+
+  /** {@code --padding}. */
+  static final class PaddingChoice extends Choice<PaddingMode> {
+    PaddingChoice() {
+      super(ImmutableMap.of("zeros", PaddingMode.ZEROS, "replicate", PaddingMode.REPLICATE, "reflect",
+          PaddingMode.REFLECT));
     }
   }
 
@@ -81,12 +99,23 @@ final class Choices {
     LBFGS,
     ADAM;
 
-    /** The optimiser with {@code learningRate}, or its own default when null. */
-    Optimizer create(Double learningRate) {
-      return switch (this) {
-        case LBFGS -> learningRate == null ? Lbfgs.defaults() : Lbfgs.defaults().withLearningRate(learningRate);
-        case ADAM -> learningRate == null ? Adam.defaults() : Adam.withLearningRate(learningRate);
-      };
+    /**
+     * The optimiser with {@code learningRate}, or its own default when null. Under the quality
+     * preset Adam is the preset's ({@link Adam#quality()}: box constraint, moments carried across
+     * scales, the learning rate in units of the pixel range 0..1); otherwise plain Adam.
+     */
+    Optimizer create(Double learningRate, Preset preset) {
+      if (this == LBFGS) {
+        return learningRate == null ? Lbfgs.defaults() : Lbfgs.defaults().withLearningRate(learningRate);
+      }
+      Adam adam = preset == Preset.QUALITY ? Adam.quality() : Adam.defaults();
+      return learningRate == null ? adam : new Adam(learningRate, adam.beta1(), adam.beta2(), adam.epsilon(),
+          adam.boxConstraint(), adam.carriesState(), adam.pixelUnits());
+    }
+
+    /** The kind of optimiser {@code preset} runs. */
+    static OptimizerKind of(Preset preset) {
+      return preset == Preset.QUALITY ? ADAM : LBFGS;
     }
   }
 

@@ -3,20 +3,25 @@ package dev.nst.cli;
 import dev.nst.core.model.cache.DownloadListener;
 import dev.nst.core.model.cache.DownloadProgress;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.Locale;
 
 /**
- * Download progress on the console: a bar redrawn in place on a terminal, a few plain lines
- * otherwise (logs, CI), so that an 80 MB download never looks like a hang.
+ * Download progress on the console, so that an 80 MB download never looks like a hang. On a
+ * terminal: one bar redrawn in place, each drawing padded to the length of the one before so
+ * that a shorter line leaves nothing of a longer one behind. Elsewhere (a log file, CI): one line
+ * when a model's download starts and one when it ends, however many files it has.
  */
 final class DownloadBar implements DownloadListener {
   private static final int WIDTH = 30;
   private final PrintWriter out;
   private final boolean terminal;
   private long lastDraw;
-  private int lastTenth = -1;
   private String lastFile = "";
+  private int lastLength;
   private boolean drawn;
+  private long started;
+  private long bytes;
 
   DownloadBar(PrintWriter out, boolean terminal) {
     this.out = out;
@@ -29,36 +34,42 @@ final class DownloadBar implements DownloadListener {
     boolean first = !file.equals(lastFile);
     if (first) {
       lastFile = file;
-      lastTenth = -1;
-      if (!terminal && (p.fileIndex() == 1 || p.bytesTotal() >= 1 << 20)) {
-        out.printf(Locale.ROOT, "fetching %s (%s, file %d of %d) from %s%n", file, size(p.bytesTotal()),
-            p.fileIndex(), p.fileCount(), p.source());
+      if (p.fileIndex() == 1) {
+        started = System.nanoTime();
+        bytes = 0;
+        if (!terminal) {
+          out.printf(Locale.ROOT, "fetching %s: %d file%s from %s%n", p.model(), p.fileCount(),
+              p.fileCount() == 1 ? "" : "s", folder(p.source()));
+        }
       }
+      bytes += p.bytesTotal();
     }
+    boolean last = p.done() && p.fileIndex() == p.fileCount();
     if (terminal) {
       long now = System.nanoTime();
       if (first || p.done() || now - lastDraw > 100_000_000L) {
         lastDraw = now;
         int filled = (int) Math.round(WIDTH * p.fraction());
-        out.printf(Locale.ROOT, "\r%-40.40s [%s%s] %s / %s  (%d/%d) ", file, "#".repeat(filled),
-            ".".repeat(WIDTH - filled), size(p.bytesDone()), size(p.bytesTotal()), p.fileIndex(), p.fileCount());
-        drawn = true;
+        draw(String.format(Locale.ROOT, "%-40.40s [%s%s] %s / %s  (%d/%d)", file, "#".repeat(filled),
+            ".".repeat(WIDTH - filled), size(p.bytesDone()), size(p.bytesTotal()), p.fileIndex(), p.fileCount()));
       }
-      if (p.done() && p.fileIndex() == p.fileCount()) {
+      if (last) {
         out.println();
         drawn = false;
+        lastLength = 0;
       }
-    } else if (p.bytesTotal() >= 1 << 20) {
-      int tenth = (int) (p.fraction() * 10);
-      if (tenth > lastTenth && tenth > 0 && tenth < 10) {
-        lastTenth = tenth;
-        out.printf(Locale.ROOT, "  %d%% of %s%n", tenth * 10, p.file());
-      }
-    }
-    if (!terminal && p.done() && p.fileIndex() == p.fileCount()) {
-      out.printf(Locale.ROOT, "fetched %s: %d file%s%n", p.model(), p.fileCount(), p.fileCount() == 1 ? "" : "s");
+    } else if (last) {
+      out.printf(Locale.ROOT, "fetched %s: %d file%s, %s in %.1f s%n", p.model(), p.fileCount(),
+          p.fileCount() == 1 ? "" : "s", size(bytes), (System.nanoTime() - started) / 1e9);
     }
     out.flush();
+  }
+
+  /** Redraws the bar's line in place, blanking what a longer line before it left. */
+  private void draw(String line) {
+    out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+    lastLength = line.length();
+    drawn = true;
   }
 
   /** Ends a bar left on the line (after a failure). */
@@ -66,8 +77,18 @@ final class DownloadBar implements DownloadListener {
     if (drawn) {
       out.println();
       drawn = false;
+      lastLength = 0;
     }
     out.flush();
+  }
+
+  /** The folder a file is fetched from: the URI without its last segment. */
+  private static URI folder(URI source) {
+    try {
+      return source.resolve(".");
+    } catch (IllegalArgumentException e) {
+      return source;
+    }
   }
 
   static String size(long bytes) {

@@ -4,11 +4,13 @@ import com.google.common.collect.ImmutableMap;
 import dev.nst.api.BackendNotFoundException;
 import dev.nst.api.BadImageException;
 import dev.nst.api.DeviceUnavailableException;
+import dev.nst.api.MemoryBudgetException;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.NoBackendException;
 import dev.nst.api.NstException;
 import dev.nst.api.UnknownLayerException;
 import dev.nst.core.model.cache.Environment;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -17,40 +19,59 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code models},
- * {@code backends}, {@code generate-completion} (a bash/zsh completion script made from this
- * command model), {@code help}; every command takes {@code -h}/{@code --help} and
- * {@code -V}/{@code --version}, and its help ends with the exit codes below. A mistyped command
- * or option gets the nearest ones suggested.
+ * {@code nst}: neural style transfer from the shell. Subcommands: {@code stylize}, {@code batch},
+ * {@code video}, {@code models}, {@code backends}, {@code generate-completion} (a bash/zsh
+ * completion script made from this command model), {@code help}; every command takes
+ * {@code -h}/{@code --help} and {@code -V}/{@code --version}, and its help ends with the exit
+ * codes below. A mistyped command or option gets the nearest ones suggested.
  */
 @Command(name = "nst", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Neural style transfer (Gatys et al.) on the JVM.",
-    subcommands = {StylizeCommand.class, ModelsCommand.class, BackendsCommand.class,
-        AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
+    subcommands = {StylizeCommand.class, BatchCommand.class, VideoCommand.class, ModelsCommand.class,
+        BackendsCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class NstCommand {
   /** Exit codes a shell user can act on. */
   static final int BAD_INPUT = 3;
   static final int MODEL_PROBLEM = 4;
   static final int BACKEND_PROBLEM = 5;
   static final int RUN_FAILED = 6;
+  static final int OUT_OF_MEMORY = 7;
+  static final int SOME_FAILED = 8;
+  /** What the JVM exits with after SIGINT (128 + 2), as shells expect; the run's hook writes the image first. */
+  static final int INTERRUPTED = 130;
 
   /** What every command's help says about the exit codes; {@link #exitCode} is the mapping. */
-  private static final ImmutableMap<String, String> EXIT_CODES = ImmutableMap.of(
-      "0", "done",
-      "1", "unexpected error (a bug: please report it with the message)",
-      "2", "usage error: unknown option, missing or malformed argument",
-      String.valueOf(BAD_INPUT), "bad input: unreadable image, unknown layer, option value the run rejects",
-      String.valueOf(MODEL_PROBLEM), "model problem: unknown, not downloadable, corrupt or unreadable",
-      String.valueOf(BACKEND_PROBLEM), "backend problem: none available, the named one missing, device unavailable",
-      String.valueOf(RUN_FAILED), "the run failed (numerical failure, divergence, backend error)");
+  private static final ImmutableMap<String, String> EXIT_CODES = ImmutableMap.<String, String>builder()
+      .put("0", "done")
+      .put("1", "unexpected error (a bug: please report it with the message)")
+      .put("2", "usage error: unknown option, missing or malformed argument")
+      .put(String.valueOf(BAD_INPUT), "bad input: unreadable or too small image, output that cannot be written, "
+          + "unknown layer, a size too large for the memory, option value the run rejects")
+      .put(String.valueOf(MODEL_PROBLEM), "model problem: unknown, not downloadable, corrupt or unreadable")
+      .put(String.valueOf(BACKEND_PROBLEM), "backend problem: none available, the named one missing, device "
+          + "unavailable, a native library that does not load")
+      .put(String.valueOf(RUN_FAILED), "the run failed (numerical failure, divergence, backend error); the best "
+          + "image so far is written to the output when there is one")
+      .put(String.valueOf(OUT_OF_MEMORY), "out of memory (Java heap or native); the best image so far is written "
+          + "when there is one")
+      .put(String.valueOf(SOME_FAILED), "batch: some images failed or were cancelled, the others are done "
+          + "(see batch-report.json)")
+      .put(String.valueOf(INTERRUPTED), "interrupted (Ctrl-C); the best image so far is written")
+      .build();
 
   private final Environment environment;
   private final boolean terminal;
   private CliLogging logging;
+  private final InputStream stdin;
 
   NstCommand(Environment environment, boolean terminal) {
+    this(environment, terminal, System.in);
+  }
+
+  NstCommand(Environment environment, boolean terminal, InputStream stdin) {
     this.environment = environment;
     this.terminal = terminal;
+    this.stdin = stdin;
   }
 
   /**
@@ -81,7 +102,13 @@ public final class NstCommand {
    * streams (null: standard output and error); for tests and embedding.
    */
   static int execute(Environment env, boolean terminal, PrintWriter out, PrintWriter err, String... args) {
-    NstCommand nst = new NstCommand(env, terminal);
+    return execute(env, terminal, System.in, out, err, args);
+  }
+
+  /** {@link #execute(Environment, boolean, PrintWriter, PrintWriter, String...)} reading "-" from {@code stdin}. */
+  static int execute(Environment env, boolean terminal, InputStream stdin, PrintWriter out, PrintWriter err,
+      String... args) {
+    NstCommand nst = new NstCommand(env, terminal, stdin);
     CommandLine cli = commandLine(nst);
     if (out != null) {
       cli.setOut(out);
@@ -107,6 +134,12 @@ public final class NstCommand {
     try (CliLogging quiet = CliLogging.quiet(cli.getErr())) {
       nst.logging = quiet;
       return cli.execute(args);
+    } catch (Error e) {
+      // picocli hands on Errors as they are; a user gets one line and a code, never a stack trace
+      PrintWriter errors = cli.getErr();
+      errors.println("nst: " + ErrorMessages.describe(e, Runtime.getRuntime().maxMemory()));
+      errors.flush();
+      return ErrorMessages.exitCode(e);
     }
   }
 
@@ -152,10 +185,21 @@ public final class NstCommand {
     return terminal;
   }
 
+  /** Where a command reads "-" (standard input). */
+  InputStream stdin() {
+    return stdin;
+  }
+
   /** The exit code for an exception a command threw (the table in {@link #EXIT_CODES}). */
   static int exitCode(Exception e) {
-    if (e instanceof BadImageException || e instanceof UnknownLayerException || e instanceof IllegalArgumentException) {
+    if (e instanceof BadImageException || e instanceof UnknownLayerException || e instanceof IllegalArgumentException
+        || e instanceof MemoryBudgetException) {
       return BAD_INPUT;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Error error) { // a run that failed on an Error it caught (the heap ran out)
+        return ErrorMessages.exitCode(error);
+      }
     }
     if (e instanceof ModelLoadException) {
       return MODEL_PROBLEM;

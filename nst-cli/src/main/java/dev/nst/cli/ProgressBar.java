@@ -3,6 +3,7 @@ package dev.nst.cli;
 import dev.nst.api.LossBreakdown;
 import dev.nst.api.ProgressEvent;
 import dev.nst.api.ProgressListener;
+import dev.nst.api.TileProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -18,6 +19,8 @@ final class ProgressBar implements ProgressListener {
   private final boolean terminal;
   private final int printEvery;
   private boolean drawn;
+  private ProgressEvent last;
+  private long lastTileLine = System.nanoTime();
 
   ProgressBar(PrintWriter out, boolean terminal, int printEvery) {
     this.out = out;
@@ -25,8 +28,31 @@ final class ProgressBar implements ProgressListener {
     this.printEvery = printEvery;
   }
 
+  /**
+   * Inside a tiled evaluation: on a terminal the bar shows the tile; in a log, a line at most
+   * every {@value #TILE_LINE_SECONDS} seconds, so that a long evaluation still shows movement.
+   */
+  @Override
+  public void onTile(TileProgress t) {
+    String where = String.format(Locale.ROOT, "%dx%d iteration %d/%d: %s pass, tile %d/%d", t.width(), t.height(),
+        t.iteration(), t.iterations(), t.pass() == 1 ? "statistics" : "gradient", t.tile(), t.tiles());
+    String eta = last == null ? "" : "  ETA " + format(last.estimatedRemaining());
+    if (terminal) {
+      out.printf(Locale.ROOT, "\r%-" + (WIDTH + 50) + "s", where + eta);
+      drawn = true;
+      out.flush();
+    } else if (System.nanoTime() - lastTileLine > TILE_LINE_SECONDS * 1_000_000_000L) {
+      out.println(where + eta);
+      out.flush();
+      lastTileLine = System.nanoTime();
+    }
+  }
+
+  private static final long TILE_LINE_SECONDS = 10;
+
   @Override
   public void onProgress(ProgressEvent e) {
+    last = e;
     LossBreakdown l = e.losses();
     if (printEvery > 0 && e.iteration() % printEvery == 0) {
       clear();

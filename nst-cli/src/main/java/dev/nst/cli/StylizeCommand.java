@@ -1,31 +1,19 @@
 package dev.nst.cli;
 
 import dev.nst.api.CancellationToken;
-import dev.nst.api.InputConvention;
-import dev.nst.api.ModelLoadException;
-import dev.nst.api.Pooling;
-import dev.nst.api.spi.Device;
-import dev.nst.core.Init;
 import dev.nst.core.Preset;
-import dev.nst.core.Scales;
 import dev.nst.core.StyleTransfer;
 import dev.nst.core.StyleTransferResult;
-import dev.nst.core.color.ColorControl;
-import dev.nst.core.image.Images;
-import dev.nst.core.model.ModelRegistry;
-import dev.nst.core.model.ModelSpec;
-import dev.nst.core.model.cache.ModelStore;
-import dev.nst.core.model.format.ModelFiles;
-import java.nio.file.Files;
+import dev.nst.core.image.OutputFiles;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code nst stylize CONTENT STYLE... -o OUT.png}: every builder option on the command line. */
+/** {@code nst stylize CONTENT STYLE... -o OUT.png}: every builder option on the command line ({@link TransferOptions}). */
 @Command(name = "stylize", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false, customSynopsis = "nst stylize CONTENT STYLE... -o FILE [OPTIONS]",
     description = "Paint CONTENT in the style of STYLE (several styles blend).")
@@ -44,10 +32,12 @@ final class StylizeCommand implements Callable<Integer> {
   @ParentCommand
   NstCommand nst;
 
-  @Parameters(index = "0", paramLabel = "CONTENT", description = "Content image (PNG, JPEG, WebP, TIFF, BMP, GIF).")
+  @Parameters(index = "0", paramLabel = "CONTENT",
+      description = "Content image (PNG, JPEG, WebP, TIFF, BMP, GIF; a file, a named pipe, or - for standard input).")
   Path content;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE", description = "Style image(s).")
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE",
+      description = "Style image(s); one of CONTENT and STYLE may be - (standard input).")
   List<Path> styles;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
@@ -58,64 +48,8 @@ final class StylizeCommand implements Callable<Integer> {
       description = "Quality of a .jpg/.jpeg output, 1 to 100 (default 95).")
   Integer jpegQuality;
 
-  @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = ModelRegistry.DEFAULT_MODEL,
-      completionCandidates = Choices.ModelNames.class,
-      description = "A registered model (${COMPLETION-CANDIDATES}; see 'nst models list'), fetched into the "
-          + "cache on first use, or a model file: ONNX, Keras .h5, or a TF.js model.json / its folder "
-          + "(default ${DEFAULT-VALUE}).")
-  String model;
-
-  @Option(names = "--convention", paramLabel = "CONVENTION", converter = Choices.ConventionChoice.class,
-      completionCandidates = Choices.ConventionChoice.class,
-      description = "Input convention of a model file's weights: ${COMPLETION-CANDIDATES} "
-          + "(default: torch for ONNX, caffe for .h5, unit for TF.js; registered models know their own).")
-  InputConvention convention;
-
-  @Option(names = "--backend", paramLabel = "NAME", completionCandidates = Choices.BackendNames.class,
-      description = "Backend: ${COMPLETION-CANDIDATES} (see 'nst backends'); default: the best available.")
-  String backend;
-
-  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", converter = Choices.DeviceChoice.class,
-      completionCandidates = Choices.DeviceChoice.class,
-      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  Device device;
-
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Backend threads, 0 = all cores.")
-  int threads;
-
-  @Option(names = {"-s", "--size"}, paramLabel = "PIXELS", defaultValue = "512",
-      description = "Long side of the output in pixels (default ${DEFAULT-VALUE}).")
-  int size;
-
-  @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "300",
-      description = "Iterations (default ${DEFAULT-VALUE}).")
-  int iterations;
-
-  @Option(names = "--preset", paramLabel = "PRESET", converter = Choices.PresetChoice.class,
-      completionCandidates = Choices.PresetChoice.class,
-      description = "Loss scaling, weights and layers of a well-known implementation: ${COMPLETION-CANDIDATES}. "
-          + "Other options override it.")
-  Preset preset;
-
-  @Option(names = "--content-weight", paramLabel = "ALPHA", description = "alpha (default 10).")
-  Double alpha;
-
-  @Option(names = "--style-weight", paramLabel = "BETA", description = "beta (default 40).")
-  Double beta;
-
-  @Option(names = "--tv-weight", paramLabel = "GAMMA", description = "gamma, total variation (default 0).")
-  Double gamma;
-
-  @Option(names = "--content-layers", split = ",", paramLabel = "LAYER[:WEIGHT]",
-      converter = LayerOption.Converter.class,
-      description = "Layers with optional weights, e.g. relu4_2 or relu4_2:1.")
-  List<LayerOption> contentLayers;
-
-  @Option(names = "--style-layers", split = ",", paramLabel = "LAYER[:WEIGHT]",
-      converter = LayerOption.Converter.class,
-      description = "e.g. relu1_1:0.2,relu2_1:0.2 (default: the registered model's own, else relu1_1..relu5_1, "
-          + "0.2 each; a layer without weight gets 1 / the number of layers).")
-  List<LayerOption> styleLayers;
+  @Mixin
+  TransferOptions transfer;
 
   @Option(names = "--style-blend-weights", split = ",", paramLabel = "WEIGHT",
       description = "One weight per style image (default equal).")
@@ -125,55 +59,6 @@ final class StylizeCommand implements Callable<Integer> {
       description = "Spatial control: one grey mask over the content per style "
       + "(white = apply that style there), or 'none' for a style that covers everything.")
   List<String> styleMasks;
-
-  @Option(names = "--style-scale", paramLabel = "FACTOR", defaultValue = "1",
-      description = "Style image size relative to the output (default ${DEFAULT-VALUE}).")
-  double styleScale;
-
-  @Option(names = "--pooling", paramLabel = "POOLING", defaultValue = "max", converter = Choices.PoolingChoice.class,
-      completionCandidates = Choices.PoolingChoice.class,
-      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  Pooling pooling;
-
-  @Option(names = "--init", paramLabel = "INIT", defaultValue = "content",
-      description = "content, noise, or an image file (default ${DEFAULT-VALUE}).")
-  String init;
-
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
-      description = "Random seed (default ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--optimizer", paramLabel = "OPTIMIZER", defaultValue = "lbfgs",
-      converter = Choices.OptimizerChoice.class, completionCandidates = Choices.OptimizerChoice.class,
-      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  Choices.OptimizerKind optimizer;
-
-  @Option(names = "--learning-rate", paramLabel = "RATE",
-      description = "Optimiser learning rate (default: the optimiser's own).")
-  Double learningRate;
-
-  @Option(names = "--color", paramLabel = "COLOR", defaultValue = "none", converter = Choices.ColorChoice.class,
-      completionCandidates = Choices.ColorChoice.class,
-      description = "Colour control: ${COMPLETION-CANDIDATES}. keep-content: the content's colours after the run; "
-          + "luminance-only: optimise luminance alone; match-style: match the style's colours to the content "
-          + "before the run. Default ${DEFAULT-VALUE}.")
-  ColorControl color;
-
-  @Option(names = "--scales", split = ",", paramLabel = "PIXELS",
-      description = "Coarse-to-fine long sides, e.g. 256,512 (overrides --size).")
-  List<Integer> scales;
-
-  @Option(names = "--scale-iterations", split = ",", paramLabel = "N",
-      description = "Iterations per scale, e.g. 200,50 (default: -n at each).")
-  List<Integer> scaleIterations;
-
-  @Option(names = "--normalize-gradients",
-      description = "Divide each term's layer gradient by its L1 norm (jcjohnson's -normalize_gradients).")
-  boolean normalizeGradients;
-
-  @Option(names = "--resolution-invariant",
-      description = "Normalise the TV term per pixel so that weights carry over between sizes.")
-  boolean resolutionInvariant;
 
   @Option(names = "--save-every", paramLabel = "N", defaultValue = "0",
       description = "Write the current image every N iterations (0 = never).")
@@ -186,35 +71,15 @@ final class StylizeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    StyleTransfer.Builder b = StyleTransfer.builder();
+    // What can be checked without the model, first: a bad -o fails now, not after minutes of optimising.
+    OutputFiles.formatProblem(output).ifPresent(p -> {
+      throw new IllegalArgumentException("cannot write the output image " + output + ": " + p);
+    });
+    OutputFiles.checkWritable(output);
+    Stdin stdin = new Stdin(spec, nst.stdin(), content, styles);
     DownloadBar downloads = new DownloadBar(err, nst.terminal());
-    Optional<ModelSpec> registered = ModelRegistry.builtIn().find(model);
-    if (registered.isPresent()) {
-      if (convention != null) {
-        throw new IllegalArgumentException("--convention applies to model files; the registered model " + model
-            + " uses " + registered.get().convention().name().toLowerCase(Locale.ROOT));
-      }
-      b.model(registered.get()).modelStore(ModelStore.builder(nst.environment()).listener(downloads).build());
-    } else {
-      Path file = Path.of(model);
-      if (!Files.exists(file)) {
-        throw new ModelLoadException("--model " + model + " is neither a registered model ("
-            + String.join(", ", ModelRegistry.builtIn().names()) + ") nor an existing file");
-      }
-      InputConvention conv = convention != null ? convention : ModelFiles.conventionFor(file);
-      b.model(ModelFiles.load(file, conv));
-    }
-    b.content(content)
-        .size(size)
-        .iterations(iterations)
-        .styleScale(styleScale)
-        .pooling(pooling)
-        .seed(seed)
-        .optimizer(optimizer.create(learningRate))
-        .device(device)
-        .threads(threads)
-        .output(output)
-        .saveEvery(saveEvery);
+    StyleTransfer.Builder b = transfer.applyTo(StyleTransfer.builder(), nst, downloads, Preset.QUALITY);
+    stdin.content(b, content).output(output).saveEvery(saveEvery);
     if (jpegQuality != null) {
       String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
       if (!name.endsWith(".jpg") && !name.endsWith(".jpeg")) {
@@ -226,51 +91,11 @@ final class StylizeCommand implements Callable<Integer> {
       }
       b.jpegQuality(jpegQuality / 100f);
     }
-    if (preset != null) {
-      b.preset(preset);
-    }
-    if (alpha != null) {
-      b.alpha(alpha);
-    }
-    if (beta != null) {
-      b.beta(beta);
-    }
-    if (gamma != null) {
-      b.gamma(gamma);
-    }
-    b.colorControl(color);
-    if (scales != null) {
-      List<Integer> its = new ArrayList<>();
-      for (int i = 0; i < scales.size(); i++) {
-        its.add(scaleIterations == null ? iterations : scaleIterations.get(Math.min(i, scaleIterations.size() - 1)));
-      }
-      b.scales(new Scales(scales, its));
-    }
-    b.resolutionInvariant(resolutionInvariant);
-    b.normalizeGradients(normalizeGradients);
     for (int i = 0; i < styles.size(); i++) {
       double w = blendWeights == null ? 1.0 : blendWeights.get(Math.min(i, blendWeights.size() - 1));
       String mask = styleMasks == null || i >= styleMasks.size() ? "none" : styleMasks.get(i);
-      if (mask.equals("none")) {
-        b.style(styles.get(i), w);
-      } else {
-        b.style(styles.get(i), w, Path.of(mask));
-      }
+      stdin.style(b, styles.get(i), w, mask.equals("none") ? null : Path.of(mask));
     }
-    if (backend != null) {
-      b.backend(backend);
-    }
-    if (contentLayers != null) {
-      b.contentLayers(LayerOption.weights(contentLayers, 1.0));
-    }
-    if (styleLayers != null) {
-      b.styleLayers(LayerOption.weights(styleLayers, 1.0 / styleLayers.size()));
-    }
-    b.init(switch (init) {
-      case "content" -> Init.content();
-      case "noise" -> Init.noise();
-      default -> Init.image(Images.read(Path.of(init)));
-    });
     // Ctrl-C: cancel, and hold the JVM until the best image so far is written.
     CancellationToken token = new CancellationToken();
     CountDownLatch finished = new CountDownLatch(1);
@@ -285,12 +110,17 @@ final class StylizeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     ProgressBar bar = new ProgressBar(err, nst.terminal(), printEvery);
     b.listener(bar).cancellation(token);
-    StyleTransferResult r;
     try {
-      r = b.build().run();
+      StyleTransferResult r;
+      try {
+        r = b.build().run();
+      } finally {
+        downloads.finish();
+        bar.finish();
+      }
+      report(err, r);
     } finally {
-      downloads.finish();
-      bar.finish();
+      // only now may the hook let a Ctrl-C end the JVM: the image and the line saying where it went are out
       finished.countDown();
     }
     try {
@@ -298,11 +128,23 @@ final class StylizeCommand implements Callable<Integer> {
     } catch (IllegalStateException ignored) {
       // the JVM is already shutting down (Ctrl-C): the hook lets it go now
     }
-    err.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s: %d iterations, %.0f ms each on %s; loss %.4g -> %.4g%s%n",
-        output, r.image().getWidth(), r.image().getHeight(),
-        (r.setupTime().toMillis() + r.optimisationTime().toMillis()) / 1000.0, r.iterations(),
-        r.timePerIteration().toNanos() / 1e6, r.backend(), r.initialLoss().total(), r.bestLoss().total(),
-        r.cancelled() ? " (cancelled)" : "");
     return 0;
+  }
+
+  /** The line that says where the image went: after a whole run, or after Ctrl-C. */
+  private void report(PrintWriter err, StyleTransferResult r) {
+    if (r.cancelled() && r.bestIteration() == 0) {
+      err.printf(Locale.ROOT, "interrupted before the first iteration ended: wrote the starting image to %s%n",
+          output);
+    } else if (r.cancelled()) {
+      err.printf(Locale.ROOT, "interrupted: wrote the best image so far (iteration %d) to %s%n", r.bestIteration(),
+          output);
+    } else {
+      err.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s: %d iterations, %.0f ms each on %s; loss %.4g -> %.4g%n",
+          output, r.image().getWidth(), r.image().getHeight(),
+          (r.setupTime().toMillis() + r.optimisationTime().toMillis()) / 1000.0, r.iterations(),
+          r.timePerIteration().toNanos() / 1e6, r.backend(), r.initialLoss().total(), r.bestLoss().total());
+    }
+    err.flush();
   }
 }

@@ -49,6 +49,16 @@ class NstCommandTest {
   }
 
   @Test
+  void aTiledRunShowsItsTilesInTheLog(@TempDir Path dir) {
+    Path out = dir.resolve("tiled.png");
+    int code = NstCommand.execute("stylize", CONTENT, STYLE, "-o", out.toString(), "--model", MODEL,
+        "--size", "280", "-n", "2", "--tile", "240", "--memory", "6g");
+    assertThat(code).as(err()).isZero();
+    assertThat(Images.read(out).getWidth()).isEqualTo(280);
+    assertThat(err()).contains("wrote " + out);
+  }
+
+  @Test
   void unreadableContentIsExitCode3WithTheFileNamed(@TempDir Path dir) throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.png"), "not an image");
     int code = NstCommand.execute("stylize", bad.toString(), STYLE, "-o", dir.resolve("o.png").toString(), "--model", MODEL);

@@ -53,8 +53,11 @@ class UsageTest {
     String flat = r.out().replaceAll("\\s+", " "); // independent of where the help wraps
     assertThat(flat).contains("--device=DEVICE auto, cpu, gpu (default auto).")
         .contains("--pooling=POOLING max, avg (default max).")
-        .contains("--optimizer=OPTIMIZER lbfgs, adam (default lbfgs).")
-        .contains("implementation: classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial.")
+        .contains("--optimizer=OPTIMIZER lbfgs, adam (default: the preset's; adam for quality, lbfgs for the others).")
+        .contains("implementation: classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial, quality "
+            + "(default quality:")
+        .contains("--style-loss=LOSS Style loss: gram, w2, histogram")
+        .contains("--padding=MODE How the first convolution pads the image: zeros, replicate, reflect")
         .contains("Colour control: none, keep-content, luminance-only, match-style.")
         .contains("weights: torch, caffe, unit (default")
         .contains("--backend=NAME Backend: onnx, nd4j (see 'nst backends')")
@@ -62,7 +65,8 @@ class UsageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "stylize", "models", "models list", "models pull", "models verify", "backends"})
+  @ValueSource(strings = {"", "stylize", "batch", "video", "models", "models list", "models pull", "models verify",
+      "backends"})
   void everyCommandHasHelpWithTheExitCodes(String command) {
     String[] words = command.isEmpty() ? new String[0] : command.split(" ");
     String[] args = java.util.Arrays.copyOf(words, words.length + 1);
@@ -71,13 +75,18 @@ class UsageTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("Usage: nst" + (command.isEmpty() ? "" : " " + command))
         .contains("-h, --help")
-        .contains("-V, --version")
-        .contains("Exit codes:\n  0   done\n  1   unexpected error")
-        .contains("  2   usage error")
-        .contains("  3   bad input")
-        .contains("  4   model problem")
-        .contains("  5   backend problem")
-        .contains("  6   the run failed");
+        .contains("-V, --version");
+    String codes = r.out().substring(r.out().indexOf("Exit codes:")).replaceAll("\\s+", " ");
+    assertThat(codes).startsWith("Exit codes: 0 done 1 unexpected error")
+        .contains(" 2 usage error")
+        .contains(" 3 bad input: unreadable or too small image, output that cannot be written, unknown layer, a size "
+            + "too large for the memory")
+        .contains(" 4 model problem")
+        .contains(" 5 backend problem")
+        .contains(" 6 the run failed (numerical failure, divergence, backend error); the best image so far is written")
+        .contains(" 7 out of memory (Java heap or native)")
+        .contains(" 8 batch: some images failed")
+        .contains(" 130 interrupted (Ctrl-C); the best image so far is written");
   }
 
   @Test
@@ -104,14 +113,27 @@ class UsageTest {
       "--device; x; [auto, cpu, gpu]",
       "--pooling; maximum; [max, avg]",
       "--color; keep; [none, keep-content, luminance-only, match-style]",
-      "--preset; lua; [classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial]",
+      "--preset; lua; [classic, neural-style-lua, pytorch-tutorial, tensorflow-tutorial, quality]",
       "--optimizer; sgd; [lbfgs, adam]",
+      "--style-loss; wasserstein; [gram, w2, histogram]",
+      "--padding; edge; [zeros, replicate, reflect]",
       "--convention; bgr; [torch, caffe, unit]"})
   void aBadChoiceIsAUsageErrorListingTheChoices(String option, String value, String choices) {
     Run r = nst("stylize", "c.png", "s.png", "-o", tmp.resolve("o.png").toString(), option, value);
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("Invalid value for option '" + option + "': expected one of " + choices
         + " (case-insensitive) but was '" + value + "'\nTry 'nst stylize --help' for more information.");
+  }
+
+  @Test
+  void memorySizesParseAndBadOnesAreUsageErrors() {
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "8g").transfer.memory).isEqualTo(8L << 30);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "1500M").transfer.memory).isEqualTo(1500L << 20);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "20GiB").transfer.memory).isEqualTo(20L << 30);
+    assertThat(parse("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "0").transfer.memory).isZero();
+    Run r = nst("stylize", "c.png", "s.png", "-o", "o.png", "--memory", "lots");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("'lots' is not a memory size");
   }
 
   @Test
@@ -126,32 +148,36 @@ class UsageTest {
   void choicesIgnoreCaseAndMapToTheLibraryValues() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png", "--device", "GPU", "--pooling", "average",
         "--color", "Keep-Content", "--preset", "NEURAL-style-lua", "--optimizer", "Adam", "--convention", "caffe");
-    assertThat(s.device).isEqualTo(Device.GPU);
-    assertThat(s.pooling).isEqualTo(Pooling.AVERAGE);
-    assertThat(s.color).isEqualTo(ColorControl.KEEP_CONTENT_COLORS);
-    assertThat(s.preset).isEqualTo(Preset.NEURAL_STYLE_LUA);
-    assertThat(s.optimizer).isEqualTo(Choices.OptimizerKind.ADAM);
-    assertThat(s.convention).isEqualTo(InputConvention.CAFFE);
+    assertThat(s.transfer.device).isEqualTo(Device.GPU);
+    assertThat(s.transfer.pooling).isEqualTo(Pooling.AVERAGE);
+    assertThat(s.transfer.color).isEqualTo(ColorControl.KEEP_CONTENT_COLORS);
+    assertThat(s.transfer.preset).isEqualTo(Preset.NEURAL_STYLE_LUA);
+    assertThat(s.transfer.optimizer).isEqualTo(Choices.OptimizerKind.ADAM);
+    assertThat(s.transfer.convention).isEqualTo(InputConvention.CAFFE);
   }
 
   @Test
   void defaultsAreTheDocumentedOnes() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png");
-    assertThat(s.device).isEqualTo(Device.AUTO);
-    assertThat(s.pooling).isEqualTo(Pooling.MAX);
-    assertThat(s.color).isEqualTo(ColorControl.NONE);
-    assertThat(s.optimizer).isEqualTo(Choices.OptimizerKind.LBFGS);
-    assertThat(s.preset).isNull();
-    assertThat(s.convention).isNull();
+    assertThat(s.transfer.device).isEqualTo(Device.AUTO);
+    assertThat(s.transfer.pooling).isEqualTo(Pooling.MAX);
+    assertThat(s.transfer.color).isEqualTo(ColorControl.NONE);
+    // unset: the preset's own (quality for stylize, see StylizeCommand)
+    assertThat(s.transfer.preset).isNull();
+    assertThat(s.transfer.optimizer).isNull();
+    assertThat(s.transfer.styleLoss).isNull();
+    assertThat(s.transfer.padding).isNull();
+    assertThat(s.transfer.average).isNull();
+    assertThat(s.transfer.convention).isNull();
   }
 
   @Test
   void layerListsTakeOptionalWeights() {
     StylizeCommand s = parse("stylize", "c.png", "s.png", "-o", "o.png",
         "--style-layers", "relu1_1:0.5, relu2_1 ,relu3_1:2e-1", "--content-layers", "relu4_2");
-    assertThat(LayerOption.weights(s.styleLayers, 1.0 / 3)).containsExactly(
+    assertThat(LayerOption.weights(s.transfer.styleLayers, 1.0 / 3)).containsExactly(
         new LayerWeight("relu1_1", 0.5), new LayerWeight("relu2_1", 1.0 / 3), new LayerWeight("relu3_1", 0.2));
-    assertThat(LayerOption.weights(s.contentLayers, 1)).containsExactly(new LayerWeight("relu4_2", 1));
+    assertThat(LayerOption.weights(s.transfer.contentLayers, 1)).containsExactly(new LayerWeight("relu4_2", 1));
   }
 
   @ParameterizedTest

@@ -12,6 +12,9 @@ sealed interface ImageSource {
   /** The image: read from its file on every call, or the one held. */
   BufferedImage load();
 
+  /** How messages name the image: its file, or "an image given in memory". */
+  String describe();
+
   /** An image file, read by {@link Images#read(Path)}. */
   record FromFile(Path file) implements ImageSource {
     public FromFile {
@@ -21,6 +24,11 @@ sealed interface ImageSource {
     @Override
     public BufferedImage load() {
       return Images.read(file);
+    }
+
+    @Override
+    public String describe() {
+      return file.toString();
     }
   }
 
@@ -33,6 +41,11 @@ sealed interface ImageSource {
     @Override
     public BufferedImage load() {
       return image;
+    }
+
+    @Override
+    public String describe() {
+      return "an image given in memory";
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.nst.core;
 
+import dev.nst.api.BadImageException;
 import dev.nst.api.DifferentiableFunction;
 import dev.nst.api.DivergenceException;
 import dev.nst.api.InputConvention;
@@ -14,6 +15,8 @@ import dev.nst.api.RunFailedException;
 import dev.nst.api.Tensor;
 import dev.nst.core.image.Images;
 import dev.nst.core.image.Preprocessing;
+import dev.nst.core.optim.Adam;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,8 +27,18 @@ import java.util.Locale;
  * The optimisation of one scale: the function the optimiser sees, and the bookkeeping around
  * every iteration (best iterate, finiteness, the divergence rule, listeners, snapshots,
  * cancellation). One instance serves one {@link #minimize} call.
+ *
+ * <p>Two refinements of crowsonkb/style-transfer-pytorch: with an averaging decay d &gt; 0 the
+ * scale's result is the bias-corrected exponential moving average of the iterates,
+ * {@code a = d a + (1 - d) x} after every iteration, returned as {@code a / (1 - d^k)}, rather
+ * than the iterate of the lowest loss (averaging removes the high-frequency noise Adam's steps
+ * leave); and the function's domain ({@link #constrain}) is the box of pixel values the input
+ * convention can represent, which an optimiser with a box constraint keeps the image in.
  */
 final class IterationLoop implements DifferentiableFunction {
+  // The logger keeps the facade's name, which is the one users configure.
+  private static final System.Logger LOG = System.getLogger(StyleTransfer.class.getName());
+
   /**
    * Divergence rule: the run stops with a {@link DivergenceException} when the loss has been above
    * {@value #DIVERGENCE_FACTOR} times the best loss so far, and above the first iteration's loss,
@@ -63,6 +76,11 @@ final class IterationLoop implements DifferentiableFunction {
   private final long startNanos;
   private final Settings.Output output;
   private final Settings.Execution execution;
+  private final double averageDecay;
+  private final Adam.State warmStart;
+  private Adam.State finalState;
+  private double[] average;
+  private double averageWeight;
   private final List<LossBreakdown> history = new ArrayList<>();
   private LossBreakdown last;
   private float[] best;
@@ -83,9 +101,11 @@ final class IterationLoop implements DifferentiableFunction {
    * @param startNanos {@link System#nanoTime()} at the start, for the elapsed time of progress events
    * @param output where snapshots go
    * @param execution the listeners and the cancellation token
+   * @param averageDecay the decay of the iterate average, in [0, 1); 0 returns the best iterate
+   * @param warmStart Adam's state to continue from (an Adam that carries its state), or null
    */
   IterationLoop(Objective objective, InputConvention convention, Optimizer optimizer, int iterations, long startNanos,
-      Settings.Output output, Settings.Execution execution) {
+      Settings.Output output, Settings.Execution execution, double averageDecay, Adam.State warmStart) {
     this.objective = objective;
     this.convention = convention;
     this.optimizer = optimizer;
@@ -93,6 +113,8 @@ final class IterationLoop implements DifferentiableFunction {
     this.startNanos = startNanos;
     this.output = output;
     this.execution = execution;
+    this.averageDecay = averageDecay;
+    this.warmStart = warmStart;
   }
 
   /**
@@ -103,11 +125,45 @@ final class IterationLoop implements DifferentiableFunction {
    * @throws DivergenceException if the divergence rule fired
    */
   float[] minimize(float[] x) {
-    optimizer.minimize(this, x, this::afterIteration);
+    if (optimizer instanceof Adam a && a.carriesState()) {
+      finalState = a.minimize(this, x, this::afterIteration, warmStart);
+    } else {
+      optimizer.minimize(this, x, this::afterIteration);
+    }
     if (failure != null) {
       throw failure;
     }
+    if (average != null && !cancelled) {
+      float[] out = new float[x.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) (average[i] / averageWeight);
+      }
+      return out;
+    }
     return best != null ? best : x;
+  }
+
+  /** Adam's state after the last step, for the next scale; null unless an Adam that carries its state ran. */
+  Adam.State finalState() {
+    return finalState;
+  }
+
+  /** Clamps every channel of the image to the values the input convention can represent (0..255 pixels). */
+  @Override
+  public void constrain(float[] x) {
+    clamp(x, convention, objective.imageShape()[1]);
+  }
+
+  /** Clamps each of the {@code channels} planes of {@code x} to the pixel values 0..255 of {@code convention}. */
+  static void clamp(float[] x, InputConvention convention, int channels) {
+    int plane = x.length / channels;
+    for (int c = 0; c < channels; c++) {
+      float lo = (float) ((0 - convention.mean(c)) / convention.std(c));
+      float hi = (float) ((255 * convention.scale() - convention.mean(c)) / convention.std(c));
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        x[i] = Math.min(hi, Math.max(lo, x[i]));
+      }
+    }
   }
 
   /** The loss terms of every iteration run, in order. */
@@ -118,6 +174,11 @@ final class IterationLoop implements DifferentiableFunction {
   /** True when the cancellation token stopped the loop. */
   boolean cancelled() {
     return cancelled;
+  }
+
+  /** The 1-based iteration of this loop that produced the best image, 0 before the first finite loss. */
+  int bestIteration() {
+    return best == null ? 0 : bestIteration;
   }
 
   /** The 1-based iteration whose evaluation runs now, or runs next. */
@@ -155,6 +216,15 @@ final class IterationLoop implements DifferentiableFunction {
           + "; the exception holds the best image so far)", e, bestImage());
       Arrays.fill(gradient, 0f);
       return Double.MAX_VALUE;
+    } catch (OutOfMemoryError e) {
+      // What the failed evaluation allocated is garbage once the stack unwinds; the best image
+      // was allocated before it, so the run can still hand it back.
+      failure = new RunFailedException("the Java heap ran out at iteration " + currentIteration() + " ("
+          + e.getMessage() + "); raise the heap limit (-Xmx, or NST_JAVA_OPTS=-Xmx... for bin/nst), lower the "
+          + "memory budget so that the run evaluates in tiles, or use a smaller size (the exception holds the best "
+          + "image so far)", e, bestImage());
+      Arrays.fill(gradient, 0f);
+      return Double.MAX_VALUE;
     }
     // A gradient can overflow float while the loss (a double) is still finite; the optimisers
     // then stop at once, and without this check the run would end as if it had converged.
@@ -184,6 +254,15 @@ final class IterationLoop implements DifferentiableFunction {
       return false;
     }
     history.add(last);
+    if (averageDecay > 0) {
+      if (average == null) {
+        average = new double[x.length];
+      }
+      for (int i = 0; i < x.length; i++) {
+        average[i] = averageDecay * average[i] + (1 - averageDecay) * x[i];
+      }
+      averageWeight = 1 - Math.pow(averageDecay, history.size());
+    }
     ProgressEvent event = new ProgressEvent(iteration, iterations, last,
         Duration.ofNanos(System.nanoTime() - startNanos));
     for (ProgressListener l : execution.listeners()) {
@@ -193,14 +272,30 @@ final class IterationLoop implements DifferentiableFunction {
       return false;
     }
     if (output.snapshotDue(iteration, iterations)) {
-      int[] shape = objective.imageShape();
-      Images.write(Preprocessing.toImage(x, shape[2], shape[3], convention), output.snapshotPath(iteration));
+      snapshot(iteration, x);
     }
     if (execution.cancelRequested()) {
       cancelled = true;
       return false;
     }
     return iteration < iterations;
+  }
+
+  /**
+   * Writes the snapshot of {@code iteration}. A snapshot that cannot be written (disk full, the
+   * folder removed) does not end the run: the listeners and the log are told, and it goes on.
+   */
+  private void snapshot(int iteration, float[] x) {
+    int[] shape = objective.imageShape();
+    Path file = output.snapshotPath(iteration);
+    try {
+      Images.write(Preprocessing.toImage(x, shape[2], shape[3], convention), file);
+    } catch (BadImageException e) {
+      String notice = "could not write the snapshot of iteration " + iteration + " (" + e.getMessage()
+          + "); the run goes on";
+      LOG.log(System.Logger.Level.WARNING, "nst: {0}", notice);
+      execution.listeners().forEach(l -> l.onNotice(notice));
+    }
   }
 
   /** Applies the divergence rule ({@link #DIVERGENCE_FACTOR}); on divergence, sets {@link #failure}. */

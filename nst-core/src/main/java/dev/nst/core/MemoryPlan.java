@@ -5,7 +5,8 @@ import static com.google.common.math.LongMath.saturatedMultiply;
 
 import dev.nst.api.Network;
 import dev.nst.api.Optimizer;
-import dev.nst.api.RunFailedException;
+import dev.nst.api.MemoryBudgetException;
+import dev.nst.api.spi.MemoryModel;
 import dev.nst.core.optim.Adam;
 import dev.nst.core.optim.Lbfgs;
 import dev.nst.core.tile.TileLayout;
@@ -35,7 +36,7 @@ import java.util.Optional;
  * @param notices what the plan changed, one sentence each
  */
 record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapBytes, long nativeBytes,
-    long nativeRoom, List<String> notices) {
+    long nativeRoom, MemoryModel model, List<String> notices) {
 
   /** What the runtime itself holds besides the heap: code, native libraries, thread stacks. */
   static final long RUNTIME_BYTES = 400L << 20;
@@ -52,10 +53,11 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
    * @param limit the budget in bytes, 0 for none (the heap limit still applies)
    * @param heapLimit the JVM's heap limit ({@link Runtime#maxMemory()})
    * @param tileSize the largest tile side the caller allows, 0 to let the budget decide
-   * @throws RunFailedException when even the smallest tile or the shortest history cannot fit
+   * @param model the backend's memory per evaluation
+   * @throws MemoryBudgetException when even the smallest tile or the shortest history cannot fit
    */
   static MemoryPlan plan(Network network, List<String> lossLayers, List<String> contentLayers, int height, int width,
-      long limit, long heapLimit, int tileSize, Optimizer optimizer) {
+      long limit, long heapLimit, int tileSize, Optimizer optimizer, MemoryModel model) {
     long values = (long) network.inputChannels() * height * width;
     long fixedHeap = heapFixed(network, contentLayers, height, width);
     long perState = saturatedMultiply(values, Float.BYTES);
@@ -63,7 +65,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
     Optimizer chosen = optimizer;
     long heapRoom = heapLimit - heapLimit / 10; // garbage collectors need some room of their own
     // what the smallest tile leaves of the budget for the heap (no limit: the heap alone decides)
-    long minTile = MemoryEstimate.bytes(network, Math.min(height, TileLayout.minimumTileSide(network, lossLayers)),
+    long minTile = model.bytes(network, Math.min(height, TileLayout.minimumTileSide(network, lossLayers)),
         Math.min(width, TileLayout.minimumTileSide(network, lossLayers)));
     long budgetHeapRoom = limit <= 0 ? Long.MAX_VALUE : (limit - RUNTIME_BYTES - minTile) * 4 / 5;
     long room = Math.min(heapRoom, budgetHeapRoom);
@@ -81,13 +83,13 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
       }
     }
     if (heap > heapRoom) {
-      throw new RunFailedException(String.format(Locale.ROOT,
+      throw new MemoryBudgetException(String.format(Locale.ROOT,
           "a %dx%d image needs about %s of Java heap (image, gradient, best image, optimiser state and image "
               + "copies) but the heap limit is %s; raise it (-Xmx, or NST_JAVA_OPTS=-Xmx... for bin/nst), use a "
               + "smaller size, or Adam, whose state is smaller than L-BFGS's", width, height, gib(heap),
           gib(heapLimit)));
     }
-    long untiled = MemoryEstimate.bytes(network, height, width);
+    long untiled = model.bytes(network, height, width);
     if (tileSize > 0 && (height > tileSize || width > tileSize)) {
       TileLayout l = TileLayout.plan(network, lossLayers, height, width, tileSize, tileSize)
           .orElseThrow(() -> new IllegalArgumentException(String.format(Locale.ROOT, "tiles of at most %dx%d leave "
@@ -97,31 +99,31 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
           + "halos); the result is the same as untiled", width, height, l.tiles().size(), l.tileWidth(),
           l.tileHeight(), l.overlap()));
       long tileRoom = limit <= 0 ? Long.MAX_VALUE : limit - heap - heap / 4 - RUNTIME_BYTES;
-      return new MemoryPlan(Optional.of(l), chosen, heap, MemoryEstimate.bytes(network, l.tileHeight(),
-          l.tileWidth()), tileRoom, List.copyOf(notices));
+      return new MemoryPlan(Optional.of(l), chosen, heap, model.bytes(network, l.tileHeight(),
+          l.tileWidth()), tileRoom, model, List.copyOf(notices));
     }
     if (limit <= 0) {
-      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, Long.MAX_VALUE, List.copyOf(notices));
+      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, Long.MAX_VALUE, model, List.copyOf(notices));
     }
     long nativeRoom = limit - heap - heap / 4 - RUNTIME_BYTES;
     if (untiled <= nativeRoom) {
-      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, nativeRoom, List.copyOf(notices));
+      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, nativeRoom, model, List.copyOf(notices));
     }
-    Optional<TileLayout> layout = largestTiles(network, lossLayers, height, width, nativeRoom);
+    Optional<TileLayout> layout = largestTiles(network, lossLayers, height, width, nativeRoom, model);
     if (layout.isEmpty()) {
       int side = TileLayout.minimumTileSide(network, lossLayers);
-      throw new RunFailedException(String.format(Locale.ROOT,
+      throw new MemoryBudgetException(String.format(Locale.ROOT,
           "a %dx%d image does not fit the memory budget of %s: the heap takes about %s, and even the smallest "
               + "tile (%dx%d) needs about %s more of native memory; raise the budget (memoryLimit, --memory), "
               + "or use a smaller size", width, height, gib(limit), gib(heap), side, side,
-          gib(MemoryEstimate.bytes(network, side, side))));
+          gib(model.bytes(network, side, side))));
     }
     TileLayout l = layout.get();
     notices.add(String.format(Locale.ROOT, "%dx%d runs in %d tiles of %dx%d (%.2fx the pixels, by the halos) "
         + "to fit the memory budget of %s; the result is the same as untiled", width, height, l.tiles().size(),
         l.tileWidth(), l.tileHeight(), l.overlap(), gib(limit)));
-    return new MemoryPlan(layout, chosen, heap, MemoryEstimate.bytes(network, l.tileHeight(), l.tileWidth()),
-        nativeRoom, List.copyOf(notices));
+    return new MemoryPlan(layout, chosen, heap, model.bytes(network, l.tileHeight(), l.tileWidth()),
+        nativeRoom, model, List.copyOf(notices));
   }
 
   /**
@@ -130,11 +132,11 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
    */
   TileLayout forwardLayout(Network network, List<String> layers, int height, int width) {
     Network truncated = network.truncatedAfter(layers);
-    int max = MemoryEstimate.bytes(truncated, height, width) <= nativeRoom ? Math.max(height, width) : 0;
+    int max = model.bytes(truncated, height, width) <= nativeRoom ? Math.max(height, width) : 0;
     Optional<TileLayout> layout = max > 0
         ? TileLayout.plan(truncated, layers, height, width, max, max)
-        : largestTiles(truncated, layers, height, width, nativeRoom);
-    return layout.orElseThrow(() -> new RunFailedException(String.format(Locale.ROOT,
+        : largestTiles(truncated, layers, height, width, nativeRoom, model);
+    return layout.orElseThrow(() -> new MemoryBudgetException(String.format(Locale.ROOT,
         "a %dx%d image does not fit the memory left for the backend (%s) even in the smallest tiles; raise the "
             + "memory budget or use a smaller size or style scale", width, height, gib(nativeRoom))));
   }
@@ -144,15 +146,15 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
    * square and then stretched along the image's longer side.
    */
   static Optional<TileLayout> largestTiles(Network network, List<String> lossLayers, int height, int width,
-      long room) {
+      long room, MemoryModel model) {
     int lo = TileLayout.minimumTileSide(network, lossLayers);
-    if (room <= 0 || MemoryEstimate.bytes(network, lo, lo) > room) {
+    if (room <= 0 || model.bytes(network, lo, lo) > room) {
       return Optional.empty();
     }
     int hi = Math.max(height, width);
     while (lo < hi) { // the largest square side whose estimate fits
       int mid = (int) (((long) lo + hi + 1) / 2);
-      if (MemoryEstimate.bytes(network, Math.min(mid, height), Math.min(mid, width)) <= room) {
+      if (model.bytes(network, Math.min(mid, height), Math.min(mid, width)) <= room) {
         lo = mid;
       } else {
         hi = mid - 1;
@@ -164,7 +166,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
       int th = (int) Math.min(height, Math.round(lo / Math.sqrt(stretch)));
       int tw = (int) Math.min(width, Math.round(lo * Math.sqrt(stretch)));
       for (int[] t : new int[][] {{th, tw}, {tw, th}}) {
-        if (t[0] < 1 || t[1] < 1 || MemoryEstimate.bytes(network, Math.min(t[0], height), Math.min(t[1], width)) > room) {
+        if (t[0] < 1 || t[1] < 1 || model.bytes(network, Math.min(t[0], height), Math.min(t[1], width)) > room) {
           continue;
         }
         Optional<TileLayout> l = TileLayout.plan(network, lossLayers, height, width, t[0], t[1]);

@@ -46,6 +46,45 @@ public record Scales(List<Integer> longSides, List<Integer> iterations) {
     return pyramid(size, levels, 2, iterations, Math.min(iterations, Math.max(10, iterations / 8)));
   }
 
+  /** The coarsest long side of {@link #progressive}: crowsonkb/style-transfer-pytorch's 128 px. */
+  public static final int PROGRESSIVE_START = 128;
+
+  /**
+   * crowsonkb/style-transfer-pytorch's schedule: long sides growing by sqrt(2) from
+   * {@value #PROGRESSIVE_START} px (or {@code size}, when smaller) to {@code size} (each
+   * {@code round(size / 2^(i/2))}), the first scale running twice the iterations of each later
+   * one. {@code iterations} is a budget in iterations at the full size: iterations at a scale of
+   * long side s cost about (s / size)^2 of one at the full size, and the schedule spends as much
+   * as {@code iterations} full-size iterations (512 px with 200: 128 (200), 181, 256, 362 and
+   * 512 (100 each)).
+   */
+  public static Scales progressive(int size, int iterations) {
+    if (size < 1 || iterations < 1) {
+      throw new IllegalArgumentException("size and iterations must be positive, got " + size + " and " + iterations);
+    }
+    int start = Math.min(PROGRESSIVE_START, size);
+    java.util.TreeSet<Integer> sides = new java.util.TreeSet<>();
+    for (int i = 0; ; i++) {
+      int s = (int) Math.round(size / Math.pow(2, i / 2.0));
+      if (s < start) {
+        break;
+      }
+      sides.add(s);
+    }
+    List<Integer> sizes = new ArrayList<>(sides);
+    double cost = 0;
+    for (int i = 0; i < sizes.size(); i++) {
+      double r = (double) sizes.get(i) / size;
+      cost += (i == 0 ? 2 : 1) * r * r;
+    }
+    int later = Math.max(1, (int) Math.round(iterations / cost));
+    List<Integer> iters = new ArrayList<>();
+    for (int i = 0; i < sizes.size(); i++) {
+      iters.add(i == 0 ? 2 * later : later);
+    }
+    return new Scales(sizes, iters);
+  }
+
   /** One scale: a direct run. */
   public static Scales single(int longSide, int iterations) {
     return new Scales(List.of(longSide), List.of(iterations));

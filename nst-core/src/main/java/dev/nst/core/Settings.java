@@ -9,13 +9,16 @@ import dev.nst.api.ImageLoss;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.LossNormalization;
 import dev.nst.api.Optimizer;
+import dev.nst.api.PaddingMode;
 import dev.nst.api.Pooling;
 import dev.nst.api.ProgressListener;
 import dev.nst.api.StyleLoss;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.TotalVariationLoss;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
 import dev.nst.core.color.ColorControl;
+import dev.nst.core.image.OutputFiles;
 import dev.nst.core.loss.ClassicContentLoss;
 import dev.nst.core.loss.ClassicStyleLoss;
 import dev.nst.core.loss.SquaredTotalVariation;
@@ -33,6 +36,7 @@ import java.util.Map;
  * @param colorControl how the output's colours relate to the content's
  * @param model where the feature network comes from
  * @param pooling the pooling the network runs with
+ * @param padding how the network's first convolution fills its padding
  * @param layers the content and style layers, the model's defaults already filled in
  * @param losses the weights and kinds of the loss terms
  * @param schedule sizes, iterations, start and optimiser
@@ -40,7 +44,7 @@ import java.util.Map;
  * @param execution backend, resources and the caller's hooks
  */
 record Settings(ImageSource content, List<StyleImage> styles, ColorControl colorControl, ModelSource model,
-    Pooling pooling, FeatureLayers layers, LossWeights losses, Schedule schedule, Output output,
+    Pooling pooling, PaddingMode padding, FeatureLayers layers, LossWeights losses, Schedule schedule, Output output,
     Execution execution) {
 
   Settings {
@@ -50,6 +54,7 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
     checkNotNull(colorControl, "colorControl");
     checkNotNull(model, "model");
     checkNotNull(pooling, "pooling");
+    checkNotNull(padding, "padding");
     checkNotNull(layers, "layers");
     checkNotNull(losses, "losses");
     checkNotNull(schedule, "schedule");
@@ -85,18 +90,53 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    * @param style style layers and weights
    * @param contentFromModel true when {@code content} are the model's defaults, not the caller's choice
    * @param styleFromModel true when {@code style} are the model's defaults, not the caller's choice
+   * @param styleDecay when the style layers are the model's: 0 to keep its weights, else the factor
+   *     by which each layer's weight falls from the shallowest to the deepest (a preset's profile)
    */
   record FeatureLayers(List<LayerWeight> content, List<LayerWeight> style, boolean contentFromModel,
-      boolean styleFromModel) {
+      boolean styleFromModel, double styleDecay) {
     FeatureLayers {
       content = List.copyOf(content);
       style = List.copyOf(style);
     }
 
-    /** Layers for {@code model}, where {@code content} and {@code style} (null: not set) win. */
-    static FeatureLayers resolve(ModelSource model, List<LayerWeight> content, List<LayerWeight> style) {
+    /** {@code layers}, each with {@code weight}. */
+    static List<LayerWeight> weighted(String[] layers, double weight) {
+      return java.util.Arrays.stream(layers).map(l -> new LayerWeight(l, weight)).toList();
+    }
+
+    /** A copy of {@code layers}, which must hold at least one layer. */
+    static List<LayerWeight> require(List<LayerWeight> layers, String what) {
+      checkArgument(layers != null && !layers.isEmpty(), "at least one %s layer is needed", what);
+      return List.copyOf(layers);
+    }
+
+    /**
+     * Layers for {@code model}, where {@code content} and {@code style} (null: not set) win; the
+     * model's style layers reweighted by {@link #geometric} when {@code styleDecay} &gt; 0.
+     */
+    static FeatureLayers resolve(ModelSource model, List<LayerWeight> content, List<LayerWeight> style,
+        double styleDecay) {
+      List<LayerWeight> modelStyle = styleDecay > 0 ? geometric(model.defaultStyleLayers(), styleDecay)
+          : model.defaultStyleLayers();
       return new FeatureLayers(content != null ? content : model.defaultContentLayers(),
-          style != null ? style : model.defaultStyleLayers(), content == null, style == null);
+          style != null ? style : modelStyle, content == null, style == null, styleDecay);
+    }
+
+    /**
+     * {@code layers} (shallow to deep) with weights falling by {@code decay} from one to the next,
+     * normalised to sum 1: with 4 and five layers, crowsonkb's 256:64:16:4:1.
+     */
+    static List<LayerWeight> geometric(List<LayerWeight> layers, double decay) {
+      double sum = 0;
+      for (int i = 0; i < layers.size(); i++) {
+        sum += Math.pow(decay, -i);
+      }
+      List<LayerWeight> out = new ArrayList<>();
+      for (int i = 0; i < layers.size(); i++) {
+        out.add(new LayerWeight(layers.get(i).layer(), Math.pow(decay, -i) / sum));
+      }
+      return out;
     }
 
     /** The content layers the caller chose, or null when they are the model's defaults. */
@@ -129,12 +169,16 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    * @param resolutionInvariant divide gamma by 3 H W
    * @param custom the caller's own losses, or null for the classic ones (which a backend can compile)
    * @param imageLosses pixel-space losses added on the host, by name (any objective takes them)
+   * @param styleLoss the kind of style loss (a custom style loss replaces the Gram loss only)
    */
   record LossWeights(double alpha, double beta, double gamma, LossNormalization normalization,
       boolean normalizeGradients, boolean resolutionInvariant, CustomLosses custom,
-      Map<String, ImageLoss> imageLosses) {
+      Map<String, ImageLoss> imageLosses, StyleLossKind styleLoss) {
     LossWeights {
       checkNotNull(normalization, "normalization");
+      checkNotNull(styleLoss, "styleLoss");
+      checkArgument(custom == null || custom.style() instanceof ClassicStyleLoss || styleLoss == StyleLossKind.GRAM,
+          "a custom style loss replaces the Gram loss; it cannot be combined with styleLoss(%s)", styleLoss);
       imageLosses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(imageLosses));
     }
 
@@ -186,17 +230,30 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    * @param init where the first scale starts
    * @param seed for noise initialisation
    * @param optimizer the optimiser
+   * @param averageDecay the decay of the iterate average each scale returns, 0 for the best iterate
+   * @param progressive whether, without explicit scales, the run goes coarse to fine by sqrt(2)
+   *     ({@link Scales#progressive}) instead of {@link Scales#forSize}
    */
   record Schedule(Scales explicitScales, int size, int iterations, double styleScale, Init init, long seed,
-      Optimizer optimizer) {
+      Optimizer optimizer, double averageDecay, boolean progressive) {
     Schedule {
       checkNotNull(init, "init");
       checkNotNull(optimizer, "optimizer");
+      checkArgument(averageDecay >= 0 && averageDecay < 1, "the averaging decay must be in [0, 1), got %s",
+          averageDecay);
     }
 
     /** The long sides in turn with their iterations: the explicit schedule, else the default for the size. */
     Scales scales() {
-      return explicitScales != null ? explicitScales : Scales.forSize(size, iterations);
+      if (explicitScales != null) {
+        return explicitScales;
+      }
+      return progressive ? Scales.progressive(size, iterations) : Scales.forSize(size, iterations);
+    }
+
+    /** The optimiser for a network whose input space is {@code convention}. */
+    Optimizer optimizerFor(dev.nst.api.InputConvention convention) {
+      return optimizer instanceof dev.nst.core.optim.Adam a ? a.inInputSpaceOf(convention) : optimizer;
     }
 
     /** Long side of the style images at a scale of long side {@code size}. */
@@ -218,6 +275,19 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
       checkArgument(jpegQuality > 0 && jpegQuality <= 1, "JPEG quality must be in (0, 1], got %s", jpegQuality);
     }
 
+    /**
+     * Checks that the output can be written now ({@link OutputFiles#checkWritable}), and the
+     * first snapshot, beside it, when snapshots are due; the extension was checked by the builder.
+     */
+    void checkWritable() {
+      if (file != null) {
+        OutputFiles.checkWritable(file);
+        if (saveEvery > 0) {
+          OutputFiles.checkWritable(snapshotPath(saveEvery));
+        }
+      }
+    }
+
     /** True when iteration {@code iteration} of {@code iterations} writes a snapshot. */
     boolean snapshotDue(int iteration, int iterations) {
       return saveEvery > 0 && iteration % saveEvery == 0 && iteration < iterations;
@@ -237,13 +307,14 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
    *
    * @param backend the backend's name, or null to select by property, environment, then priority
    * @param device the device asked of the backend
+   * @param deviceIndex which GPU, 0 first (0 for the CPU)
    * @param threads intra-op threads, 0 for every core
    * @param memoryLimit bytes a run may need by estimate, 0 for no check
    * @param tileSize the largest tile side, 0 to let the memory budget decide
    * @param listeners told after every iteration
    * @param cancellation checked after every iteration; null for none
    */
-  record Execution(String backend, Device device, int threads, long memoryLimit, int tileSize,
+  record Execution(String backend, Device device, int deviceIndex, int threads, long memoryLimit, int tileSize,
       List<ProgressListener> listeners, CancellationToken cancellation) {
     Execution {
       checkNotNull(device, "device");
@@ -253,7 +324,7 @@ record Settings(ImageSource content, List<StyleImage> styles, ColorControl color
 
     /** The options the backend opens with. */
     BackendOptions backendOptions() {
-      return new BackendOptions(device, threads);
+      return new BackendOptions(device, threads, deviceIndex);
     }
 
     /** True when the caller has asked the run to stop. */

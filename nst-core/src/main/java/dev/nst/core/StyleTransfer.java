@@ -14,13 +14,16 @@ import dev.nst.api.LossNormalization;
 import dev.nst.api.Network;
 import dev.nst.api.NumericalFailureException;
 import dev.nst.api.Optimizer;
+import dev.nst.api.PaddingMode;
 import dev.nst.api.Pooling;
 import dev.nst.api.ProgressListener;
 import dev.nst.api.StyleLoss;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.TotalVariationLoss;
 import dev.nst.api.spi.Device;
 import dev.nst.core.color.ColorControl;
 import dev.nst.core.image.Images;
+import dev.nst.core.image.OutputFiles;
 import dev.nst.core.model.ModelRegistry;
 import dev.nst.core.model.ModelSpec;
 import dev.nst.core.model.cache.ModelStore;
@@ -29,7 +32,6 @@ import dev.nst.core.optim.Lbfgs;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,18 +62,6 @@ public final class StyleTransfer {
   public static final List<LayerWeight> DEFAULT_STYLE_LAYERS = List.of(
       new LayerWeight("relu1_1", 0.2), new LayerWeight("relu2_1", 0.2), new LayerWeight("relu3_1", 0.2),
       new LayerWeight("relu4_1", 0.2), new LayerWeight("relu5_1", 0.2));
-
-  /** The divergence rule's factor, see {@link IterationLoop#DIVERGENCE_FACTOR}. */
-  static final double DIVERGENCE_FACTOR = IterationLoop.DIVERGENCE_FACTOR;
-
-  /** See {@link IterationLoop#DIVERGENCE_PATIENCE}. */
-  static final int DIVERGENCE_PATIENCE = IterationLoop.DIVERGENCE_PATIENCE;
-
-  /** See {@link IterationLoop#DIVERGENCE_FAST_FACTOR}. */
-  static final double DIVERGENCE_FAST_FACTOR = IterationLoop.DIVERGENCE_FAST_FACTOR;
-
-  /** See {@link IterationLoop#DIVERGENCE_FAST_PATIENCE}. */
-  static final int DIVERGENCE_FAST_PATIENCE = IterationLoop.DIVERGENCE_FAST_PATIENCE;
 
   private final Settings settings;
 
@@ -104,14 +94,18 @@ public final class StyleTransfer {
   }
 
   /**
-   * Runs the optimisation and returns the image and its history.
+   * Runs the optimisation and returns the image and its history. Bad input fails before the work:
+   * the output's folder before the model loads, image sizes before the backend opens.
    *
    * @return the stylised image, the loss history and timings
+   * @throws dev.nst.api.BadImageException for an unreadable image, one too small for the network, an unwritable output
+   * @throws dev.nst.api.MemoryBudgetException if the size does not fit the heap or the memory budget
    * @throws NumericalFailureException if the loss or its gradient becomes NaN or infinite
    * @throws DivergenceException if the loss diverges (stays far above its best; docs/reliability.md has the rule):
    *     the learning rate is too large
    */
   public StyleTransferResult run() {
+    settings.output().checkWritable();
     try (StyleTransferSession session = open()) {
       return session.run(settings);
     }
@@ -131,86 +125,53 @@ public final class StyleTransfer {
 
   /** Configures a {@link StyleTransfer}; every setter validates its argument at once. */
   public static final class Builder {
-    private ImageSource content;
-    private final List<Settings.StyleImage> styles = new ArrayList<>();
-    private ColorControl colorControl = ColorControl.NONE;
-    private ModelSource model;
-    private ModelStore modelStore;
-    private Pooling pooling = Pooling.MAX;
-    private List<LayerWeight> contentLayers;
-    private List<LayerWeight> styleLayers;
-    private double alpha = 10;
-    private double beta = 40;
-    private double gamma = 0;
-    private LossNormalization normalization = LossNormalization.CLASSIC;
-    private boolean normalizeGradients;
-    private boolean resolutionInvariant;
-    private ContentLoss contentLoss;
-    private StyleLoss styleLoss;
-    private TotalVariationLoss tvLoss;
-    private int size = 512;
-    private int iterations = 300;
-    private Scales scales;
-    private double styleScale = 1.0;
-    private Init init = Init.content();
-    private long seed = 0;
-    private Optimizer optimizer = Lbfgs.defaults();
-    private Path output;
-    private int saveEvery;
-    private float jpegQuality = Images.DEFAULT_JPEG_QUALITY;
-    private String backendName;
-    private Device device = Device.AUTO;
-    private int threads;
-    private long memoryLimit = MemoryEstimate.defaultLimit();
-    private int tileSize;
-    private final Map<String, ImageLoss> imageLosses = new LinkedHashMap<>();
-    private final List<ProgressListener> listeners = new ArrayList<>();
-    private CancellationToken cancellation;
+    ImageSource content;
+    final List<Settings.StyleImage> styles = new ArrayList<>();
+    ColorControl colorControl = ColorControl.NONE;
+    ModelSource model;
+    ModelStore modelStore;
+    Pooling pooling = Pooling.MAX;
+    List<LayerWeight> contentLayers;
+    List<LayerWeight> styleLayers;
+    double alpha = 10;
+    double beta = 40;
+    double gamma = 0;
+    LossNormalization normalization = LossNormalization.CLASSIC;
+    boolean normalizeGradients;
+    boolean resolutionInvariant;
+    ContentLoss contentLoss;
+    StyleLoss styleLoss;
+    TotalVariationLoss tvLoss;
+    int size = 512;
+    int iterations = 300;
+    Scales scales;
+    double styleScale = 1.0;
+    Init init = Init.content();
+    long seed = 0;
+    Optimizer optimizer = Lbfgs.defaults();
+    Path output;
+    int saveEvery;
+    float jpegQuality = Images.DEFAULT_JPEG_QUALITY;
+    String backendName;
+    Device device = Device.AUTO;
+    int deviceIndex;
+    int threads;
+    long memoryLimit = MemoryEstimate.defaultLimit();
+    int tileSize;
+    final Map<String, ImageLoss> imageLosses = new LinkedHashMap<>();
+    final List<ProgressListener> listeners = new ArrayList<>();
+    CancellationToken cancellation;
+    PaddingMode padding = PaddingMode.ZEROS;
+    StyleLossKind styleLossKind = StyleLossKind.GRAM;
+    double averageDecay;
+    boolean progressive;
+    double styleLayerDecay;
 
     private Builder() {}
 
     /** Pre-filled from {@code s}: choices the model made (its default layers) stay the model's. */
     private Builder(Settings s) {
-      content = s.content();
-      styles.addAll(s.styles());
-      colorControl = s.colorControl();
-      model = s.model();
-      modelStore = s.model().store().orElse(null);
-      pooling = s.pooling();
-      contentLayers = s.layers().chosenContent();
-      styleLayers = s.layers().chosenStyle();
-      Settings.LossWeights l = s.losses();
-      alpha = l.alpha();
-      beta = l.beta();
-      gamma = l.gamma();
-      normalization = l.normalization();
-      normalizeGradients = l.normalizeGradients();
-      resolutionInvariant = l.resolutionInvariant();
-      imageLosses.putAll(l.imageLosses());
-      if (l.custom() != null) {
-        contentLoss = l.custom().content();
-        styleLoss = l.custom().style();
-        tvLoss = l.custom().totalVariation();
-      }
-      Settings.Schedule p = s.schedule();
-      size = p.size();
-      iterations = p.iterations();
-      scales = p.explicitScales();
-      styleScale = p.styleScale();
-      init = p.init();
-      seed = p.seed();
-      optimizer = p.optimizer();
-      output = s.output().file();
-      saveEvery = s.output().saveEvery();
-      jpegQuality = s.output().jpegQuality();
-      Settings.Execution e = s.execution();
-      backendName = e.backend();
-      device = e.device();
-      threads = e.threads();
-      memoryLimit = e.memoryLimit();
-      tileSize = e.tileSize();
-      listeners.addAll(e.listeners());
-      cancellation = e.cancellation();
+      SettingsMapping.fill(this, s);
     }
 
     /**
@@ -228,17 +189,33 @@ public final class StyleTransfer {
     }
 
     /**
-     * Reproduces a well-known implementation's loss normalisation, weights and layers (see
-     * {@link Preset}); later setters override single values.
+     * Reproduces a well-known implementation's loss normalisation, weights, layers, style loss and
+     * optimisation (see {@link Preset}); later setters override single values.
      */
     public Builder preset(Preset p) {
-      checkNotNull(p, "preset");
-      normalization = p.normalization();
-      alpha = p.alpha();
-      beta = p.beta();
-      gamma = p.gamma();
-      contentLayers = p.contentLayers();
-      styleLayers = p.styleLayers();
+      checkNotNull(p, "preset").applyTo(this);
+      return this;
+    }
+
+    /** The kind of style loss (default {@link StyleLossKind#GRAM}; see {@link StyleLossKind}). */
+    public Builder styleLoss(StyleLossKind kind) {
+      styleLossKind = checkNotNull(kind, "styleLoss");
+      return this;
+    }
+
+    /** How the network's first convolution pads the image (default {@link PaddingMode#ZEROS}). */
+    public Builder padding(PaddingMode mode) {
+      padding = checkNotNull(mode, "padding");
+      return this;
+    }
+
+    /**
+     * Each scale returns the bias-corrected moving average of its iterates with this decay (such
+     * as 0.99) instead of the iterate of the lowest loss; 0 (default) turns averaging off.
+     */
+    public Builder averageIterates(double decay) {
+      checkArgument(decay >= 0 && decay < 1, "the averaging decay must be in [0, 1), got %s", decay);
+      averageDecay = decay;
       return this;
     }
 
@@ -331,6 +308,12 @@ public final class StyleTransfer {
           new ImageSource.InMemory(checkNotNull(regionMask, "regionMask")));
     }
 
+    /** Removes the style images added so far: a configuration from {@code toBuilder()} with other styles. */
+    public Builder clearStyles() {
+      styles.clear();
+      return this;
+    }
+
     private Builder addStyle(ImageSource image, double weight, ImageSource regionMask) {
       styles.add(new Settings.StyleImage(image, weight, regionMask));
       return this;
@@ -412,33 +395,24 @@ public final class StyleTransfer {
 
     /** Content layers and their weights (default: the model's own, else {@link #DEFAULT_CONTENT_LAYERS}). */
     public Builder contentLayers(List<LayerWeight> layers) {
-      contentLayers = requireLayers(layers, "content");
+      contentLayers = Settings.FeatureLayers.require(layers, "content");
       return this;
     }
 
     /** Content layers with equal weights 1. */
     public Builder contentLayers(String... layers) {
-      return contentLayers(weighted(layers, 1.0));
+      return contentLayers(Settings.FeatureLayers.weighted(layers, 1.0));
     }
 
     /** Style layers and their weights (default: the model's own, else {@link #DEFAULT_STYLE_LAYERS}). */
     public Builder styleLayers(List<LayerWeight> layers) {
-      styleLayers = requireLayers(layers, "style");
+      styleLayers = Settings.FeatureLayers.require(layers, "style");
       return this;
     }
 
     /** Style layers with equal weights summing to 1. */
     public Builder styleLayers(String... layers) {
-      return styleLayers(weighted(layers, 1.0 / Math.max(1, layers.length)));
-    }
-
-    private static List<LayerWeight> weighted(String[] layers, double weight) {
-      return Arrays.stream(layers).map(l -> new LayerWeight(l, weight)).toList();
-    }
-
-    private static List<LayerWeight> requireLayers(List<LayerWeight> layers, String what) {
-      checkArgument(layers != null && !layers.isEmpty(), "at least one %s layer is needed", what);
-      return List.copyOf(layers);
+      return styleLayers(Settings.FeatureLayers.weighted(layers, 1.0 / Math.max(1, layers.length)));
     }
 
     /** Content weight (default 10). */
@@ -507,9 +481,18 @@ public final class StyleTransfer {
       return this;
     }
 
-    /** Also write the final image here (atomically: a failed run leaves no partial file). */
+    /**
+     * Also write the final image here, atomically; a .png, .jpg or .jpeg name (checked here), in a folder
+     * checked before the model loads. A run that fails after it had a good image (NaN, divergence, backend
+     * failure, heap exhausted) writes that image here, made as a finished run's (colour control included),
+     * and its exception's message ends "wrote the best image so far (iteration N) to FILE".
+     */
     public Builder output(Path file) {
-      output = checkNotNull(file, "output");
+      checkNotNull(file, "output");
+      OutputFiles.formatProblem(file).ifPresent(p -> {
+        throw new IllegalArgumentException("cannot write the output image " + file + ": " + p);
+      });
+      output = file;
       return this;
     }
 
@@ -536,9 +519,20 @@ public final class StyleTransfer {
       return this;
     }
 
-    /** The device to run on (default {@link Device#AUTO}: a GPU when the backend reports one). */
+    /** The device to run on (default {@link Device#AUTO}: a GPU when the backend reports one), its first GPU. */
     public Builder device(Device d) {
+      return device(d, 0);
+    }
+
+    /**
+     * The device to run on and, for a GPU, which one (CUDA's numbering, 0 first): each worker of a
+     * machine with several GPUs, or a Spark task, on the GPU it was given.
+     */
+    public Builder device(Device d, int gpuIndex) {
+      checkArgument(gpuIndex >= 0 && (d != Device.CPU || gpuIndex == 0),
+          "the GPU index must be >= 0, and 0 for the CPU, got %s for %s", gpuIndex, d);
       device = checkNotNull(d, "device");
+      deviceIndex = gpuIndex;
       return this;
     }
 
@@ -603,15 +597,7 @@ public final class StyleTransfer {
           + "or model(network)", ModelRegistry.DEFAULT_MODEL);
       checkState(saveEvery == 0 || output != null,
           "saveEvery needs output(path) to know where to write the snapshots");
-      ModelSource source = model.fetchingThrough(modelStore);
-      Settings.CustomLosses losses = Settings.CustomLosses.ifAnySet(contentLoss, styleLoss, tvLoss);
-      return new StyleTransfer(new Settings(content, styles, colorControl, source, pooling,
-          Settings.FeatureLayers.resolve(source, contentLayers, styleLayers),
-          new Settings.LossWeights(alpha, beta, gamma, normalization, normalizeGradients, resolutionInvariant, losses,
-              imageLosses),
-          new Settings.Schedule(scales, size, iterations, styleScale, init, seed, optimizer),
-          new Settings.Output(output, saveEvery, jpegQuality),
-          new Settings.Execution(backendName, device, threads, memoryLimit, tileSize, listeners, cancellation)));
+      return new StyleTransfer(SettingsMapping.settings(this));
     }
   }
 }

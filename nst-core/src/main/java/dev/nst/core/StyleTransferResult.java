@@ -17,6 +17,8 @@ import java.util.List;
  * @param compiled true when the backend's compiled objective ran (level 2), false for the host
  *     losses over level-1 features
  * @param scales the long sides optimised, in order (one entry unless coarse-to-fine)
+ * @param bestIteration the 1-based iteration, counted over the whole run, whose image is
+ *     {@code image} (the best of the last scale); 0 when no iteration ran
  */
 public record StyleTransferResult(
     BufferedImage image,
@@ -26,12 +28,35 @@ public record StyleTransferResult(
     boolean cancelled,
     String backend,
     boolean compiled,
-    List<Integer> scales) {
+    List<Integer> scales,
+    int bestIteration) {
 
   /** Copies the lists. */
   public StyleTransferResult {
     history = List.copyOf(history);
     scales = List.copyOf(scales);
+    if (bestIteration < 0) {
+      throw new IllegalArgumentException("bestIteration must be >= 0, got " + bestIteration);
+    }
+  }
+
+  /**
+   * A result whose best iteration is the one with the lowest total loss in {@code history}
+   * (right for a run of one scale).
+   */
+  public StyleTransferResult(BufferedImage image, List<LossBreakdown> history, Duration setupTime,
+      Duration optimisationTime, boolean cancelled, String backend, boolean compiled, List<Integer> scales) {
+    this(image, history, setupTime, optimisationTime, cancelled, backend, compiled, scales, lowest(history));
+  }
+
+  private static int lowest(List<LossBreakdown> history) {
+    int best = 0;
+    for (int i = 0; i < history.size(); i++) {
+      if (best == 0 || history.get(i).total() < history.get(best - 1).total()) {
+        best = i + 1;
+      }
+    }
+    return best;
   }
 
   /** Iterations run. */

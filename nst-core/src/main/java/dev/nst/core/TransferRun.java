@@ -1,15 +1,19 @@
 package dev.nst.core;
 
+import dev.nst.api.DivergenceException;
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.ImageLoss;
 import dev.nst.api.InputConvention;
 import dev.nst.api.LayerWeight;
 import dev.nst.api.LossBreakdown;
+import dev.nst.api.MemoryBudgetException;
 import dev.nst.api.Network;
+import dev.nst.api.NumericalFailureException;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Optimizer;
 import dev.nst.api.RunFailedException;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.Tensor;
 import dev.nst.api.TileProgress;
 import dev.nst.api.spi.Backend;
@@ -20,9 +24,11 @@ import dev.nst.core.image.Preprocessing;
 import dev.nst.core.loss.HostObjective;
 import dev.nst.core.loss.Masks;
 import dev.nst.core.loss.Targets;
+import dev.nst.core.optim.Adam;
 import dev.nst.core.tile.TiledForward;
 import dev.nst.core.tile.TiledObjective;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,52 +70,107 @@ final class TransferRun {
 
   /** One scale's outcome; the image is in working colours (grey in luminance-only mode). */
   private record ScaleOutcome(BufferedImage image, List<LossBreakdown> history, Duration setup, Duration optimisation,
-      boolean cancelled, boolean compiled) {}
+      boolean cancelled, boolean compiled, int bestIteration, Carry carry) {}
+
+  /**
+   * What a scale hands the next one beside its image: the result in the network's input space
+   * (resized as floats, so the next scale starts without 8-bit rounding), and Adam's state when
+   * the optimiser carries it.
+   */
+  private record Carry(float[] x, int height, int width, Adam.State state) {}
 
   /** The objective of one scale, and whether the backend compiled it. */
   private record ChosenObjective(Objective objective, boolean compiled) {}
 
   StyleTransferResult run() {
     long start = System.nanoTime();
+    settings.output().checkWritable();
     Network network = session.network();
     BufferedImage contentOriginal = settings.content().load();
     Scales scales = settings.schedule().scales();
+    InputSizes.check(network, settings, contentOriginal, session.styles(settings));
+    Backend backend = session.backend(); // its memory model decides the plans
     // the largest scale first: it is the one a refusal should name
     MemoryPlan[] plans = new MemoryPlan[scales.longSides().size()];
     for (int i = plans.length - 1; i >= 0; i--) {
       int[] hw = fit(contentOriginal, scales.longSides().get(i));
-      network.shapes(hw[0], hw[1]); // a clear message now when an image is too small for the network
-      plans[i] = plan(network, hw[0], hw[1]);
+      plans[i] = plan(network, hw[0], hw[1], backend.memoryModel());
     }
-    Backend backend = session.backend();
     FeatureExtractor fx = session.extractor();
     Duration setup = Duration.ofNanos(System.nanoTime() - start);
     Duration optimisation = Duration.ZERO;
     List<LossBreakdown> history = new ArrayList<>();
     BufferedImage current = null;
+    Carry carry = null;
+    int bestIteration = 0;
     boolean cancelled = false;
     boolean compiled = true;
     for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
-      ScaleOutcome r = optimise(backend, fx, network, contentOriginal, session.styles(), scales.longSides().get(i),
-          scales.iterations().get(i), current, plans[i]);
+      ScaleOutcome r = optimise(backend, fx, network, contentOriginal, scales.longSides().get(i),
+          scales.iterations().get(i), current, carry, bestIteration, plans[i], history.size());
       history.addAll(r.history());
       setup = setup.plus(r.setup());
       optimisation = optimisation.plus(r.optimisation());
       current = r.image();
+      carry = r.carry();
+      bestIteration = r.bestIteration();
       cancelled = r.cancelled();
       compiled &= r.compiled();
     }
-    BufferedImage out = current;
-    ColorControl colors = settings.colorControl();
-    if (colors == ColorControl.KEEP_CONTENT_COLORS || colors == ColorControl.LUMINANCE_ONLY) {
-      BufferedImage colorSource = Images.resize(contentOriginal, current.getWidth(), current.getHeight());
-      out = Colors.combineLuminanceAndColor(current, colorSource);
-    }
+    BufferedImage out = finish(current, contentOriginal);
     if (settings.output().file() != null) {
       Images.write(out, settings.output().file(), settings.output().jpegQuality());
     }
     return new StyleTransferResult(out, history, setup, optimisation, cancelled, backend.description(), compiled,
-        scales.longSides());
+        scales.longSides(), bestIteration);
+  }
+
+  /** The output image from an optimised one in working colours: colour control applied. */
+  private BufferedImage finish(BufferedImage optimised, BufferedImage contentOriginal) {
+    ColorControl colors = settings.colorControl();
+    if (colors == ColorControl.KEEP_CONTENT_COLORS || colors == ColorControl.LUMINANCE_ONLY) {
+      BufferedImage colorSource = Images.resize(contentOriginal, optimised.getWidth(), optimised.getHeight());
+      return Colors.combineLuminanceAndColor(optimised, colorSource);
+    }
+    return optimised;
+  }
+
+  /**
+   * A failed scale's exception, after the best image so far (this scale's, else the previous
+   * scale's result) is written to the output file when one is set: the same kind of exception,
+   * whose message ends by saying where the image went. Without an image or a file, {@code e}.
+   *
+   * @param e the failure
+   * @param best this scale's best image, in working colours, or null when it had none
+   * @param bestIteration the run's 1-based iteration that produced {@code best}
+   * @param previous the previous scale's result, or null
+   * @param previousIteration the run's iteration that produced {@code previous}
+   * @param contentOriginal the content image as loaded, for colour control
+   * @return the exception to throw
+   */
+  private RunFailedException failed(RunFailedException e, BufferedImage best, int bestIteration,
+      BufferedImage previous, int previousIteration, BufferedImage contentOriginal) {
+    Path file = settings.output().file();
+    BufferedImage image = best != null ? best : previous;
+    if (file == null || image == null) {
+      return e;
+    }
+    try {
+      Images.write(finish(image, contentOriginal), file);
+    } catch (RuntimeException writeFailure) {
+      e.addSuppressed(writeFailure);
+      return e;
+    }
+    String message = e.getMessage() + "; wrote the best image so far (iteration "
+        + (best != null ? bestIteration : previousIteration) + ") to " + file;
+    Tensor tensor = e.bestImage().orElse(null);
+    if (e instanceof DivergenceException d) {
+      return new DivergenceException(message, d.bestLoss(), d.loss(), d.iteration(), tensor, e);
+    }
+    if (e instanceof NumericalFailureException) {
+      return new NumericalFailureException(message, tensor, e);
+    }
+    return new RunFailedException(message, e, tensor);
   }
 
   /** Height and width of {@code img} scaled to a long side of {@code size}. */
@@ -119,15 +180,21 @@ final class TransferRun {
   }
 
   /** How a scale of {@code height x width} fits the memory budget; throws when it cannot. */
-  private MemoryPlan plan(Network network, int height, int width) {
+  private MemoryPlan plan(Network network, int height, int width, dev.nst.api.spi.MemoryModel model) {
     List<String> contentLayers = settings.layers().content().stream().map(LayerWeight::layer).toList();
     return MemoryPlan.plan(network, settings.layers().names(), contentLayers, height, width,
         settings.execution().memoryLimit(), Runtime.getRuntime().maxMemory(), settings.execution().tileSize(),
-        settings.schedule().optimizer());
+        settings.schedule().optimizer(), model);
   }
 
+  /**
+   * Optimises one scale of long side {@code size}, starting from {@code previous} (the last
+   * scale's result, from the run's iteration {@code previousBest}, handed over as {@code carry})
+   * or the initial image; {@code done} iterations ran before it.
+   */
   private ScaleOutcome optimise(Backend backend, FeatureExtractor fx, Network network, BufferedImage contentOriginal,
-      List<LoadedStyle> styles, int size, int iterations, BufferedImage previous, MemoryPlan plan) {
+      int size, int iterations, BufferedImage previous, Carry carry, int previousBest, MemoryPlan plan, int done) {
+    List<LoadedStyle> styles = session.styles(settings);
     long start = System.nanoTime();
     for (String notice : plan.notices()) {
       LOG.log(System.Logger.Level.INFO, "nst: {0}", notice);
@@ -143,7 +210,7 @@ final class TransferRun {
     List<ObjectiveSpec.ContentTarget> contentTargets =
         contentTargets(fx, plan, network, Preprocessing.toTensor(working, conv));
     List<ObjectiveSpec.StyleTarget> styleTargets = session.styleTargets(settings, size, h, w,
-        () -> styleTargets(meanGrams(fx, plan, network), network, prepared, h, w));
+        () -> styleTargets(fx, plan, network, prepared, h, w));
     Settings.LossWeights losses = settings.losses();
     ObjectiveSpec spec = new ObjectiveSpec(contentTargets, styleTargets, losses.alpha(), losses.beta(),
         losses.gammaAt(h, w), settings.pooling(), h, w, losses.normalization(), losses.normalizeGradients());
@@ -152,17 +219,31 @@ final class TransferRun {
     Map<String, ImageLoss> imageLosses = settings.losses().imageLosses();
     try (Objective objective = imageLosses.isEmpty() ? chosen.objective()
         : new ImageLossObjective(chosen.objective(), imageLosses)) {
-      BufferedImage init = previous != null ? Images.resize(previous, w, h) : initialImage(working, h, w);
-      float[] x = Preprocessing.toTensor(init, conv).toArray();
+      int channels = network.inputChannels();
+      float[] x = carry != null ? Images.resizePlanes(carry.x(), channels, carry.height(), carry.width(), h, w)
+          : Preprocessing.toTensor(initialImage(working, h, w), conv).toArray();
+      IterationLoop.clamp(x, conv, channels); // what an 8-bit image would hold, as the box constraint wants
+      Adam.State warm = carry == null || carry.state() == null ? null
+          : carry.state().resized(channels, carry.height(), carry.width(), h, w);
       long setupDone = System.nanoTime();
-      Optimizer optimizer = plan.optimizer();
+      Optimizer optimizer = plan.optimizer() instanceof Adam a ? a.inInputSpaceOf(conv) : plan.optimizer();
       LOG.log(System.Logger.Level.DEBUG, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
           w, h, backend.description(), chosen.compiled() ? "compiled" : "host", optimizer.name(), iterations);
       loop[0] = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
-          settings.execution());
-      BufferedImage out = Preprocessing.toImage(loop[0].minimize(x), h, w, conv);
+          settings.execution(), settings.schedule().averageDecay(), warm);
+      float[] best;
+      try {
+        best = loop[0].minimize(x);
+      } catch (RunFailedException e) {
+        BufferedImage bestImage = e.bestImage().map(t -> Preprocessing.toImage(t, conv)).orElse(null);
+        throw failed(e, bestImage, done + loop[0].bestIteration(), previous, previousBest, contentOriginal);
+      }
+      BufferedImage out = Preprocessing.toImage(best, h, w, conv);
+      int bestIteration = settings.schedule().averageDecay() > 0 && !loop[0].cancelled() ? loop[0].history().size()
+          : loop[0].bestIteration();
       return new ScaleOutcome(out, loop[0].history(), Duration.ofNanos(setupDone - start),
-          Duration.ofNanos(System.nanoTime() - setupDone), loop[0].cancelled(), chosen.compiled());
+          Duration.ofNanos(System.nanoTime() - setupDone), loop[0].cancelled(), chosen.compiled(), done + bestIteration,
+          new Carry(best, h, w, loop[0].finalState()));
     }
   }
 
@@ -195,20 +276,27 @@ final class TransferRun {
 
   /**
    * The style targets of prepared style images at the style layers, for an output of
-   * {@code height} x {@code width}: blended Gram targets, or, when any style has a region mask,
-   * one guided target per style and layer ({@link Targets#guidedStyle}). A step of its own, as
-   * runs over many content images need the targets of the same styles again.
+   * {@code height} x {@code width}, of the run's kind of style loss: blended targets, or, when any
+   * style has a region mask, one guided target per style and layer ({@link Targets#guidedStyle}).
+   * A step of its own, as runs over many content images need the targets of the same styles again.
    */
-  List<ObjectiveSpec.StyleTarget> styleTargets(Targets.MeanGrams grams, Network network, List<PreparedStyle> styles,
-      int height, int width) {
+  List<ObjectiveSpec.StyleTarget> styleTargets(FeatureExtractor fx, MemoryPlan plan, Network network,
+      List<PreparedStyle> styles, int height, int width) {
     List<Tensor> images = styles.stream().map(PreparedStyle::image).toList();
     double[] blend = styles.stream().mapToDouble(PreparedStyle::blendWeight).toArray();
     List<LayerWeight> layers = settings.layers().style();
-    if (!settings.guided()) {
-      return Targets.style(grams, images, blend, layers);
-    }
     List<Masks.Region> regions = styles.stream().map(PreparedStyle::region).toList();
-    return Targets.guidedStyle(grams, network, images, blend, regions, layers, height, width);
+    StyleLossKind kind = settings.losses().styleLoss();
+    if (kind != StyleLossKind.GRAM) {
+      Targets.StyleStatistics statistics = settings.execution().memoryLimit() <= 0 ? Targets.StyleStatistics.whole(fx)
+          : TiledForward.statistics(fx, (h, w, l) -> plan.forwardLayout(network, l, h, w));
+      return settings.guided()
+          ? Targets.guidedStyle(statistics, network, images, blend, regions, layers, height, width, kind)
+          : Targets.style(statistics, images, blend, layers, kind);
+    }
+    Targets.MeanGrams grams = meanGrams(fx, plan, network);
+    return settings.guided() ? Targets.guidedStyle(grams, network, images, blend, regions, layers, height, width)
+        : Targets.style(grams, images, blend, layers);
   }
 
   /**
@@ -265,11 +353,12 @@ final class TransferRun {
     Settings.CustomLosses custom = settings.losses().custom();
     if (plan.layout().isPresent()) {
       if (custom != null) {
-        throw new RunFailedException(String.format(Locale.ROOT, "custom losses run on whole activations, but a "
+        throw new MemoryBudgetException(String.format(Locale.ROOT, "custom losses run on whole activations, but a "
             + "%dx%d image needs tiles to fit the memory budget (%s); raise the budget (memoryLimit) or use a "
             + "smaller size", spec.width(), spec.height(), MemoryEstimate.gib(settings.execution().memoryLimit())));
       }
-      return new ChosenObjective(TiledObjective.overFeatures(fx, spec, plan.layout().get(), tiles), false);
+      TiledObjective tiled = TiledObjective.on(backend, fx, spec, plan.layout().get(), tiles);
+      return new ChosenObjective(tiled, tiled.compiled());
     }
     if (custom != null) {
       return new ChosenObjective(new HostObjective(fx, spec, custom.content(), custom.style(), custom.totalVariation()),

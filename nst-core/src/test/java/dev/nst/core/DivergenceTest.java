@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nst.api.ContentLoss;
 import dev.nst.api.DivergenceException;
+import dev.nst.api.InputConvention;
 import dev.nst.api.LossBreakdown;
 import dev.nst.api.LossValue;
 import dev.nst.api.NstException;
@@ -12,6 +13,8 @@ import dev.nst.api.NumericalFailureException;
 import dev.nst.api.Optimizer;
 import dev.nst.api.RunFailedException;
 import dev.nst.api.Tensor;
+import dev.nst.core.image.Images;
+import dev.nst.core.image.Preprocessing;
 import dev.nst.core.loss.ClassicContentLoss;
 import dev.nst.core.optim.Adam;
 import dev.nst.core.optim.Lbfgs;
@@ -58,7 +61,7 @@ class DivergenceTest {
     assertThat(e.bestLoss()).isEqualTo(losses.stream().mapToDouble(LossBreakdown::total).min().orElseThrow())
         .isLessThanOrEqualTo(first);
     assertThat(e.loss()).isEqualTo(losses.get(losses.size() - 1).total())
-        .isGreaterThan(StyleTransfer.DIVERGENCE_FACTOR * e.bestLoss()).isGreaterThan(first);
+        .isGreaterThan(IterationLoop.DIVERGENCE_FACTOR * e.bestLoss()).isGreaterThan(first);
     assertThat(e.iteration()).isEqualTo(losses.size()).isLessThan(50);
     assertThat(e.getMessage())
         .startsWith("the loss diverged: it is " + String.format(Locale.ROOT, "%.4g", e.loss()) + " at iteration "
@@ -70,15 +73,40 @@ class DivergenceTest {
     assertThat(e.bestImage().get().shape()).containsExactly(1, 3, 12, 16);
   }
 
+  /**
+   * Before: the run configured with an output wrote nothing when it failed, and the best image
+   * lived only in the exception, as a tensor. Now it is written there as a finished run's image
+   * would be, and the message says so with the iteration of the lowest loss.
+   */
+  private void assertBestImageWritten(RunFailedException e, List<LossBreakdown> losses) {
+    Path out = dir.resolve("out.png");
+    int best = 0;
+    for (int i = 1; i < losses.size(); i++) {
+      best = losses.get(i).total() < losses.get(best).total() ? i : best;
+    }
+    assertThat(e.getMessage()).endsWith("; wrote the best image so far (iteration " + (best + 1) + ") to " + out);
+    BufferedImage expected = Preprocessing.toImage(e.bestImage().orElseThrow(), InputConvention.UNIT);
+    BufferedImage written = Images.read(out);
+    assertThat(written.getWidth()).isEqualTo(16);
+    assertThat(written.getHeight()).isEqualTo(12);
+    for (int y = 0; y < 12; y++) {
+      for (int x = 0; x < 16; x++) {
+        assertThat(written.getRGB(x, y)).isEqualTo(expected.getRGB(x, y));
+      }
+    }
+    assertThat(e.getCause()).as("the first report").isInstanceOf(e.getClass());
+  }
+
   /** Adam's steps are bounded by the learning rate, so its loss stays high rather than exploding: the 20-iteration rule. */
   @Test
   void adamWithATooLargeLearningRateStopsAfterTwentyIterationsFarAboveTheBest() {
     List<LossBreakdown> losses = new ArrayList<>();
     assertThatThrownBy(() -> run(Adam.withLearningRate(3), 200, losses).build().run())
-        .isInstanceOfSatisfying(DivergenceException.class,
-            e -> assertReport(e, losses, "adam (3.0)", StyleTransfer.DIVERGENCE_PATIENCE));
-    assertThat(losses).hasSize(StyleTransfer.DIVERGENCE_PATIENCE + 1);
-    assertThat(dir.resolve("out.png")).doesNotExist();
+        .isInstanceOfSatisfying(DivergenceException.class, e -> {
+          assertReport(e, losses, "adam (3.0)", IterationLoop.DIVERGENCE_PATIENCE);
+          assertBestImageWritten(e, losses);
+        });
+    assertThat(losses).hasSize(IterationLoop.DIVERGENCE_PATIENCE + 1);
   }
 
   /** A loss growing by orders of magnitude stops after 3 iterations, long before it overflows into a NaN. */
@@ -86,10 +114,11 @@ class DivergenceTest {
   void adamWithAHugeLearningRateStopsAsSoonAsTheLossExplodes() {
     List<LossBreakdown> losses = new ArrayList<>();
     assertThatThrownBy(() -> run(Adam.withLearningRate(1000), 200, losses).build().run())
-        .isInstanceOfSatisfying(DivergenceException.class,
-            e -> assertReport(e, losses, "adam (1000.0)", StyleTransfer.DIVERGENCE_FAST_PATIENCE));
-    assertThat(losses).hasSize(StyleTransfer.DIVERGENCE_FAST_PATIENCE + 1);
-    assertThat(dir.resolve("out.png")).doesNotExist();
+        .isInstanceOfSatisfying(DivergenceException.class, e -> {
+          assertReport(e, losses, "adam (1000.0)", IterationLoop.DIVERGENCE_FAST_PATIENCE);
+          assertBestImageWritten(e, losses);
+        });
+    assertThat(losses).hasSize(IterationLoop.DIVERGENCE_FAST_PATIENCE + 1);
   }
 
   @Test
@@ -97,7 +126,7 @@ class DivergenceTest {
     List<LossBreakdown> losses = new ArrayList<>();
     assertThatThrownBy(() -> run(Lbfgs.defaults().withLearningRate(100), 200, losses).build().run())
         .isInstanceOfSatisfying(DivergenceException.class,
-            e -> assertReport(e, losses, "lbfgs (100.0)", StyleTransfer.DIVERGENCE_FAST_PATIENCE));
+            e -> assertReport(e, losses, "lbfgs (100.0)", IterationLoop.DIVERGENCE_FAST_PATIENCE));
   }
 
   /**
@@ -123,9 +152,9 @@ class DivergenceTest {
           assertThat(e.getMessage()).startsWith("the gradient became infinite or NaN (the loss is ")
               .contains("at iteration 4; lower the learning rate or the loss weights");
           assertThat(e.lastGoodImage()).isPresent();
+          assertBestImageWritten(e, losses);
         });
     assertThat(losses).hasSize(3);
-    assertThat(dir.resolve("out.png")).doesNotExist();
   }
 
   @Test

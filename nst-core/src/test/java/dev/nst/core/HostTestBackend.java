@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend for nst-core's own tests, so that {@link StyleTransfer#run()} can run end to end
@@ -30,8 +32,20 @@ import java.util.Set;
 public final class HostTestBackend implements BackendProvider {
   public static final String NAME = "host-test";
 
+  /**
+   * Forward passes by image height x width, for tests that check what is computed once; tests
+   * read differences, as every test in the JVM adds to it.
+   */
+  private static final Map<String, AtomicInteger> FORWARDS = new ConcurrentHashMap<>();
+
+  /** Forward passes of images of {@code height x width} so far. */
+  public static int forwards(int height, int width) {
+    AtomicInteger n = FORWARDS.get(height + "x" + width);
+    return n == null ? 0 : n.get();
+  }
+
   /** A 1x1 convolution "conv1_1" from 3 to 4 channels without bias, fixed weights. */
-  static Network network() {
+  public static Network network() {
     float[] w = {0.9f, -0.4f, 0.3f, 0.2f, 0.8f, -0.5f, -0.3f, 0.1f, 0.7f, 0.5f, 0.5f, 0.5f};
     return new Network("one-conv", InputConvention.UNIT, 3,
         List.of(new Layer.Convolution("conv1_1", Tensor.of(w, 4, 3, 1, 1), Tensor.zeros(4), 1, Padding.NONE)));
@@ -107,6 +121,7 @@ public final class HostTestBackend implements BackendProvider {
     @Override
     public Map<String, Tensor> forward(Tensor image, Collection<String> layers) {
       network.requireLayers(layers);
+      FORWARDS.computeIfAbsent(image.dim(2) + "x" + image.dim(3), k -> new AtomicInteger()).incrementAndGet();
       int in = conv.inChannels();
       int out = conv.outChannels();
       int hw = image.dim(2) * image.dim(3);

@@ -3,8 +3,10 @@ package dev.nst.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nst.api.MemoryBudgetException;
 import dev.nst.api.Network;
 import dev.nst.api.RunFailedException;
+import dev.nst.api.spi.MemoryModel;
 import dev.nst.core.optim.Adam;
 import dev.nst.core.optim.Lbfgs;
 import dev.nst.core.tile.TileLayout;
@@ -21,7 +23,7 @@ class MemoryPlanTest {
 
   @Test
   void aSmallImageRunsUntiledWithTheFullHistory() {
-    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 300, 400, 16 * GIB, 8 * GIB, 0, Lbfgs.defaults());
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 300, 400, 16 * GIB, 8 * GIB, 0, Lbfgs.defaults(), MemoryModel.CONSERVATIVE);
     assertThat(p.layout()).isEmpty();
     assertThat(p.optimizer()).isEqualTo(Lbfgs.defaults());
     assertThat(p.notices()).isEmpty();
@@ -30,7 +32,7 @@ class MemoryPlanTest {
 
   @Test
   void aLargeImageRunsInTheLargestTilesThatFit() {
-    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 2731, 4096, 14 * GIB, 8 * GIB, 0, Adam.withLearningRate(1));
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 2731, 4096, 14 * GIB, 8 * GIB, 0, Adam.withLearningRate(1), MemoryModel.CONSERVATIVE);
     TileLayout l = p.layout().orElseThrow();
     assertThat(l.tiles()).hasSizeGreaterThan(1);
     assertThat(p.nativeBytes() + p.heapBytes() + p.heapBytes() / 4 + MemoryPlan.RUNTIME_BYTES)
@@ -44,7 +46,7 @@ class MemoryPlanTest {
   @Test
   void theHistoryShrinksToFitTheHeapAndSaysSo() {
     // 2048x1365: an image-sized array is 33 MB, 100 steps of history 6.7 GB
-    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 1365, 2048, 0, 2 * GIB, 0, Lbfgs.defaults());
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 1365, 2048, 0, 2 * GIB, 0, Lbfgs.defaults(), MemoryModel.CONSERVATIVE);
     int history = ((Lbfgs) p.optimizer()).historySize();
     assertThat(history).isBetween(MemoryPlan.MIN_HISTORY, 60);
     assertThat(p.heapBytes()).isLessThanOrEqualTo(2 * GIB - 2 * GIB / 10);
@@ -54,12 +56,13 @@ class MemoryPlanTest {
 
   @Test
   void refusalsSayWhatToChange() {
-    assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 13000, 20000, 0, GIB, 0, Adam.withLearningRate(1)))
-        .isInstanceOf(RunFailedException.class).hasMessageContaining("20000x13000")
+    assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 13000, 20000, 0, GIB, 0, Adam.withLearningRate(1), MemoryModel.CONSERVATIVE))
+        .isInstanceOf(MemoryBudgetException.class).isInstanceOf(RunFailedException.class)
+        .hasMessageContaining("20000x13000")
         .hasMessageContaining("of Java heap").hasMessageContaining("-Xmx");
     assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 800, 1200, 300L << 20, 8 * GIB, 0,
-        Adam.withLearningRate(1)))
-        .isInstanceOf(RunFailedException.class).hasMessageContaining("smallest tile")
+        Adam.withLearningRate(1), MemoryModel.CONSERVATIVE))
+        .isInstanceOf(MemoryBudgetException.class).hasMessageContaining("smallest tile")
         .hasMessageContaining("raise the budget");
   }
 
@@ -71,10 +74,10 @@ class MemoryPlanTest {
 
   @Test
   void anAskedTileSizeWins() {
-    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 500, 700, 0, 8 * GIB, 256, Adam.withLearningRate(1));
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 500, 700, 0, 8 * GIB, 256, Adam.withLearningRate(1), MemoryModel.CONSERVATIVE);
     assertThat(p.layout().orElseThrow().tileWidth()).isLessThanOrEqualTo(256);
     assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 500, 700, 0, 8 * GIB, 100,
-        Adam.withLearningRate(1)))
+        Adam.withLearningRate(1), MemoryModel.CONSERVATIVE))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least");
   }
 }

@@ -45,11 +45,50 @@ class StyleTransferSessionTest {
     try (StyleTransferSession s = transfer().open()) {
       assertThatThrownBy(() -> s.run(x -> x.pooling(Pooling.AVERAGE)))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("open another session");
-      assertThatThrownBy(() -> s.run(x -> x.style(image(9, 8, 8))))
-          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> s.run(x -> x.styleScale(0.5))).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> s.run(x -> x.threads(3))).isInstanceOf(IllegalArgumentException.class);
       // what a run may change
       assertThat(s.run(x -> x.iterations(2).alpha(3).size(10)).iterations()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void runsWithOtherStylesEqualSeparateRunsAndComputeEachStyleOnce() {
+    StyleTransfer t = onHost().style(image(3, 20, 14)).iterations(4).build();
+    try (StyleTransferSession s = t.open()) {
+      java.awt.image.BufferedImage painting = image(4, 23, 13); // 16 x 9 at size 16
+      int before = HostTestBackend.forwards(9, 16);
+      StyleTransferResult other = s.run(x -> x.clearStyles().style(painting).content(image(2, 18, 12)));
+      s.run(x -> x.clearStyles().style(painting).content(image(6, 18, 12)));
+      StyleTransferResult first = s.run(x -> x.content(image(2, 18, 12)));
+      assertThat(HostTestBackend.forwards(9, 16) - before).as("forward passes of the other style").isEqualTo(1);
+      assertThat(pixels(other.image())).isEqualTo(pixels(t.toBuilder().clearStyles().style(painting)
+          .content(image(2, 18, 12)).build().run().image()));
+      assertThat(pixels(first.image())).isEqualTo(pixels(t.toBuilder().content(image(2, 18, 12)).build().run().image()));
+      assertThat(pixels(other.image())).isNotEqualTo(pixels(first.image()));
+    }
+  }
+
+  @Test
+  void forksShareStyleTargetsAcrossThreadsAndGiveTheSameImages() throws Exception {
+    StyleTransfer t = onHost().style(image(3, 21, 13)).iterations(3).build(); // 16 x 10 at size 16
+    int before = HostTestBackend.forwards(10, 16);
+    try (StyleTransferSession s = t.open(); StyleTransferSession fork = s.fork(x -> x.threads(1))) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var a = pool.submit(() -> s.run(x -> x.content(image(2, 18, 12))));
+        var b = pool.submit(() -> fork.run(x -> x.content(image(2, 18, 12))));
+        assertThat(pixels(a.get().image())).isEqualTo(pixels(b.get().image()));
+      } finally {
+        pool.shutdown();
+      }
+      assertThat(HostTestBackend.forwards(10, 16) - before).as("style forward passes for two sessions").isEqualTo(1);
+      assertThatThrownBy(() -> s.fork(x -> x.pooling(Pooling.AVERAGE)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fork keeps");
+      assertThatThrownBy(() -> fork.run(x -> x.threads(2))).isInstanceOf(IllegalArgumentException.class);
+      fork.close();
+      assertThat(s.run(x -> x.content(image(5, 10, 10))).image().getWidth()).isEqualTo(16);
+      assertThatThrownBy(() -> fork.fork(x -> x)).isInstanceOf(IllegalStateException.class);
     }
   }
 

@@ -42,9 +42,17 @@ import org.junit.jupiter.api.TestInstance;
  *       both levels of the objective against PyTorch float64 data, within each case's
  *       tolerances. The reference directory is {@code -Dnst.reference.dir}, else
  *       {@code ${nst.shared.dir}/reference} when present, else
- *       {@code ${nst.testdata.dir}/reference}; the first test's name shows the one used.
+ *       {@code ${nst.testdata.dir}/reference}; the first test's name shows the one used. The
+ *       project's own full-width VGG-19 case (weights from a seed) runs in addition.
+ *   <li><b>Style loss references</b> ({@code StyleLossReferenceTests}): the W2 and histogram
+ *       style losses against PyTorch float64 data from {@code tools/style_loss_reference.py}
+ *       ({@code ${nst.testdata.dir}/style-losses}), guided terms and replicate and reflect
+ *       padding included, at both levels.
  *   <li><b>Gradients</b> ({@code GradientTests}): a tiny random network with every layer kind,
  *       against central differences, both poolings, level 1 and level 2.
+ *   <li><b>Loss precision</b> ({@code LossPrecisionTests}): the loss values of large
+ *       reductions (a content term over 4.2M values, a 256x256 Gram, the TV of 512x512 px) within 2e-6
+ *       of float64 sums over the backend's own activations.
  *   <li><b>Declared features</b> ({@code FeatureTests}): for each {@link ObjectiveFeature}, a
  *       declared one compiles and agrees with level 1, an undeclared one compiles to empty, and
  *       the level-1 fallback handles it.
@@ -97,6 +105,19 @@ public abstract class BackendConformanceSuite {
     return new BackendOptions(Device.CPU, 0);
   }
 
+  /**
+   * Whether the reference cases include the project's own full-width VGG-19 case (seeded
+   * weights, 64..512 channels; about a dozen evaluations of a 1.5 GMAC forward pass and its
+   * backward). A backend meant for use must run it, and should keep the default; a reference
+   * implementation written for obviousness rather than speed may return false, and its tests
+   * then report the case as skipped.
+   *
+   * @return true unless overridden
+   */
+  protected boolean fullWidthReferenceCases() {
+    return true;
+  }
+
   @BeforeAll
   final void openBackend() {
     target = BackendUnderTest.open(provider(), options(), features());
@@ -113,6 +134,14 @@ public abstract class BackendConformanceSuite {
   @Nested
   class ReferenceCases extends ReferenceCaseTests {
     ReferenceCases() {
+      super(target, fullWidthReferenceCases());
+    }
+  }
+
+  /** The W2 and histogram style losses against PyTorch float64 data. */
+  @Nested
+  class StyleLossReferences extends StyleLossReferenceTests {
+    StyleLossReferences() {
       super(target);
     }
   }
@@ -129,6 +158,22 @@ public abstract class BackendConformanceSuite {
   @Nested
   class DeclaredFeatures extends FeatureTests {
     DeclaredFeatures() {
+      super(target);
+    }
+  }
+
+  /** Loss values of large reductions against float64 sums. */
+  @Nested
+  class LossPrecision extends LossPrecisionTests {
+    LossPrecision() {
+      super(target);
+    }
+  }
+
+  /** Exact tiles: tiled evaluation equals untiled. */
+  @Nested
+  class TiledEvaluation extends TiledEvaluationTests {
+    TiledEvaluation() {
       super(target);
     }
   }

@@ -66,12 +66,7 @@ public final class Npy {
    * @throws NstException if the file cannot be read or is not a supported .npy file
    */
   public static Array readDoubles(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new NstException("cannot read " + file + ": " + e.getMessage(), e);
-    }
+    byte[] bytes = RegularFiles.readAll(file, ".npy file", Integer.MAX_VALUE - 8, NstException::new);
     try {
       return parse(bytes);
     } catch (RuntimeException e) {

@@ -19,12 +19,25 @@ import java.util.Optional;
 /**
  * One reference loss case: a folder with {@code case.json}, the model, the inputs and the
  * float64 reference outputs (see the reference README). Only what the suite needs is read;
- * missing optional keys fall back to the README's file naming.
+ * missing optional keys fall back to the README's file naming, and a key set to null (a
+ * variant's {@code content_act_file}, a Gram file) means the case does not store that file.
+ *
+ * <p>The model is {@code model.file} (ONNX), or, when {@code model.generator} is
+ * {@code "RandomVgg.vgg19"}, full-width VGG-19 rebuilt from {@code model.seed} by
+ * {@link RandomVgg} up to {@code model.last_layer}, whose weights must have the digest
+ * {@code model.weights_sha256}: the project's own full-width case, whose ~80 MB of weights are
+ * not stored.
  */
 final class ReferenceCase {
+  /** The {@code model.generator} value of a network built by {@link RandomVgg#vgg19(long, String)}. */
+  static final String SEEDED_VGG19 = "RandomVgg.vgg19";
+
   final Path dir;
   final String name;
+  /** The ONNX file, or null for a seeded network. */
   final Path model;
+  /** The network's seed, {@code model.last_layer} and weights digest when it is seeded, else null. */
+  final Seeded seeded;
   final Path contentImage;
   final Path styleImage;
   final Path generatedImage;
@@ -36,6 +49,9 @@ final class ReferenceCase {
   final Tolerances tolerances;
   final List<Variant> variants;
 
+  /** A network built from a seed, up to its last layer, with the digest of its weights. */
+  record Seeded(long seed, String lastLayer, String weightsSha256) {}
+
   /** Tolerances of {@code suggested_float32_tolerances} (README defaults for missing keys). */
   record Tolerances(double gradRelNorm, double lossRel, double activationRelNorm, double gramRelNorm) {}
 
@@ -43,7 +59,7 @@ final class ReferenceCase {
    * One pooling variant of a case.
    *
    * @param key the key in case.json ("max", "avg")
-   * @param gramFiles layer to {style file, generated file}
+   * @param gramFiles layer to {style file, generated file}; a null file is not stored
    * @param perTermGradFiles term ("content", "style", "tv") to gradient file; empty when none
    * @param contentActFiles content layer to the content image's activation file
    */
@@ -65,7 +81,19 @@ final class ReferenceCase {
     this.dir = dir;
     this.name = dir.getFileName().toString();
     JsonObject modelJson = json.has("model") ? json.getAsJsonObject("model") : new JsonObject();
-    this.model = dir.resolve(modelJson.has("file") ? modelJson.get("file").getAsString() : "model.onnx");
+    if (modelJson.has("generator")) {
+      String generator = modelJson.get("generator").getAsString();
+      if (!generator.equals(SEEDED_VGG19)) {
+        throw new IllegalArgumentException("unknown model.generator '" + generator + "' (expected " + SEEDED_VGG19
+            + ")");
+      }
+      this.model = null;
+      this.seeded = new Seeded(modelJson.get("seed").getAsLong(), modelJson.get("last_layer").getAsString(),
+          modelJson.get("weights_sha256").getAsString());
+    } else {
+      this.model = dir.resolve(modelJson.has("file") ? modelJson.get("file").getAsString() : "model.onnx");
+      this.seeded = null;
+    }
     JsonObject inputs = json.getAsJsonObject("inputs");
     this.contentImage = dir.resolve(inputFile(inputs, "content"));
     this.styleImage = dir.resolve(inputFile(inputs, "style"));
@@ -144,17 +172,26 @@ final class ReferenceCase {
       stored.getAsJsonArray().forEach(x -> acts.add(x.getAsString()));
     }
     Map<String, String> contentActs = new LinkedHashMap<>();
+    boolean noContentAct = v.has("content_act_file") && v.get("content_act_file").isJsonNull();
     for (LayerWeight c : contentLayers) {
       String fallback = "content_act_" + c.layer() + suffix + ".npy";
-      contentActs.put(c.layer(), contentLayers.size() == 1 ? string(v, "content_act_file", fallback) : fallback);
+      if (!noContentAct) {
+        contentActs.put(c.layer(), contentLayers.size() == 1 ? string(v, "content_act_file", fallback) : fallback);
+      }
     }
+    // without gram_files every style layer has both files under the README's names; with it,
+    // only the layers it lists, and a null file is not stored
     Map<String, String[]> grams = new LinkedHashMap<>();
-    JsonObject gf = v.has("gram_files") && v.get("gram_files").isJsonObject() ? v.getAsJsonObject("gram_files") : new JsonObject();
+    boolean listed = v.has("gram_files") && v.get("gram_files").isJsonObject();
+    JsonObject gf = listed ? v.getAsJsonObject("gram_files") : new JsonObject();
     for (LayerWeight s : styleLayers) {
+      if (listed && !gf.has(s.layer())) {
+        continue;
+      }
       JsonObject g = gf.has(s.layer()) ? gf.getAsJsonObject(s.layer()) : new JsonObject();
       grams.put(s.layer(), new String[] {
-          string(g, "style", "gram_style_" + s.layer() + suffix + ".npy"),
-          string(g, "generated", "gram_gen_" + s.layer() + suffix + ".npy")});
+          optionalString(g, "style", "gram_style_" + s.layer() + suffix + ".npy"),
+          optionalString(g, "generated", "gram_gen_" + s.layer() + suffix + ".npy")});
     }
     return new Variant(key, pooling, suffix, losses, grad, Map.copyOf(perTerm), List.copyOf(acts),
         contentActs, grams);
@@ -167,6 +204,12 @@ final class ReferenceCase {
   private static String string(JsonObject o, String key, String fallback) {
     JsonElement e = o.get(key);
     return e == null || e.isJsonNull() ? fallback : e.getAsString();
+  }
+
+  /** The value at {@code key}; {@code fallback} when the key is missing, null when it is null. */
+  private static String optionalString(JsonObject o, String key, String fallback) {
+    JsonElement e = o.get(key);
+    return e == null ? fallback : e.isJsonNull() ? null : e.getAsString();
   }
 
   private static double number(JsonObject o, String key, double fallback) {

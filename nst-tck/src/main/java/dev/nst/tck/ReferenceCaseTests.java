@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
@@ -48,13 +49,20 @@ import org.junit.jupiter.api.function.Executable;
  * feature extractor (level 1), each within the case's {@code suggested_float32_tolerances}.
  * The reference directory is {@code -Dnst.reference.dir}, else {@code ${nst.shared.dir}/reference}
  * when present, else {@code ${nst.testdata.dir}/reference}; the first test's name shows the one
- * used.
+ * used. The project's own seeded cases (see {@link ReferenceDirectory}) run in addition.
  */
 abstract class ReferenceCaseTests extends ConformanceTests {
   private static final System.Logger LOG = System.getLogger(ReferenceCaseTests.class.getName());
 
-  ReferenceCaseTests(BackendUnderTest target) {
+  private final boolean seededCases;
+
+  /**
+   * @param seededCases whether the project's own seeded (full-width) cases run; when false they
+   *     are reported as skipped
+   */
+  ReferenceCaseTests(BackendUnderTest target, boolean seededCases) {
     super(target);
+    this.seededCases = seededCases;
   }
 
   @TestFactory
@@ -66,12 +74,14 @@ abstract class ReferenceCaseTests extends ConformanceTests {
     List<DynamicNode> nodes = new ArrayList<>();
     List<Path> folders = new ArrayList<>();
     if (dir != null && Files.isDirectory(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        s.filter(p -> Files.isRegularFile(p.resolve("case.json"))).sorted().forEach(folders::add);
-      }
+      folders.addAll(caseFolders(dir));
     }
+    int inDir = folders.size();
+    folders.addAll(ReferenceDirectory.ownCases(dir, folders));
     List<DynamicNode> caseNodes = new ArrayList<>();
-    for (Path folder : folders) {
+    int found = 0;
+    for (int i = 0; i < folders.size(); i++) {
+      Path folder = folders.get(i);
       String name = folder.getFileName().toString();
       Optional<ReferenceCase> c;
       try {
@@ -87,22 +97,36 @@ abstract class ReferenceCaseTests extends ConformanceTests {
         LOG.log(System.Logger.Level.DEBUG, "{0} holds no loss case (its case.json lists no variants)", folder);
         continue;
       }
+      if (c.get().seeded != null && !seededCases) {
+        caseNodes.add(dynamicContainer(name, Stream.of(dynamicTest("full-width case", () -> Assumptions.abort(
+            "this suite's fullWidthReferenceCases() is false")))));
+        continue;
+      }
       caseNodes.add(dynamicContainer(name, caseTests(c.get())));
+      found += i < inDir ? 1 : 0;
     }
-    int found = caseNodes.size();
+    boolean any = found > 0;
     nodes.add(dynamicTest("reference directory " + dir + " (" + choice.reason() + ")", () -> {
       target().assumeOpen();
       assertNotNull(dir, choice.reason());
       assertTrue(Files.isDirectory(dir), () -> "the reference directory " + dir + " (" + choice.reason()
           + ") does not exist; point -D" + ReferenceDirectory.REFERENCE_DIR + " at the reference cases");
-      assertTrue(found > 0, () -> dir + " holds no loss case (no folder with a case.json listing variants)");
+      assertTrue(any, () -> dir + " holds no loss case (no folder with a case.json listing variants)");
     }));
     nodes.addAll(caseNodes);
     return nodes.stream();
   }
 
+  /** The folders of {@code dir} that hold a case.json, sorted. */
+  static List<Path> caseFolders(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> Files.isRegularFile(p.resolve("case.json"))).sorted().toList();
+    }
+  }
+
   private Stream<DynamicNode> caseTests(ReferenceCase c) {
-    Lazy<Network> network = new Lazy<>(() -> OnnxModelLoader.load(c.model, InputConvention.TORCH));
+    Lazy<Network> network = new Lazy<>(() -> c.seeded == null ? OnnxModelLoader.load(c.model, InputConvention.TORCH)
+        : seeded(c.seeded));
     Lazy<Tensor> generated = new Lazy<>(() -> Npy.read(c.generatedImage));
     Lazy<Tensor> content = new Lazy<>(() -> Npy.read(c.contentImage));
     Lazy<Tensor> style = new Lazy<>(() -> Npy.read(c.styleImage));
@@ -167,10 +191,14 @@ abstract class ReferenceCaseTests extends ConformanceTests {
       }
       for (Map.Entry<String, String[]> e : v.gramFiles().entrySet()) {
         String layer = e.getKey();
-        t.add(dynamicTest("gram " + layer + " of the generated image",
-            () -> compareGram(generatedActs.get().get(layer), e.getValue()[1], layer)));
-        t.add(dynamicTest("gram " + layer + " of the style image",
-            () -> compareGram(styleActs.get().get(layer), e.getValue()[0], layer)));
+        if (e.getValue()[1] != null) {
+          t.add(dynamicTest("gram " + layer + " of the generated image",
+              () -> compareGram(generatedActs.get().get(layer), e.getValue()[1], layer)));
+        }
+        if (e.getValue()[0] != null) {
+          t.add(dynamicTest("gram " + layer + " of the style image",
+              () -> compareGram(styleActs.get().get(layer), e.getValue()[0], layer)));
+        }
       }
       String l2 = "level 2 (compiled objective): ";
       t.add(dynamicTest(l2 + "losses", () -> compareLosses(level2.get().losses(), v.lossesFile())));
@@ -257,6 +285,21 @@ abstract class ReferenceCaseTests extends ConformanceTests {
     private Objective compiled(ObjectiveSpec s) {
       return ReferenceCaseTests.this.compiled(network.get(), s);
     }
+  }
+
+  /**
+   * Full-width VGG-19 from the case's seed, refused unless its weights have the case's digest
+   * (then the case was made with another generator, and every value would disagree for that).
+   */
+  private static Network seeded(ReferenceCase.Seeded s) {
+    Network net = RandomVgg.vgg19(s.seed(), s.lastLayer());
+    String digest = RandomVgg.weightsSha256(net);
+    if (!digest.equals(s.weightsSha256())) {
+      throw new IllegalStateException("RandomVgg.vgg19(" + s.seed() + ") up to " + s.lastLayer()
+          + " has weights with SHA-256 " + digest + " but the case was generated from weights with "
+          + s.weightsSha256() + ": RandomVgg and tools/seeded_vgg.py no longer draw the same weights");
+    }
+    return net;
   }
 
   /** A breakdown entry by its losses-file key, or null for an unknown key. */

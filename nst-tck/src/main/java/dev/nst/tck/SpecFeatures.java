@@ -2,6 +2,7 @@ package dev.nst.tck;
 
 import com.google.common.collect.Sets;
 import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.StyleLossKind;
 import dev.nst.core.spi.ObjectiveFeature;
 import java.util.EnumSet;
 import java.util.Set;
@@ -19,8 +20,14 @@ final class SpecFeatures {
     if (!spec.content().isEmpty()) {
       needed.add(ObjectiveFeature.CONTENT);
     }
-    if (!spec.style().isEmpty()) {
+    if (spec.hasStyle(StyleLossKind.GRAM)) {
       needed.add(ObjectiveFeature.GRAM_STYLE);
+    }
+    if (spec.hasStyle(StyleLossKind.W2)) {
+      needed.add(ObjectiveFeature.W2_STYLE);
+    }
+    if (spec.hasStyle(StyleLossKind.HISTOGRAM)) {
+      needed.add(ObjectiveFeature.HISTOGRAM_STYLE);
     }
     if (spec.hasMasks()) {
       needed.add(ObjectiveFeature.STYLE_MASKS);

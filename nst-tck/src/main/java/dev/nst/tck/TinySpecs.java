@@ -6,6 +6,7 @@ import dev.nst.api.LossNormalization;
 import dev.nst.api.Network;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Pooling;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.Tensor;
 import dev.nst.core.loss.Masks;
 import dev.nst.core.loss.Targets;
@@ -52,6 +53,9 @@ final class TinySpecs {
     return switch (feature) {
       case CONTENT -> new ObjectiveSpec(content(fx), List.of(), ALPHA, 0, 0, pooling, h, w);
       case GRAM_STYLE -> new ObjectiveSpec(List.of(), style(fx), 0, BETA, 0, pooling, h, w);
+      case W2_STYLE -> new ObjectiveSpec(List.of(), style(fx, StyleLossKind.W2), 0, BETA, 0, pooling, h, w);
+      case HISTOGRAM_STYLE -> new ObjectiveSpec(List.of(), style(fx, StyleLossKind.HISTOGRAM), 0, BETA, 0, pooling, h,
+          w);
       case TOTAL_VARIATION -> new ObjectiveSpec(List.of(), List.of(), 0, 0, 1.0, pooling, h, w);
       case STYLE_MASKS -> new ObjectiveSpec(List.of(), guidedStyle(fx), 0, BETA, 0, pooling, h, w);
       case NORMALIZED_GRADIENTS -> new ObjectiveSpec(content(fx), style(fx), ALPHA, BETA, GAMMA, pooling, h, w,
@@ -65,6 +69,18 @@ final class TinySpecs {
 
   private static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor fx) {
     return Targets.style(fx, styleImage(TinyNetwork.SEED + 4, 13, 9), STYLE_LAYERS);
+  }
+
+  /**
+   * Style targets of {@code kind} at relu1 and lrelu2, with a style image of another
+   * size; unguided, so that the spec needs no feature beyond the kind's (guided W2 and histogram
+   * terms are checked by the tiled evaluation and the style loss references).
+   */
+  static List<ObjectiveSpec.StyleTarget> style(FeatureExtractor fx, StyleLossKind kind) {
+    // not conv3: its 6 positions leave the covariance of its 5 channels nearly singular, where the
+    // W2 loss curves too sharply for central differences
+    return Targets.style(Targets.StyleStatistics.whole(fx), List.of(styleImage(TinyNetwork.SEED + 4, 13, 9)),
+        new double[] {1}, STYLE_LAYERS.subList(0, 2), kind);
   }
 
   private static Tensor styleImage(long seed, int height, int width) {

@@ -53,7 +53,29 @@ public interface Backend extends AutoCloseable {
    */
   Optional<Objective> compile(Network network, ObjectiveSpec spec);
 
-  /** Releases native resources; harmless when called twice. */
+  /**
+   * Level 2 for the tiles of an exact tiled evaluation of images too large to evaluate at once
+   * (see {@link TileObjective}), or empty when this backend does not compile tiles (the run then
+   * forms the tiles' statistics and gradients on the host over level-1 features).
+   *
+   * @param network the network (any pooling; the spec's applies)
+   * @param spec the tile size and the terms' layers
+   * @return the compiled tile objective, or empty
+   */
+  default Optional<TileObjective> compileTile(Network network, TileSpec spec) {
+    return Optional.empty();
+  }
+
+  /**
+   * How much native memory an evaluation takes on this backend, by estimate: the memory plan of
+   * a run uses it to choose between whole images and tiles.
+   *
+   * @return {@link MemoryModel#CONSERVATIVE} unless the backend measured itself
+   */
+  default MemoryModel memoryModel() {
+    return MemoryModel.CONSERVATIVE;
+  }
+
   @Override
   void close();
 }

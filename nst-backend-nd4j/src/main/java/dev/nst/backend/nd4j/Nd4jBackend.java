@@ -9,10 +9,14 @@ import dev.nst.api.Objective;
 import dev.nst.api.Pooling;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
+import dev.nst.api.spi.MemoryModel;
+import dev.nst.api.spi.TileObjective;
+import dev.nst.api.spi.TileSpec;
 import dev.nst.core.spi.AbstractBackend;
 import dev.nst.core.spi.ObjectiveFeature;
 import dev.nst.core.spi.ObjectivePlan;
 import java.util.EnumSet;
+import java.util.Optional;
 
 /**
  * An opened ND4J backend. ND4J's backend and thread pool are process-wide, so this object holds
@@ -43,6 +47,12 @@ final class Nd4jBackend extends AbstractBackend {
           + "the classpath, or start the JVM with the environment variable BACKEND_PRIORITY_CPU higher than "
           + "BACKEND_PRIORITY_GPU");
     }
+    if (options.deviceIndex() != 0 && loaded.device() == Device.GPU) {
+      // ND4J binds devices to threads, not to a backend instance: one backend cannot own GPU n.
+      throw new DeviceUnavailableException("the ND4J backend was asked for GPU " + options.deviceIndex()
+          + ", but it runs on ND4J's default device for the thread; use the ONNX backend, which opens any GPU by "
+          + "index, or give this process one GPU (CUDA_VISIBLE_DEVICES)");
+    }
     if (options.threads() > 0 && loaded.device() == Device.CPU) {
       Nd4jRuntime.setThreads(options.threads());
       loaded = Nd4jRuntime.load();
@@ -69,6 +79,25 @@ final class Nd4jBackend extends AbstractBackend {
   protected Objective newObjective(ObjectivePlan plan) {
     return new Nd4jObjective(plan); // its NetworkGraph refuses layers this backend cannot run
   }
+
+  @Override
+  public Optional<TileObjective> compileTile(Network network, TileSpec spec) {
+    requireOpen();
+    return Optional.of(new Nd4jTileObjective(java.util.Objects.requireNonNull(network, "network"),
+        java.util.Objects.requireNonNull(spec, "spec")));
+  }
+
+  /**
+   * Measured on full-width VGG-19 to relu5_1 (peak resident memory of one evaluation at 512 and
+   * 1024 px, docs/benchmarks.md): about 5 KB per pixel above a fixed part, 7.2 bytes per
+   * activation value; 10 keeps a margin.
+   */
+  @Override
+  public MemoryModel memoryModel() {
+    return MEMORY;
+  }
+
+  private static final MemoryModel MEMORY = new MemoryModel(10, 16, 16);
 
   @Override
   protected FeatureExtractor newFeatureExtractor(Network network, Pooling pooling) {

@@ -44,6 +44,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradient function. Weights are stored once as graph constants in libnd4j's
  * {@code [kH, kW, Cin, Cout]} layout, which serves both {@code conv2d} and {@code deconv2d}.
  *
+ * <p>Replicate and reflect padding ({@link dev.nst.api.PaddingMode}) is an explicit copy of the
+ * border pixels before an unpadded convolution; backward, each padded strip's gradient is added
+ * onto the pixel it copied.
+ *
  * <p>Padding: symmetric padding goes into the op; asymmetric padding is an explicit
  * {@code pad} before the op (zeros for convolutions, -FLOAT_MAX for max pools) and a slice of
  * the gradient after it. Average pools with asymmetric padding are refused (see
@@ -140,7 +144,9 @@ final class NetworkGraph {
     String name = "L/" + layer.name();
     if (layer instanceof Layer.Convolution c) {
       Padding p = c.padding();
-      SDVariable padded = p.isSymmetric() ? x : pad(i, x, p, 0.0);
+      boolean explicit = c.paddingMode() != dev.nst.api.PaddingMode.ZEROS || !p.isSymmetric();
+      SDVariable padded = c.paddingMode() != dev.nst.api.PaddingMode.ZEROS ? padEdges(x, p, c.paddingMode(), inShapes.get(i))
+          : explicit ? pad(i, x, p, 0.0) : x;
       opInputs.add(padded);
       // (Cout, Cin, kH, kW) -> libnd4j's (kH, kW, Cin, Cout): one layout for conv2d and deconv2d
       INDArray oiyx = Graph.upload(c.weight());
@@ -149,8 +155,8 @@ final class NetworkGraph {
       SDVariable w = graph.constant("W/" + layer.name(), yxio);
       weights.add(w);
       SDVariable b = graph.constant("b/" + layer.name(), c.bias());
-      long ph = p.isSymmetric() ? p.top() : 0;
-      long pw = p.isSymmetric() ? p.left() : 0;
+      long ph = explicit ? 0 : p.top();
+      long pw = explicit ? 0 : p.left();
       Conv2DConfig config = Conv2DConfig.builder()
           .kH(c.kernelHeight()).kW(c.kernelWidth()).sH(c.stride()).sW(c.stride()).pH(ph).pW(pw).dH(1).dW(1)
           .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO).build();
@@ -196,13 +202,21 @@ final class NetworkGraph {
       int fullW = c.stride() * (out[2] - 1) + c.kernelWidth();
       int paddedH = inShape[1] + p.top() + p.bottom();
       int paddedW = inShape[2] + p.left() + p.right();
-      if (p.isSymmetric() && fullH == paddedH && fullW == paddedW) {
+      boolean zeros = c.paddingMode() == dev.nst.api.PaddingMode.ZEROS;
+      if (zeros && p.isSymmetric() && fullH == paddedH && fullW == paddedW) {
         // the common case (VGG): deconv2d's own symmetric crop gives exactly the input's rows
         return sd.cnn().deconv2d(g, weights.get(i), deconv(c, p.top(), p.left()));
       }
       SDVariable full = sd.cnn().deconv2d(g, weights.get(i), deconv(c, 0, 0));
       if (fullH < paddedH || fullW < paddedW) {
         full = pad(i, full, new Padding(0, 0, paddedH - fullH, paddedW - fullW), 0.0);
+      }
+      if (!zeros) {
+        // the padding copied pixels: fold each padded strip's gradient back onto its pixel
+        int[] shape = {1, inShape[0], paddedH, paddedW};
+        SDVariable columns = fold(i, full, shape, 3, inShape[2], p.left(), p.right(), c.paddingMode());
+        shape[3] = inShape[2];
+        return fold(i, columns, shape, 2, inShape[1], p.top(), p.bottom(), c.paddingMode());
       }
       return unpad(full, p, inShape);
     }
@@ -228,6 +242,77 @@ final class NetworkGraph {
     SDVariable paddings = graph.constant("pads/" + layer + "/" + constants++,
         Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {p.top(), p.bottom()}, {p.left(), p.right()}}));
     return sd.nn().pad(x, paddings, value);
+  }
+
+  /**
+   * Replicate or reflect padding of {@code x} (1, C, H, W) by {@code p}: each padded column,
+   * then each padded row, is a copy of the pixel it stands for.
+   */
+  private SDVariable padEdges(SDVariable x, Padding p, dev.nst.api.PaddingMode mode, int[] chw) {
+    int[] shape = {1, chw[0], chw[1], chw[2]};
+    SDVariable columns = padAxis(x, shape, 3, p.left(), p.right(), mode);
+    shape[3] += p.left() + p.right();
+    return padAxis(columns, shape, 2, p.top(), p.bottom(), mode);
+  }
+
+  /** {@code x} of {@code shape} padded along {@code axis}. */
+  private SDVariable padAxis(SDVariable x, int[] shape, int axis, int before, int after, dev.nst.api.PaddingMode mode) {
+    if (before == 0 && after == 0) {
+      return x;
+    }
+    int length = shape[axis];
+    List<SDVariable> parts = new ArrayList<>();
+    for (int k = 0; k < before; k++) {
+      parts.add(strip(x, shape, axis, source(k, before, length, mode)));
+    }
+    parts.add(x);
+    for (int k = 0; k < after; k++) {
+      parts.add(strip(x, shape, axis, source(before + length + k, before, length, mode)));
+    }
+    return sd.concat(axis, parts.toArray(new SDVariable[0]));
+  }
+
+  /** The pixel that padded index {@code at} (of before + length + after) copies. */
+  private static int source(int at, int before, int length, dev.nst.api.PaddingMode mode) {
+    if (at < before) {
+      return mode == dev.nst.api.PaddingMode.REPLICATE ? 0 : before - at;
+    }
+    int k = at - before - length;
+    return mode == dev.nst.api.PaddingMode.REPLICATE ? length - 1 : length - 2 - k;
+  }
+
+  /** Entries {@code from .. from + count - 1} of {@code x} (of {@code shape}) along {@code axis}. */
+  private SDVariable strip(SDVariable x, int[] shape, int axis, int from, int count) {
+    int[] begin = new int[4];
+    int[] size = shape.clone();
+    begin[axis] = from;
+    size[axis] = count;
+    return sd.slice(x, begin, size);
+  }
+
+  private SDVariable strip(SDVariable x, int[] shape, int axis, int index) {
+    return strip(x, shape, axis, index, 1);
+  }
+
+  /**
+   * The adjoint of {@link #padAxis} for a gradient {@code g} of shape {@code shape} (padded along
+   * {@code axis}): the middle {@code length} entries plus each padded strip added onto its pixel.
+   */
+  private SDVariable fold(int layer, SDVariable g, int[] shape, int axis, int length, int before, int after,
+      dev.nst.api.PaddingMode mode) {
+    SDVariable sum = strip(g, shape, axis, before, length);
+    for (int at = 0; at < before + length + after; at++) {
+      if (at >= before && at < before + length) {
+        continue;
+      }
+      int src = source(at, before, length, mode);
+      int[][] pads = new int[4][2];
+      pads[axis][0] = src;
+      pads[axis][1] = length - 1 - src;
+      SDVariable paddings = graph.constant("fold/" + layer + "/" + constants++, Nd4j.createFromArray(pads));
+      sum = sum.add(sd.nn().pad(strip(g, shape, axis, at), paddings, 0.0));
+    }
+    return sum;
   }
 
   private SDVariable unpad(SDVariable dx, Padding p, int[] chw) {

@@ -7,17 +7,43 @@ import dev.nst.core.model.format.proto.GraphProto;
 import dev.nst.core.model.format.proto.ModelProto;
 import dev.nst.core.model.format.proto.NodeProto;
 import dev.nst.core.model.format.proto.OperatorSetIdProto;
+import dev.nst.core.model.format.proto.StringStringEntryProto;
 import dev.nst.core.model.format.proto.TensorProto;
 import dev.nst.core.model.format.proto.TensorShapeProto;
 import dev.nst.core.model.format.proto.TypeProto;
 import dev.nst.core.model.format.proto.ValueInfoProto;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
-/** Small fluent helper that writes an ONNX graph (opset 17) node by node with unique names. */
+/**
+ * Small fluent helper that writes an ONNX graph (opset 17) node by node with unique names.
+ * Large constants (weights) are not written into the graph: they are declared as external
+ * initializers and handed to the session as tensors ({@link Generated#weights}), which spares
+ * the Java heap a serialised copy of every weight and ONNX Runtime a parsed one.
+ */
 final class GraphBuilder {
   static final int OPSET = 17;
 
+  /** Constants of at least this many values travel beside the graph rather than in it. */
+  static final int EXTERNAL_MIN_VALUES = 1024;
+
   private final GraphProto.Builder graph = GraphProto.newBuilder().setName("nst");
+  private final Map<String, Tensor> weights = new LinkedHashMap<>();
   private int counter;
+
+  /**
+   * A generated graph and the constants that travel beside it.
+   *
+   * @param model the graph, its large initializers declared external
+   * @param weights the values of those initializers by name
+   */
+  record Generated(ModelProto model, Map<String, Tensor> weights) {
+    Generated {
+      weights = Map.copyOf(weights);
+    }
+  }
 
   /** A fresh unique tensor name starting with {@code hint}. */
   String fresh(String hint) {
@@ -45,7 +71,18 @@ final class GraphBuilder {
   }
 
   String initializer(String name, Tensor t) {
-    graph.addInitializer(OnnxTensors.toProto(name, t));
+    if (t.size() < EXTERNAL_MIN_VALUES) {
+      graph.addInitializer(OnnxTensors.toProto(name, t));
+      return name;
+    }
+    TensorProto.Builder p = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+        .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("nst:" + name));
+    for (int d : t.shape()) {
+      p.addDims(d);
+    }
+    graph.addInitializer(p);
+    weights.put(name, t);
     return name;
   }
 
@@ -61,6 +98,14 @@ final class GraphBuilder {
     return name;
   }
 
+  /** A float64 scalar constant, for arithmetic on the double-precision loss sums. */
+  String scalarDouble(double value) {
+    String name = fresh("scalar");
+    graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.DOUBLE_VALUE)
+        .addDoubleData(value));
+    return name;
+  }
+
   /** A float32 1-D constant (Resize scales and the like). */
   String scalarsInitializer(float... values) {
     String name = fresh("const");
@@ -73,8 +118,13 @@ final class GraphBuilder {
   }
 
   void output(String name) {
+    output(name, TensorProto.DataType.FLOAT);
+  }
+
+  /** A graph output of the given element type (the loss values are float64). */
+  void output(String name, TensorProto.DataType type) {
     graph.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()))));
   }
 
   private static ValueInfoProto valueInfo(String name, int... shape) {
@@ -87,13 +137,25 @@ final class GraphBuilder {
         .build();
   }
 
-  ModelProto build() {
-    return ModelProto.newBuilder()
+  Generated build() {
+    // ONNX Runtime drops initializers no node reads before it takes the external ones, and then
+    // refuses a tensor for a name it no longer has: keep only the weights the graph uses.
+    Set<String> used = new HashSet<>();
+    graph.getNodeList().forEach(n -> used.addAll(n.getInputList()));
+    Map<String, Tensor> kept = new LinkedHashMap<>(weights);
+    kept.keySet().retainAll(used);
+    for (int i = graph.getInitializerCount() - 1; i >= 0; i--) {
+      String name = graph.getInitializer(i).getName();
+      if (weights.containsKey(name) && !kept.containsKey(name)) {
+        graph.removeInitializer(i);
+      }
+    }
+    return new Generated(ModelProto.newBuilder()
         .setIrVersion(8)
         .setProducerName("nst")
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
         .setGraph(graph)
-        .build();
+        .build(), kept);
   }
 
   /** A node under construction; {@link #build()} adds it and returns its first output. */
@@ -128,7 +190,7 @@ final class GraphBuilder {
       return this;
     }
 
-    /** Adds a second output (for example MaxPool's indices) and returns its name. */
+    /** Adds another output (MaxPool's indices, Split's parts) and returns its name. */
     String secondOutput(String hint) {
       String name = fresh(hint);
       n.addOutput(name);

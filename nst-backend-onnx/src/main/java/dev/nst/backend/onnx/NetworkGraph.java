@@ -3,6 +3,7 @@ package dev.nst.backend.onnx;
 import dev.nst.api.Layer;
 import dev.nst.api.Network;
 import dev.nst.api.Padding;
+import dev.nst.api.PaddingMode;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
 import dev.nst.api.UnsupportedNetworkException;
@@ -21,6 +22,9 @@ import java.util.Map;
  *   <li>Relu: gradient times Sign(output); LeakyRelu: Where(output &gt; 0, g, alpha g).
  *   <li>MaxPool: MaxUnpool of the gradient to the arg-max indices the forward MaxPool returned.
  *   <li>AveragePool: nearest upsampling times 1/k^2, zero-padded back to the floor-mode size.
+ *   <li>Replicate or reflect padding of a convolution ({@link PaddingMode}): an explicit Pad
+ *       before an unpadded Conv; backward, the gradient at the padded input with each padded
+ *       strip added onto the pixel it copied.
  * </ul>
  */
 final class NetworkGraph {
@@ -94,6 +98,13 @@ final class NetworkGraph {
     if (layer instanceof Layer.Convolution c) {
       String bias = b.initializer("B/" + c.name(), c.bias());
       boolean wino = useWinograd(c);
+      if (c.paddingMode() != PaddingMode.ZEROS) {
+        // replicate or reflect: an explicit Pad, then the convolution runs unpadded
+        Padding p = c.padding();
+        x = b.node("Pad", x, b.int64s(0, 0, p.top(), p.left(), 0, 0, p.bottom(), p.right()))
+            .s("mode", c.paddingMode() == PaddingMode.REPLICATE ? "edge" : "reflect").build();
+        in = new int[] {in[0], in[1], in[2] + p.top() + p.bottom(), in[3] + p.left() + p.right()};
+      }
       if (backward && c.stride() == 1) {
         Tensor wt = flipTranspose(c.weight());
         b.initializer("WT/" + c.name(), wino ? WinogradConv.weightTransform(wt) : wt);
@@ -106,7 +117,7 @@ final class NetworkGraph {
       return b.named("Conv", name, x, w, bias)
           .ints("kernel_shape", c.kernelHeight(), c.kernelWidth())
           .ints("strides", c.stride(), c.stride())
-          .ints("pads", pads(c.padding()))
+          .ints("pads", pads(convPadding(c)))
           .build();
     }
     if (layer instanceof Layer.Relu) {
@@ -165,34 +176,84 @@ final class NetworkGraph {
 
   private String backwardThrough(int i, Layer layer, String g, int[] inShape) {
     String out = outputs.get(i);
-    if (layer instanceof Layer.Convolution c) {
+    if (layer instanceof Layer.Convolution c && c.paddingMode() != PaddingMode.ZEROS) {
+      // the gradient at the padded input, then folded back onto the pixels the padding copied
       Padding p = c.padding();
-      int kh = c.kernelHeight();
-      int kw = c.kernelWidth();
-      if (useWinograd(c)) {
-        int[] outShape = shapes.get(i);
-        return WinogradConv.emit(b, b.fresh("dConv"), g, "WT/" + c.name(), null, outShape[1], inShape[1], inShape[2], inShape[3]);
-      }
-      if (c.stride() == 1) {
-        return b.node("Conv", g, "WT/" + c.name())
-            .ints("kernel_shape", kh, kw)
-            .ints("pads", kh - 1 - p.top(), kw - 1 - p.left(), kh - 1 - p.bottom(), kw - 1 - p.right())
-            .build();
-      }
-      int[] outShape = shapes.get(i);
-      int s = c.stride();
-      long opH = inShape[2] - ((long) (outShape[2] - 1) * s + kh - p.top() - p.bottom());
-      long opW = inShape[3] - ((long) (outShape[3] - 1) * s + kw - p.left() - p.right());
-      return b.node("ConvTranspose", g, "W/" + c.name())
-          .ints("kernel_shape", kh, kw)
-          .ints("strides", s, s)
-          .ints("pads", pads(p))
-          .ints("output_padding", opH, opW)
-          .build();
+      int[] padded = {inShape[0], inShape[1], inShape[2] + p.top() + p.bottom(), inShape[3] + p.left() + p.right()};
+      String gp = convolutionBackward(i, c, g, padded);
+      String folded = foldPadding(gp, 3, inShape[3], p.left(), p.right(), c.paddingMode());
+      return foldPadding(folded, 2, inShape[2], p.top(), p.bottom(), c.paddingMode());
+    }
+    if (layer instanceof Layer.Convolution c) {
+      return convolutionBackward(i, c, g, inShape);
     }
     if (layer instanceof Layer.Relu) {
       return b.op("Mul", g, b.op("Sign", out));
     }
+    return backwardThroughRest(i, layer, g, inShape, out);
+  }
+
+  /**
+   * The adjoint of replicate or reflect padding along {@code axis}: the padded gradient's middle
+   * {@code length} entries, plus each padded strip added onto the pixel it copied.
+   */
+  private String foldPadding(String g, int axis, int length, int before, int after, PaddingMode mode) {
+    String sum = slice(g, axis, before, before + length);
+    for (int k = 0; k < before; k++) { // padded index k copied pixel 0 (replicate) or before - k (reflect)
+      sum = addStrip(sum, g, axis, k, mode == PaddingMode.REPLICATE ? 0 : before - k, length);
+    }
+    for (int k = 0; k < after; k++) { // padded index before + length + k
+      sum = addStrip(sum, g, axis, before + length + k, mode == PaddingMode.REPLICATE ? length - 1 : length - 2 - k,
+          length);
+    }
+    return sum;
+  }
+
+  /** {@code sum} plus the padded gradient's entry {@code at} along {@code axis}, placed at {@code source}. */
+  private String addStrip(String sum, String g, int axis, int at, int source, int length) {
+    long[] pads = new long[8];
+    pads[axis] = source;
+    pads[4 + axis] = length - 1 - source;
+    return b.op("Add", sum, b.op("Pad", slice(g, axis, at, at + 1), b.int64s(pads)));
+  }
+
+  private String slice(String x, int axis, int start, int end) {
+    return b.op("Slice", x, b.int64s(start), b.int64s(end), b.int64s(axis));
+  }
+
+  /** The padding the Conv op itself applies: none when replicate or reflect padding came first. */
+  private static Padding convPadding(Layer.Convolution c) {
+    return c.paddingMode() == PaddingMode.ZEROS ? c.padding() : Padding.NONE;
+  }
+
+  /** The gradient at a convolution's (possibly explicitly padded) input of shape {@code inShape}. */
+  private String convolutionBackward(int i, Layer.Convolution c, String g, int[] inShape) {
+    Padding p = convPadding(c);
+    int kh = c.kernelHeight();
+    int kw = c.kernelWidth();
+    if (useWinograd(c)) {
+      int[] outShape = shapes.get(i);
+      return WinogradConv.emit(b, b.fresh("dConv"), g, "WT/" + c.name(), null, outShape[1], inShape[1], inShape[2], inShape[3]);
+    }
+    if (c.stride() == 1) {
+      return b.node("Conv", g, "WT/" + c.name())
+          .ints("kernel_shape", kh, kw)
+          .ints("pads", kh - 1 - p.top(), kw - 1 - p.left(), kh - 1 - p.bottom(), kw - 1 - p.right())
+          .build();
+    }
+    int[] outShape = shapes.get(i);
+    int s = c.stride();
+    long opH = inShape[2] - ((long) (outShape[2] - 1) * s + kh - p.top() - p.bottom());
+    long opW = inShape[3] - ((long) (outShape[3] - 1) * s + kw - p.left() - p.right());
+    return b.node("ConvTranspose", g, "W/" + c.name())
+        .ints("kernel_shape", kh, kw)
+        .ints("strides", s, s)
+        .ints("pads", pads(p))
+        .ints("output_padding", opH, opW)
+        .build();
+  }
+
+  private String backwardThroughRest(int i, Layer layer, String g, int[] inShape, String out) {
     if (layer instanceof Layer.LeakyRelu r) {
       return b.op("Where", b.op("Greater", out, b.scalar(0f)), g, b.op("Mul", g, b.scalar(r.alpha())));
     }
@@ -217,7 +278,7 @@ final class NetworkGraph {
   }
 
   private boolean useWinograd(Layer.Convolution c) {
-    return WinogradConv.applies(c.weight(), c.stride(), c.padding(), winogradMinChannels);
+    return WinogradConv.applies(c.weight(), c.stride(), convPadding(c), winogradMinChannels);
   }
 
   static long[] pads(Padding p) {

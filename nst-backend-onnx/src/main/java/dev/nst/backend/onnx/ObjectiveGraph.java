@@ -1,7 +1,7 @@
 package dev.nst.backend.onnx;
 
 import dev.nst.api.Tensor;
-import dev.nst.core.model.format.proto.ModelProto;
+import dev.nst.core.model.format.proto.TensorProto;
 import dev.nst.core.spi.ContentTerm;
 import dev.nst.core.spi.LayerSite;
 import dev.nst.core.spi.ObjectivePlan;
@@ -27,14 +27,22 @@ import java.util.Map;
  *
  * With normalised gradients each term's contribution is divided by its L1 norm and multiplied by
  * its strength. Contributions at the same layer are added before they flow back.
+ *
+ * <p>Loss values are float64 outputs: every sum over a layer, the Gram matrix over positions
+ * included, is a float32 sum over at most a row or a block and float64 beyond (docs/reliability.md,
+ * "Loss precision"); D reaches the gradient rounded to float32.
  */
 final class ObjectiveGraph {
   static final String IMAGE = "image";
   static final String GRADIENT = "gradient";
   static final String TV = "J_tv";
+  /** Positions per block of a blocked Gram ({@link #gram}). */
+  static final long GRAM_BLOCK = 65_536;
+  /** From this many positions on a Gram is blocked (below, one GEMM stays within ~3e-7). */
+  static final long GRAM_BLOCK_MIN = 2 * GRAM_BLOCK;
 
   final ObjectivePlan plan;
-  final ModelProto model;
+  final GraphBuilder.Generated model;
   /** The graph's constant inputs by name: each term's target, and its mask when it has one. */
   final Map<String, Tensor> feeds = new LinkedHashMap<>();
 
@@ -69,9 +77,9 @@ final class ObjectiveGraph {
         act = b.op("Mul", act, mask); // guided Gram: the mask selects the region
       }
       String f = b.op("Reshape", act, b.int64s(s.channels(), s.positions()));
-      String gram = b.node("Gemm", f, f).i("transB", 1).build();
-      String d = b.op("Sub", gram, target);
-      loss(b, t, d);
+      String exact = b.op("Sub", gram(b, f, s.positions()), toDouble(b, target)); // G - T in float64
+      loss(b, t, exact);
+      String d = b.node("Cast", exact).i("to", TensorProto.DataType.FLOAT_VALUE).build();
       if (t.differentiated()) {
         String df = b.node("Gemm", d, f).f("alpha", (float) t.gradientFactor()).build();
         String g = b.op("Reshape", df, b.int64s(1, s.channels(), s.height(), s.width()));
@@ -103,12 +111,47 @@ final class ObjectiveGraph {
     return name;
   }
 
-  /** Output {@link #lossOutput}: lossFactor * sum(d^2). */
+  /**
+   * The Gram matrix F F^T of {@code f} (C, positions) in float64. A float32 GEMM adds the
+   * products of each K-block of positions into its float32 result, so over millions of positions
+   * its error grows with their number (1.9e-6 relative at 4.2M, 2048 px at relu1_1, against
+   * 2.3e-7 at 65,536); near convergence, where G and the target almost cancel, the style loss
+   * multiplies that error. So from {@value #GRAM_BLOCK_MIN} positions on, the positions are split
+   * into blocks of about {@value #GRAM_BLOCK} (one copy of the activation), each block's Gram is
+   * a float32 GEMM, and the blocks are added in float64.
+   */
+  static String gram(GraphBuilder b, String f, long positions) {
+    if (positions < GRAM_BLOCK_MIN) {
+      return toDouble(b, b.node("Gemm", f, f).i("transB", 1).build());
+    }
+    int blocks = Math.toIntExact((positions + GRAM_BLOCK - 1) / GRAM_BLOCK);
+    long[] sizes = new long[blocks];
+    for (int i = 0; i < blocks; i++) {
+      sizes[i] = positions / blocks + (i < positions % blocks ? 1 : 0);
+    }
+    GraphBuilder.Node split = b.node("Split", f, b.int64s(sizes)).i("axis", 1);
+    String[] parts = new String[blocks];
+    for (int i = 1; i < blocks; i++) {
+      parts[i] = split.secondOutput("gram_block");
+    }
+    parts[0] = split.build();
+    String[] grams = new String[blocks];
+    for (int i = 0; i < blocks; i++) {
+      grams[i] = toDouble(b, b.node("Gemm", parts[i], parts[i]).i("transB", 1).build());
+    }
+    return b.op("Sum", grams);
+  }
+
+  private static String toDouble(GraphBuilder b, String x) {
+    return b.node("Cast", x).i("to", TensorProto.DataType.DOUBLE_VALUE).build();
+  }
+
+  /** Output {@link #lossOutput}: lossFactor * sum(d^2), float64 (d is float32 or float64). */
   private static void loss(GraphBuilder b, Term t, String d) {
-    String j = b.op("Mul", reduceSumSquare(b, d), b.scalar((float) t.lossFactor()));
+    String j = b.op("Mul", sumOfSquares(b, d), b.scalarDouble(t.lossFactor()));
     String out = lossOutput(t);
     b.named("Identity", out, j).build();
-    b.output(out);
+    b.output(out, TensorProto.DataType.DOUBLE);
   }
 
   private void addGradient(GraphBuilder b, Map<Integer, String> grads, Term t, String g) {
@@ -118,8 +161,9 @@ final class ObjectiveGraph {
 
   /** strength * g / (sum |g| + 1e-8): jcjohnson's normalised gradients. */
   private static String l1Normalized(GraphBuilder b, String g, double strength) {
-    String l1 = b.op("Add", b.node("ReduceL1", g).i("keepdims", 0).build(), b.scalar(1e-8f));
-    return b.op("Mul", b.op("Div", g, l1), b.scalar((float) strength));
+    String l1 = inDouble(b, b.node("ReduceL1", g).ints("axes", -1).i("keepdims", 0).build());
+    String scale = b.op("Div", b.scalarDouble(strength), b.op("Add", l1, b.scalarDouble(1e-8)));
+    return b.op("Mul", g, b.node("Cast", scale).i("to", TensorProto.DataType.FLOAT_VALUE).build());
   }
 
   /**
@@ -132,7 +176,7 @@ final class ObjectiveGraph {
     for (int axis : plan.totalVariationAxes()) {
       int n = image[axis];
       String diff = b.op("Sub", slice(b, axis, 1, n), slice(b, axis, 0, n - 1));
-      String sum = reduceSumSquare(b, diff);
+      String sum = sumOfSquares(b, diff);
       tv = tv == null ? sum : b.op("Add", tv, sum);
       if (plan.differentiatesTotalVariation()) {
         String v = b.op("Mul", diff, b.scalar((float) plan.totalVariationGradientFactor()));
@@ -141,13 +185,25 @@ final class ObjectiveGraph {
         gradient = gradient == null ? g : b.op("Add", gradient, g);
       }
     }
-    b.named("Identity", TV, tv == null ? b.scalar(0f) : tv).build(); // a 1x1 image has no pixel pairs
-    b.output(TV);
+    b.named("Identity", TV, tv == null ? b.scalarDouble(0) : tv).build(); // a 1x1 image has no pixel pairs
+    b.output(TV, TensorProto.DataType.DOUBLE);
     return gradient;
   }
 
-  static String reduceSumSquare(GraphBuilder b, String x) {
-    return b.node("ReduceSumSquare", x).i("keepdims", 0).build();
+  /**
+   * sum(x^2) as a float64 scalar. One float32 accumulator over millions of values (what a plain
+   * ReduceSumSquare does) loses ~1e-4 of the sum at 512 px and more beyond; here float32 only
+   * sums along the last axis (a row: at most a few thousand values, summed in vector lanes), and
+   * the rows are added in float64, which keeps the sum within ~1e-7 at any size and costs one
+   * cast of a tensor the size of a row count.
+   */
+  static String sumOfSquares(GraphBuilder b, String x) {
+    return inDouble(b, b.node("ReduceSumSquare", x).ints("axes", -1).i("keepdims", 0).build());
+  }
+
+  /** The float64 sum of all elements of the float32 partial sums {@code rows}. */
+  private static String inDouble(GraphBuilder b, String rows) {
+    return b.node("ReduceSum", toDouble(b, rows)).i("keepdims", 0).build();
   }
 
   private static String slice(GraphBuilder b, int axis, int start, int end) {

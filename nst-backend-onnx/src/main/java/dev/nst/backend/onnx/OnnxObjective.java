@@ -88,7 +88,7 @@ final class OnnxObjective implements Objective {
 
   private static double scalar(OrtSession.Result r, String name) {
     OnnxTensor t = (OnnxTensor) r.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
-    return t.getFloatBuffer().get(0);
+    return t.getDoubleBuffer().get(0); // the graph sums the losses in float64
   }
 
   @Override

@@ -20,6 +20,12 @@ import dev.nst.api.Tensor;
  *       (K, H, W) (a Transpose measured 1.5x slower), cropped when H or W is odd, plus the bias.
  * </ol>
  *
+ * <p>The transformed planes hold 4 times a layer's input (V) and output (M): for a 1024 px
+ * VGG-19 evaluation that made the peak memory 2x that of direct convolutions. So the input
+ * rows are cut into strips whose planes stay under {@link #STRIP_VALUES} values, each strip
+ * runs the three steps, and the strips' outputs are concatenated: peak at 1024 px 5.11 -> 3.94
+ * GiB, at 512 px 1.82 -> 1.65 GiB (docs/benchmarks.md).
+ *
  * <p>The weight transform U = G g G^T is done once here, in Java. Winograd is only worth it
  * where the channel products dominate the transforms. Measured per VGG-19 layer shape at 512 px
  * on the 2-core build machine (docs/benchmarks.md), as a fraction of the direct Conv's time:
@@ -74,36 +80,70 @@ final class WinogradConv {
   }
 
   /**
+   * Values of the transformed input V (16 per tile and channel) one strip may hold: larger
+   * images run the transform strip by strip, so that the planes, 4 times the layer's input and
+   * output, never exist for the whole image at once.
+   */
+  static final long STRIP_VALUES = 1L << 22;
+
+  /**
    * Emits y = conv(x) (+ bias) for x of shape (1, c, h, w), u from {@link #weightTransform};
    * {@code bias} may be null. The result, shape (1, k, h, w), is named {@code output}.
    */
   static String emit(GraphBuilder b, String output, String x, String u, String bias, int c, int k, int h, int w) {
+    return emit(b, output, x, u, bias, c, k, h, w, STRIP_VALUES);
+  }
+
+  /** As above, with the strip size given (tests cut small images into many strips). */
+  static String emit(GraphBuilder b, String output, String x, String u, String bias, int c, int k, int h, int w,
+      long stripValues) {
     int th = (h + 1) / 2;
     int tw = (w + 1) / 2;
-    long tiles = (long) th * tw;
-    String v = b.node("Conv", x, b.initializer(b.fresh("WinogradB"), inputTransform(c)))
-        .ints("kernel_shape", 4, 4)
-        .ints("strides", 2, 2)
-        .ints("pads", 1, 1, 1 + h % 2, 1 + w % 2)
-        .i("group", c)
-        .build();
-    v = b.node("Transpose", b.op("Reshape", v, b.int64s(c, 16, tiles))).ints("perm", 1, 0, 2).build();
-    String m = b.op("Reshape", b.op("MatMul", u, v), b.int64s(16, k * tiles));
-    String y = b.op("MatMul", b.initializer(b.fresh("WinogradA"), outputTransform()), m);
-    // (4, K, Th, Tw): plane p*2+q holds output pixel (2 ty + p, 2 tx + q) of every tile
-    y = b.op("Reshape", y, b.int64s(1, 4L * k, th, tw));
-    boolean crop = h % 2 != 0 || w % 2 != 0;
-    if (bias == null && !crop) {
-      return b.named("DepthToSpace", output, y).i("blocksize", 2).s("mode", "DCR").build();
+    long perRow = 16L * c * tw;
+    int rowsPerStrip = (int) Math.max(1, Math.min(th, stripValues / perRow));
+    String inputTransform = b.initializer(b.fresh("WinogradB"), inputTransform(c));
+    String outputTransform = b.initializer(b.fresh("WinogradA"), outputTransform());
+    java.util.List<String> strips = new java.util.ArrayList<>();
+    for (int t0 = 0; t0 < th; t0 += rowsPerStrip) {
+      int t1 = Math.min(th, t0 + rowsPerStrip);
+      strips.add(strip(b, x, u, inputTransform, outputTransform, c, k, h, w, t0, t1, tw));
     }
-    y = b.node("DepthToSpace", y).i("blocksize", 2).s("mode", "DCR").build();
+    String y = strips.size() == 1 ? strips.get(0) : b.node("Concat", strips.toArray(new String[0])).i("axis", 2).build();
+    boolean crop = h % 2 != 0 || w % 2 != 0;
     if (bias == null) {
-      return b.named("Slice", output, y, b.int64s(0, 0), b.int64s(h, w), b.int64s(2, 3)).build();
+      return crop ? b.named("Slice", output, y, b.int64s(0, 0), b.int64s(h, w), b.int64s(2, 3)).build()
+          : b.named("Identity", output, y).build();
     }
     if (crop) {
       y = b.op("Slice", y, b.int64s(0, 0), b.int64s(h, w), b.int64s(2, 3));
     }
     return b.named("Add", output, y, b.op("Reshape", bias, b.int64s(1, k, 1, 1))).build();
+  }
+
+  /**
+   * Tile rows {@code t0 .. t1-1}: their input rows (with the padding that falls in them), the
+   * three Winograd steps, and the (1, k, 2 (t1 - t0), 2 tw) outputs, before cropping.
+   */
+  private static String strip(GraphBuilder b, String x, String u, String inputTransform, String outputTransform,
+      int c, int k, int h, int w, int t0, int t1, int tw) {
+    int first = 2 * t0 - 1;
+    int last = 2 * t1; // inclusive: the 4x4 window of tile row t1-1 ends here
+    int from = Math.max(0, first);
+    int to = Math.min(h, last + 1);
+    String in = from == 0 && to == h ? x : b.op("Slice", x, b.int64s(from), b.int64s(to), b.int64s(2));
+    long tiles = (long) (t1 - t0) * tw;
+    String v = b.node("Conv", in, inputTransform)
+        .ints("kernel_shape", 4, 4)
+        .ints("strides", 2, 2)
+        .ints("pads", from - first, 1, last + 1 - to, 1 + w % 2)
+        .i("group", c)
+        .build();
+    v = b.node("Transpose", b.op("Reshape", v, b.int64s(c, 16, tiles))).ints("perm", 1, 0, 2).build();
+    String m = b.op("Reshape", b.op("MatMul", u, v), b.int64s(16, k * tiles));
+    String y = b.op("MatMul", outputTransform, m);
+    // (4, K, rows, Tw): plane p*2+q holds output pixel (2 ty + p, 2 tx + q) of every tile
+    y = b.op("Reshape", y, b.int64s(1, 4L * k, t1 - t0, tw));
+    return b.node("DepthToSpace", y).i("blocksize", 2).s("mode", "DCR").build();
   }
 
   /** Depthwise weight (16 c, 1, 4, 4): output channel c*16 + a*4 + b holds B^T[a] x B^T[b]. */

@@ -53,13 +53,18 @@ class TiledObjectiveTest {
     backend.close();
   }
 
-  @ParameterizedTest(name = "{0}x{1}, tiles up to {2}x{3}, {4} pooling, masks {5}")
+  @ParameterizedTest(name = "{0}x{1}, tiles up to {2}x{3}, {4} pooling, masks {5}, compiled tiles {6}")
   @CsvSource({
-      "257, 301, 200, 230, MAX, false",
-      "262, 243, 190, 200, AVERAGE, false",
-      "279, 290, 210, 190, MAX, true",
-      "300, 211, 250, 199, AVERAGE, true"})
-  void tiledEqualsUntiled(int h, int w, int maxTileH, int maxTileW, Pooling pooling, boolean masks) {
+      "257, 301, 200, 230, MAX, false, false",
+      "262, 243, 190, 200, AVERAGE, false, false",
+      "279, 290, 210, 190, MAX, true, false",
+      "300, 211, 250, 199, AVERAGE, true, false",
+      "257, 301, 200, 230, MAX, false, true",
+      "262, 243, 190, 200, AVERAGE, false, true",
+      "279, 290, 210, 190, MAX, true, true",
+      "300, 211, 250, 199, AVERAGE, true, true"})
+  void tiledEqualsUntiled(int h, int w, int maxTileH, int maxTileW, Pooling pooling, boolean masks,
+      boolean compiledTiles) {
     Random rnd = new Random(h * 31L + w);
     Network net = network.truncatedAfter(List.of("relu5_1")).withPooling(pooling);
     try (FeatureExtractor fx = backend.featureExtractor(net, pooling)) {
@@ -86,7 +91,9 @@ class TiledObjectiveTest {
         untiled = o.evaluate(x, untiledGradient);
       }
       LossBreakdown tiled;
-      try (TiledObjective o = TiledObjective.overFeatures(fx, spec, layout, null)) {
+      try (TiledObjective o = compiledTiles ? TiledObjective.on(backend, fx, spec, layout, null)
+          : TiledObjective.overFeatures(fx, spec, layout, null)) {
+        assertThat(o.compiled()).isEqualTo(compiledTiles);
         tiled = o.evaluate(x, tiledGradient);
       }
       assertThat(relative(tiled.content(), untiled.content())).isLessThan(1e-5);

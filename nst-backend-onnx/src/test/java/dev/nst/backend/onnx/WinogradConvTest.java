@@ -20,8 +20,8 @@ class WinogradConvTest {
   void referenceCase01MatchesWithWinogradOnEveryConvolution() throws Exception {
     OnnxObjectiveSmokeTest.Case01 c = OnnxObjectiveSmokeTest.Case01.load();
     ObjectiveGraph graph = new ObjectiveGraph(ObjectivePlan.of(c.net(), c.spec()), 1);
-    long matMuls = graph.model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")).count();
-    long convs = graph.model.getGraph().getNodeList().stream()
+    long matMuls = graph.model.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")).count();
+    long convs = graph.model.model().getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv") && n.getAttributeList().stream().noneMatch(a -> a.getName().equals("group")))
         .count();
     // 13 convolutions forward and 13 backward to relu5_1, all 3x3 pad 1: 2 MatMuls each, no plain Conv left
@@ -30,6 +30,57 @@ class WinogradConvTest {
     try (OnnxBackend b = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
         OnnxObjective o = new OnnxObjective(b, graph)) {
       c.assertMatches(o);
+    }
+  }
+
+  @Test
+  void stripsGiveTheWholeImagesConvolution() throws Exception {
+    java.util.Random r = new java.util.Random(5);
+    int c = 3;
+    int k = 4;
+    Tensor weight = gaussian(r, 0.5, k, c, 3, 3);
+    for (int[] hw : new int[][] {{9, 13}, {10, 7}, {2, 3}, {1, 1}}) {
+      Tensor x = gaussian(r, 1.0, 1, c, hw[0], hw[1]);
+      float[] whole = run(weight, x, Long.MAX_VALUE);
+      for (long strip : new long[] {1, 16L * c * ((hw[1] + 1) / 2), 2 * 16L * c * ((hw[1] + 1) / 2)}) {
+        float[] strips = run(weight, x, strip);
+        for (int i = 0; i < whole.length; i++) {
+          assertThat(strips[i]).as("%dx%d, strips of %d values, output %d", hw[0], hw[1], strip, i)
+              .isCloseTo(whole[i], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+      }
+    }
+  }
+
+  private static Tensor gaussian(java.util.Random r, double std, int... shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (r.nextGaussian() * std);
+    }
+    return Tensor.adopt(v, shape);
+  }
+
+  /** A Winograd convolution graph with the given strip size, run once on ONNX Runtime. */
+  private static float[] run(Tensor weight, Tensor x, long stripValues) throws Exception {
+    GraphBuilder b = new GraphBuilder();
+    int[] s = x.shape();
+    b.input("x", s);
+    String u = b.initializer("U", WinogradConv.weightTransform(weight));
+    WinogradConv.emit(b, "y", "x", u, null, s[1], weight.dim(0), s[2], s[3], stripValues);
+    b.output("y");
+    try (OnnxBackend backend = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
+        ai.onnxruntime.OrtSession session = backend.session(b.build(), "a Winograd test");
+        ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(backend.env(), x.buffer(),
+            Resources.longs(s));
+        ai.onnxruntime.OrtSession.Result r = session.run(java.util.Map.of("x", in))) {
+      java.nio.FloatBuffer out = ((ai.onnxruntime.OnnxTensor) r.get("y").orElseThrow()).getFloatBuffer();
+      float[] y = new float[out.remaining()];
+      out.get(y);
+      return y;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.nst.core.image;
 
 import dev.nst.api.BadImageException;
+import dev.nst.core.io.RegularFiles;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -11,6 +12,7 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -73,8 +75,6 @@ public final class Images {
   /** JPEG quality {@link #write(BufferedImage, Path)} uses. High, because outputs are final artwork. */
   public static final float DEFAULT_JPEG_QUALITY = 0.95f;
 
-  private static final String SUPPORTED_WRITE = ".png, .jpg, .jpeg";
-
   private Images() {}
 
   /** Reads an image with the {@linkplain #DEFAULT_MAX_PIXELS default pixel limit}. */
@@ -84,7 +84,9 @@ public final class Images {
 
   /**
    * Reads any image ImageIO can decode (PNG, JPEG, GIF, BMP, TIFF, ...; the first frame of
-   * multi-image files) as {@code TYPE_INT_RGB}.
+   * multi-image files) as {@code TYPE_INT_RGB}. A JPEG is turned upright by its EXIF
+   * orientation, as viewers show it. A named pipe or {@code /dev/stdin} is read as a stream
+   * ({@link #read(InputStream, String, long)}); other files must be regular files.
    *
    * @param maxPixels width x height above which the file is refused before it is decoded
    * @throws BadImageException if the file is missing, empty, truncated, corrupt, not an image,
@@ -94,6 +96,18 @@ public final class Images {
     Objects.requireNonNull(file, "file");
     if (maxPixels < 1) {
       throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
+    }
+    if (RegularFiles.isDevice(file)) {
+      throw new BadImageException("Cannot read image " + file + ": it is " + RegularFiles.kind(file)
+          + ", not an image file or a pipe. Give the path of an image file or of a named pipe.");
+    }
+    if (RegularFiles.isSpecial(file)) {
+      // a named pipe or /dev/stdin: read as a stream, which has no size to check in advance
+      try (InputStream in = Files.newInputStream(file)) {
+        return ImageStreams.read(in, file.toString(), maxPixels);
+      } catch (IOException e) {
+        throw new BadImageException("Cannot read image " + file + ": " + describe(e), e);
+      }
     }
     if (Files.isDirectory(file)) {
       throw new BadImageException("Cannot read image " + file + ": it is a directory, not a file.");
@@ -114,17 +128,26 @@ public final class Images {
           "Cannot read image " + file + ": the file is empty (0 bytes). It was probably not"
               + " written or downloaded completely; export or download it again.");
     }
+    return readFile(file, file.toString(), size, maxPixels);
+  }
+
+  /**
+   * Reads the image in the regular file {@code file} of {@code size} bytes, naming it
+   * {@code label} in messages; JPEGs are turned upright by their EXIF orientation.
+   */
+  static BufferedImage readFile(Path file, String label, long size, long maxPixels) {
     try (ImageInputStream in = new ChannelImageInputStream(Files.newByteChannel(file))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new BadImageException(
-            "Cannot read image " + file + ": its content (" + size + " bytes) is not in an image"
+            "Cannot read image " + label + ": its content (" + size + " bytes) is not in an image"
                 + " format Java can decode (" + readableFormats() + "). Convert it to PNG or JPEG.");
       }
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
-        return toRgb(decode(reader, file, maxPixels));
+        BufferedImage image = toRgb(decode(reader, file, label, maxPixels));
+        return isJpeg(reader.getFormatName()) ? ExifOrientation.upright(image, ExifOrientation.of(file)) : image;
       } finally {
         reader.dispose();
       }
@@ -133,11 +156,37 @@ public final class Images {
     } catch (IOException | RuntimeException e) {
       // ImageIO plugins throw anything on corrupt data, including IllegalArgumentException,
       // ArrayIndexOutOfBoundsException and NullPointerException.
-      throw new BadImageException("Cannot read image " + file + ": " + describe(e), e);
+      throw new BadImageException("Cannot read image " + label + ": " + describe(e), e);
     }
   }
 
-  private static BufferedImage decode(ImageReader reader, Path file, long maxPixels)
+  private static boolean isJpeg(String format) {
+    return format.equalsIgnoreCase("jpeg") || format.equalsIgnoreCase("jpg");
+  }
+
+  /**
+   * Reads an image from a stream, such as standard input or a pipe, with the same checks as a
+   * file: the format is recognised and the pixel limit applied from the first bytes, before
+   * the rest is read; the stream may hold at most {@link ImageStreams#MAX_STREAM_BYTES} bytes.
+   * The stream is read to the end of the image (or of the limit) and not closed.
+   *
+   * @param in the stream
+   * @param name what to call the stream in messages, e.g. "standard input"
+   * @param maxPixels width x height above which the image is refused before it is decoded
+   * @return the image as {@code TYPE_INT_RGB}, upright
+   * @throws BadImageException if the stream is empty, too long, not an image, larger than
+   *     {@code maxPixels}, truncated or corrupt
+   */
+  public static BufferedImage read(InputStream in, String name, long maxPixels) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(name, "name");
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
+    }
+    return ImageStreams.read(in, name, maxPixels);
+  }
+
+  private static BufferedImage decode(ImageReader reader, Path file, String label, long maxPixels)
       throws IOException {
     String format = reader.getFormatName().toUpperCase(Locale.ROOT);
     try {
@@ -146,13 +195,13 @@ public final class Images {
       int height = reader.getHeight(0);
       if (width <= 0 || height <= 0) {
         throw new BadImageException(
-            "Cannot read image " + file + ": its header declares an empty size " + width + " x "
+            "Cannot read image " + label + ": its header declares an empty size " + width + " x "
                 + height + "; the file is corrupt.");
       }
       long pixels = (long) width * height;
       if (pixels > maxPixels) {
         throw new BadImageException(
-            "Cannot read image " + file + ": it is " + width + " x " + height + " = " + pixels
+            "Cannot read image " + label + ": it is " + width + " x " + height + " = " + pixels
                 + " pixels, above the limit of " + maxPixels + " pixels (a guard against"
                 + " decompression bombs). Shrink the image first, or pass a higher limit to"
                 + " Images.read(path, maxPixels) if you trust the file.");
@@ -165,25 +214,29 @@ public final class Images {
         // libjpeg only warns about a truncated file and fills the rest with grey.
         if (lower.contains("truncated") || lower.contains("premature end")) {
           throw new BadImageException(
-              "Cannot read image " + file + ": the " + format + " file is truncated (" + w
+              "Cannot read image " + label + ": the " + format + " file is truncated (" + w
                   + "). Export or download it again.");
         }
       }
       if (image == null) {
         throw new BadImageException(
-            "Cannot read image " + file + ": the " + format + " decoder returned no image.");
+            "Cannot read image " + label + ": the " + format + " decoder returned no image.");
       }
       return image;
     } catch (BadImageException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new BadImageException(decodeFailure(file, format, e), e);
+      throw new BadImageException(decodeFailure(file, label, format, e), e);
     }
   }
 
   /** The message for a decoder failure; package-private so the CMYK advice can be tested. */
   static String decodeFailure(Path file, String format, Exception e) {
-    String prefix = "Cannot read image " + file + ": ";
+    return decodeFailure(file, file.toString(), format, e);
+  }
+
+  private static String decodeFailure(Path file, String label, String format, Exception e) {
+    String prefix = "Cannot read image " + label + ": ";
     boolean jpeg = format.equalsIgnoreCase("jpeg") || format.equalsIgnoreCase("jpg");
     if (jpeg && e instanceof IIOException && String.valueOf(e.getMessage()).contains("Unsupported Image Type")) {
       return prefix + "it is a JPEG in a colour model Java's decoder cannot read (CMYK or YCCK, as"
@@ -261,11 +314,9 @@ public final class Images {
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     boolean jpeg = ext.equals("jpg") || ext.equals("jpeg");
-    if (!jpeg && !ext.equals("png")) {
-      throw new BadImageException(
-          "Cannot write image " + file + ": " + (ext.isEmpty() ? "the name has no extension"
-              : "unknown extension '." + ext + "'") + ". Supported: " + SUPPORTED_WRITE + ".");
-    }
+    OutputFiles.formatProblem(file).ifPresent(problem -> {
+      throw new BadImageException("Cannot write image " + file + ": " + problem + ".");
+    });
     Path target = file.toAbsolutePath();
     Path dir = target.getParent();
     Path tmp = null;
@@ -368,6 +419,23 @@ public final class Images {
     }
     int[] out = Resampler.resample(rgbPixels(image), image.getWidth(), image.getHeight(), width, height);
     return fromRgbPixels(out, width, height);
+  }
+
+  /**
+   * Resizes float planes (an image or optimiser state in the network's input space, (C, H, W)
+   * row-major) with the filter of {@link #resize}, without rounding or clipping: how a
+   * coarse-to-fine run carries its image and Adam's moments to the next scale without 8-bit
+   * quantisation.
+   *
+   * @return a new (C, height, width) array
+   */
+  public static float[] resizePlanes(float[] planes, int channels, int srcHeight, int srcWidth, int height, int width) {
+    Objects.requireNonNull(planes, "planes");
+    if (planes.length != (long) channels * srcHeight * srcWidth || height < 1 || width < 1) {
+      throw new IllegalArgumentException("planes hold " + planes.length + " values, not " + channels + " x "
+          + srcHeight + " x " + srcWidth + ", or the target " + width + " x " + height + " is empty");
+    }
+    return Resampler.resample(planes, channels, srcHeight, srcWidth, height, width);
   }
 
   /**
@@ -500,7 +568,7 @@ public final class Images {
     return (r << 16) | (g << 8) | b;
   }
 
-  private static String readableFormats() {
+  static String readableFormats() {
     TreeSet<String> names = new TreeSet<>();
     for (String s : ImageIO.getReaderFormatNames()) {
       names.add(s.toLowerCase(Locale.ROOT));
@@ -509,7 +577,7 @@ public final class Images {
   }
 
   /** The exception and its causes in one line, for messages. */
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     StringBuilder sb = new StringBuilder();
     for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause()) {
       if (sb.length() > 0) {

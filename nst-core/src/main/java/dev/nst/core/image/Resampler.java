@@ -67,6 +67,44 @@ final class Resampler {
     return out;
   }
 
+  /**
+   * The same separable filter on float planes: {@code channels} planes of {@code srcH x srcW}
+   * (row-major, one after the other) to {@code dstH x dstW}, without rounding or clipping.
+   */
+  static float[] resample(float[] src, int channels, int srcH, int srcW, int dstH, int dstW) {
+    Taps tx = taps(srcW, dstW);
+    Taps ty = taps(srcH, dstH);
+    float[] out = new float[channels * dstH * dstW];
+    float[] mid = new float[srcH * dstW];
+    for (int c = 0; c < channels; c++) {
+      int plane = c * srcH * srcW;
+      for (int y = 0; y < srcH; y++) {
+        for (int x = 0; x < dstW; x++) {
+          int[] idx = tx.index[x];
+          float[] wt = tx.weight[x];
+          float v = 0;
+          for (int k = 0; k < idx.length; k++) {
+            v += wt[k] * src[plane + y * srcW + idx[k]];
+          }
+          mid[y * dstW + x] = v;
+        }
+      }
+      int o = c * dstH * dstW;
+      for (int y = 0; y < dstH; y++) {
+        int[] idx = ty.index[y];
+        float[] wt = ty.weight[y];
+        for (int k = 0; k < idx.length; k++) {
+          int base = idx[k] * dstW;
+          float w = wt[k];
+          for (int x = 0; x < dstW; x++) {
+            out[o + y * dstW + x] += w * mid[base + x];
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Round half up and clip to 0..255 (bicubic overshoots at sharp edges). */
   private static int clip(float v) {
     if (!(v > 0)) {

@@ -8,6 +8,7 @@ import dev.nst.api.Network;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.StyleLoss;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.Tensor;
 import dev.nst.api.TotalVariationLoss;
 import java.util.Arrays;
@@ -21,6 +22,10 @@ import java.util.Objects;
  * Level 1 of the backend contract: the objective evaluated on the host from a backend's
  * {@link FeatureExtractor}. It is the fallback when a backend cannot compile the objective and
  * the way user-written losses run.
+ *
+ * <p>Style terms of every {@link StyleLossKind} run here: Gram terms with the given
+ * {@link StyleLoss}, W2 terms with {@link GaussianW2}, histogram terms with
+ * {@link HistogramMatch}.
  *
  * <p>One {@link #evaluate} call costs one {@code forward} to every layer of the spec and one
  * {@code backward}: the per-layer loss gradients are weighted (alpha w_c for content, beta w_l
@@ -42,6 +47,8 @@ public final class HostObjective implements Objective {
   private final int imageSize;
   private final List<String> layers;
   private final Map<String, int[]> layerShapes;
+  /** Per style term: its W2 or histogram target worked out once, null for a Gram term. */
+  private final Object[] styleModels;
   private boolean closed;
 
   /**
@@ -78,14 +85,31 @@ public final class HostObjective implements Objective {
             + " there; compute the content target from a content image of the generated image's size");
       }
     }
-    for (ObjectiveSpec.StyleTarget s : spec.style()) {
+    this.styleModels = new Object[spec.style().size()];
+    for (int i = 0; i < styleModels.length; i++) {
+      ObjectiveSpec.StyleTarget s = spec.style().get(i);
       int ch = layerShapes.get(s.layer())[1];
-      if (s.meanGram() == null || !s.meanGram().hasShape(ch, ch)) {
-        throw new IllegalArgumentException("the style target at layer " + s.layer() + " has shape "
-            + (s.meanGram() == null ? "null" : Arrays.toString(s.meanGram().shape()))
-            + " but the layer has " + ch + " channels, so it must be (" + ch + ", " + ch
-            + "); compute style targets with the same network");
+      Tensor stat = s.kind() == StyleLossKind.HISTOGRAM ? s.histogram() : s.meanGram();
+      boolean fits = s.kind() == StyleLossKind.HISTOGRAM ? stat.rank() == 2 && stat.dim(0) == ch : stat.hasShape(ch, ch);
+      if (!fits || (s.kind() == StyleLossKind.W2 && s.mean().size() != ch)) {
+        throw new IllegalArgumentException("the " + s.kind() + " style target at layer " + s.layer() + " has shape "
+            + Arrays.toString(stat.shape()) + " but the layer has " + ch + " channels, so it must be "
+            + (s.kind() == StyleLossKind.HISTOGRAM ? "(" + ch + ", bins + 3)" : "(" + ch + ", " + ch + ")")
+            + "; compute style targets with the same network");
       }
+      if (s.hasMask()) {
+        int[] shape = layerShapes.get(s.layer());
+        if (!s.mask().hasShape(1, 1, shape[2], shape[3])) {
+          throw new IllegalArgumentException("the mask at layer " + s.layer() + " has shape "
+              + Arrays.toString(s.mask().shape()) + " but must be " + Arrays.toString(new int[] {1, 1, shape[2], shape[3]})
+              + "; resize the mask to the layer's resolution");
+        }
+      }
+      styleModels[i] = switch (s.kind()) {
+        case GRAM -> null;
+        case W2 -> GaussianW2.target(s.mean(), s.meanGram());
+        case HISTOGRAM -> HistogramMatch.target(s.histogram());
+      };
     }
   }
 
@@ -140,15 +164,14 @@ public final class HostObjective implements Objective {
       accumulate(layerGrads, c.layer(), v.gradient(), spec.alpha() * c.weight());
     }
     double style = 0;
-    for (ObjectiveSpec.StyleTarget s : spec.style()) {
+    for (int i = 0; i < styleModels.length; i++) {
+      ObjectiveSpec.StyleTarget s = spec.style().get(i);
       Tensor a = acts.get(s.layer());
-      LossValue v = styleLoss.evaluate(s.hasMask() ? Masks.apply(a, s.mask()) : a, s.meanGram());
+      LossValue v = styleTerm(i, s, a);
       checkGradient(v, s.layer(), styleLoss);
       styleByLayer.merge(s.layer(), v.value(), Double::sum);
       style += s.weight() * v.value();
-      // guided Gram: d/dA of L(A * m) = m * L'(A * m)
-      Tensor g = s.hasMask() ? Masks.apply(v.gradient(), s.mask()) : v.gradient();
-      accumulate(layerGrads, s.layer(), g, spec.beta() * s.weight());
+      accumulate(layerGrads, s.layer(), v.gradient(), spec.beta() * s.weight());
     }
 
     if (layerGrads.isEmpty()) {
@@ -178,6 +201,20 @@ public final class HostObjective implements Objective {
     }
     double total = spec.alpha() * content + spec.beta() * style + spec.gamma() * tv.value();
     return new LossBreakdown(total, content, style, tv.value(), contentByLayer, styleByLayer);
+  }
+
+  /** The loss of style term {@code i} and its gradient with respect to the layer's activation. */
+  private LossValue styleTerm(int i, ObjectiveSpec.StyleTarget s, Tensor a) {
+    return switch (s.kind()) {
+      case GRAM -> {
+        LossValue v = styleLoss.evaluate(s.hasMask() ? Masks.apply(a, s.mask()) : a, s.meanGram());
+        checkGradient(v, s.layer(), styleLoss);
+        // guided Gram: d/dA of L(A * m) = m * L'(A * m)
+        yield s.hasMask() ? new LossValue(v.value(), Masks.apply(v.gradient(), s.mask())) : v;
+      }
+      case W2 -> ((GaussianW2) styleModels[i]).evaluate(a, s.mask());
+      case HISTOGRAM -> ((HistogramMatch) styleModels[i]).evaluate(a, s.mask());
+    };
   }
 
   private void accumulate(Map<String, float[]> grads, String layer, Tensor g, double coefficient) {

@@ -8,6 +8,7 @@ import dev.nst.api.LayerWeight;
 import dev.nst.api.Network;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.StyleLoss;
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,23 +100,7 @@ public final class Targets {
   public static List<ObjectiveSpec.StyleTarget> style(MeanGrams grams, List<Tensor> styleImages,
       double[] blendWeights, List<LayerWeight> layers) {
     Objects.requireNonNull(grams, "grams");
-    if (styleImages.isEmpty()) {
-      throw new IllegalArgumentException("give at least one style image");
-    }
-    if (blendWeights.length != styleImages.size()) {
-      throw new IllegalArgumentException("got " + styleImages.size() + " style images but "
-          + blendWeights.length + " blend weights; give one weight per image");
-    }
-    double sum = 0;
-    for (double w : blendWeights) {
-      if (!Double.isFinite(w) || w < 0) {
-        throw new IllegalArgumentException("blend weights must be finite and >= 0, got " + w);
-      }
-      sum += w;
-    }
-    if (sum <= 0) {
-      throw new IllegalArgumentException("the blend weights sum to 0; give at least one positive weight");
-    }
+    double sum = checkBlend(styleImages, blendWeights);
     List<String> distinct = distinctLayers(layers);
     List<double[]> acc = new ArrayList<>();
     List<Integer> channels = new ArrayList<>();
@@ -201,6 +186,187 @@ public final class Targets {
       }
     }
     return out;
+  }
+
+  /**
+   * What a style image gives at one layer for a {@link StyleLossKind}; the parts the kind does
+   * not use are null. Every part blends linearly over style images.
+   *
+   * @param meanGram Gram / (H W), (C, C): GRAM and W2
+   * @param mean the mean activation, (C): W2
+   * @param histogram the range and CDF, (C, B + 3): HISTOGRAM (blends as a mixture, see
+   *     {@link HistogramMatch#mixture})
+   */
+  public record LayerStatistics(Tensor meanGram, Tensor mean, Tensor histogram) {
+    /** The statistics {@code kind} needs of one (1, C, H, W) activation, over all its positions. */
+    public static LayerStatistics of(StyleLossKind kind, Tensor activation) {
+      Shapes.requireActivation(activation, "activation");
+      int c = activation.dim(1);
+      int n = activation.dim(2) * activation.dim(3);
+      return switch (kind) {
+        case GRAM -> new LayerStatistics(Targets.meanGram(new ClassicStyleLoss(), activation), null, null);
+        case W2 -> {
+          double[] first = StyleSums.firstMoment(activation.toArray(), StyleSums.weights(null, n), c, n);
+          float[] mean = new float[c];
+          for (int i = 0; i < c; i++) {
+            mean[i] = (float) (first[i] / n);
+          }
+          yield new LayerStatistics(Targets.meanGram(new ClassicStyleLoss(), activation), Tensor.adopt(mean, c), null);
+        }
+        case HISTOGRAM -> new LayerStatistics(null, null,
+            HistogramMatch.histogram(activation, StyleLossKind.HISTOGRAM_BINS));
+      };
+    }
+  }
+
+  /**
+   * The statistics of one image at some layers for a kind of style loss. How they are computed
+   * is the caller's choice: from one forward pass ({@link #whole}), or over tiles for images too
+   * large for one ({@code TiledForward.statistics}).
+   */
+  @FunctionalInterface
+  public interface StyleStatistics {
+    /** The statistics {@code kind} needs of {@code image} at each of {@code layers}. */
+    Map<String, LayerStatistics> of(Tensor image, List<String> layers, StyleLossKind kind);
+
+    /** From one forward pass of the whole image. */
+    static StyleStatistics whole(FeatureExtractor extractor) {
+      Objects.requireNonNull(extractor, "extractor");
+      return (image, layers, kind) -> {
+        Map<String, Tensor> acts = extractor.forward(image, layers);
+        Map<String, LayerStatistics> out = new java.util.LinkedHashMap<>();
+        for (String l : layers) {
+          out.put(l, LayerStatistics.of(kind, acts.get(l)));
+        }
+        return out;
+      };
+    }
+  }
+
+  /**
+   * Style targets of {@code kind} blending several style images, weights normalised to sum 1:
+   * GRAM and W2 blend mean Grams (and W2 the means), so several styles mix by their first and
+   * second raw moments; HISTOGRAM mixes the distributions ({@link HistogramMatch#mixture}).
+   *
+   * @param blendWeights one finite weight &gt;= 0 per image, not all 0
+   */
+  public static List<ObjectiveSpec.StyleTarget> style(StyleStatistics statistics, List<Tensor> styleImages,
+      double[] blendWeights, List<LayerWeight> layers, StyleLossKind kind) {
+    Objects.requireNonNull(statistics, "statistics");
+    Objects.requireNonNull(kind, "kind");
+    double sum = checkBlend(styleImages, blendWeights);
+    List<String> distinct = distinctLayers(layers);
+    Map<String, LayerStatistics> blended = new java.util.LinkedHashMap<>();
+    Map<String, List<Tensor>> histograms = new java.util.LinkedHashMap<>();
+    List<Double> histogramWeights = new ArrayList<>();
+    for (int i = 0; i < styleImages.size(); i++) {
+      double w = blendWeights[i] / sum;
+      if (w == 0) {
+        continue;
+      }
+      histogramWeights.add(w);
+      Map<String, LayerStatistics> s = statistics.of(styleImages.get(i), distinct, kind);
+      for (String l : distinct) {
+        LayerStatistics x = s.get(l);
+        if (kind == StyleLossKind.HISTOGRAM) {
+          histograms.computeIfAbsent(l, k -> new ArrayList<>()).add(x.histogram());
+          continue;
+        }
+        blended.merge(l, scaled(x, w), (a, b) -> new LayerStatistics(add(a.meanGram(), b.meanGram()),
+            add(a.mean(), b.mean()), null));
+      }
+    }
+    double[] hw = histogramWeights.stream().mapToDouble(Double::doubleValue).toArray();
+    histograms.forEach((l, h) -> blended.put(l, new LayerStatistics(null, null,
+        h.size() == 1 ? h.get(0) : HistogramMatch.mixture(h, hw))));
+    List<ObjectiveSpec.StyleTarget> out = new ArrayList<>(layers.size());
+    for (LayerWeight lw : layers) {
+      out.add(target(lw.layer(), lw.weight(), kind, blended.get(lw.layer()), null));
+    }
+    return out;
+  }
+
+  /**
+   * Spatial control for any kind: one target per style image and layer, guided by its region
+   * sampled at the layer's resolution, weighted by the layer's weight times the image's blend
+   * weight (normalised to sum 1). Gram targets are scaled by the region's coverage (see
+   * {@link ObjectiveSpec.StyleTarget}); W2 and histogram targets are the style's own statistics.
+   */
+  public static List<ObjectiveSpec.StyleTarget> guidedStyle(StyleStatistics statistics, Network network,
+      List<Tensor> styleImages, double[] blendWeights, List<Masks.Region> regions, List<LayerWeight> layers,
+      int height, int width, StyleLossKind kind) {
+    checkNotNull(network, "network");
+    checkArgument(styleImages.size() == blendWeights.length && styleImages.size() == regions.size(),
+        "got %s style images, %s blend weights and %s regions; give one of each per image", styleImages.size(),
+        blendWeights.length, regions.size());
+    double sum = Arrays.stream(blendWeights).sum();
+    List<ObjectiveSpec.StyleTarget> out = new ArrayList<>();
+    for (int i = 0; i < styleImages.size(); i++) {
+      for (ObjectiveSpec.StyleTarget t : style(statistics, List.of(styleImages.get(i)), new double[] {1.0}, layers,
+          kind)) {
+        int[] chw = network.shapeOf(t.layer(), height, width);
+        Tensor mask = regions.get(i).at(chw[1], chw[2]);
+        ObjectiveSpec.StyleTarget scaled = kind == StyleLossKind.GRAM
+            ? target(t.layer(), t.weight(), kind, scaled(new LayerStatistics(t.meanGram(), null, null),
+                Masks.coverage(mask)), null)
+            : t;
+        out.add(scaled.withWeightAndMask(t.weight() * blendWeights[i] / sum, mask));
+      }
+    }
+    return out;
+  }
+
+  private static ObjectiveSpec.StyleTarget target(String layer, double weight, StyleLossKind kind, LayerStatistics s,
+      Tensor mask) {
+    return new ObjectiveSpec.StyleTarget(layer, weight, kind, s.meanGram(), s.mean(), s.histogram(), mask);
+  }
+
+  private static LayerStatistics scaled(LayerStatistics s, double w) {
+    return new LayerStatistics(scaled(s.meanGram(), w), scaled(s.mean(), w), null);
+  }
+
+  private static Tensor scaled(Tensor t, double w) {
+    if (t == null) {
+      return null;
+    }
+    float[] v = t.toArray();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (v[i] * w);
+    }
+    return Tensor.adopt(v, t.shape());
+  }
+
+  private static Tensor add(Tensor a, Tensor b) {
+    if (a == null) {
+      return null;
+    }
+    float[] v = a.toArray();
+    for (int i = 0; i < v.length; i++) {
+      v[i] += b.get(i);
+    }
+    return Tensor.adopt(v, a.shape());
+  }
+
+  /** Checks the blend weights against the images; returns their sum. */
+  private static double checkBlend(List<Tensor> styleImages, double[] blendWeights) {
+    if (styleImages.isEmpty()) {
+      throw new IllegalArgumentException("give at least one style image");
+    }
+    if (blendWeights.length != styleImages.size()) {
+      throw new IllegalArgumentException("got " + styleImages.size() + " style images but "
+          + blendWeights.length + " blend weights; give one weight per image");
+    }
+    double sum = 0;
+    for (double w : blendWeights) {
+      if (!Double.isFinite(w) || w < 0) {
+        throw new IllegalArgumentException("blend weights must be finite and >= 0, got " + w);
+      }
+      sum += w;
+    }
+    if (sum <= 0) {
+      throw new IllegalArgumentException("the blend weights sum to 0; give at least one positive weight");
+    }
+    return sum;
   }
 
   /** The mean Gram matrix gram(activation) / (nH nW) of one (1, C, H, W) activation. */

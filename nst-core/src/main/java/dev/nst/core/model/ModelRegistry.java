@@ -153,9 +153,11 @@ public final class ModelRegistry {
         shard("group29-shard1of1", 16384, "720e58d7e54901e8db21d698fc094ffcb65a5991397895fef827ce53094b2a15"),
         shard("group30-shard1of1", 294912, "a68c7913477828b28c2fe1924b191139877f7825e5f1a2e1c1b0e0e92accc669"),
         shard("group31-shard1of1", 32768, "7985bd42bc5c0333e563998ad6d4616b0afaf1765f2b8c4c6df3944cf8f13992"));
-    // The LeakyReLU outputs of the 3x3 convolutions with 16, 32, 128, 256 and 512 channels.
-    List<LayerWeight> style = List.of(new LayerWeight("relu1_1", 0.2), new LayerWeight("relu2_1", 0.2),
-        new LayerWeight("relu3_2", 0.2), new LayerWeight("relu4_2", 0.2), new LayerWeight("relu5_2", 0.2));
+    // The LeakyReLU outputs of the first 3x3 convolutions of the blocks, with 16, 32, 128 and 256
+    // channels. relu5_2 (512 channels) is left out: the quality preset weighs it 1/341, and its
+    // W2 matrix square roots cost more than the whole network at 512 px (docs/benchmarks.md).
+    List<LayerWeight> style = List.of(new LayerWeight("relu1_1", 0.25), new LayerWeight("relu2_1", 0.25),
+        new LayerWeight("relu3_2", 0.25), new LayerWeight("relu4_2", 0.25));
     return new ModelSpec("darknet-tiny", ModelFormat.TFJS, InputConvention.UNIT, files,
         List.of(new LayerWeight("relu4_4", 1.0)), style,
         "Darknet Tiny trained on ImageNet (TF.js from ml5.js, RGB 0..1); 4 MB, fast, painted results",

@@ -18,7 +18,12 @@ import java.util.Set;
  * {@link ObjectivePlan}. {@link #compile(Network, ObjectiveSpec)} plans the spec (which checks
  * every target against the network), returns empty when the plan
  * {@linkplain ObjectivePlan#requires() requires} a feature this backend did not declare, and
- * otherwise hands the plan to {@link #newObjective}.
+ * otherwise hands the plan to {@link #newObjective}, except a plan with W2 or histogram terms
+ * ({@link ObjectivePlan#needsStatisticsPass()}): those need the whole image's statistics before
+ * any layer gradient, so they compile as one exact tile on {@link #compileTile}
+ * ({@code TiledObjective.compiled}: a statistics call, the C x C work on the host, a gradient
+ * call), and such a plan with normalised gradients compiles to empty (the host objective runs
+ * it).
  *
  * <p>Closing is harmless when repeated and forbids creating extractors and objectives (an
  * {@link IllegalStateException}); what was created before stays the caller's to close: extractors
@@ -80,7 +85,12 @@ public abstract class AbstractBackend implements Backend {
   @Override
   public final Optional<Objective> compile(Network network, ObjectiveSpec spec) {
     requireOpen();
-    return ObjectivePlan.of(network, spec).ifSupportedBy(features).map(this::newObjective);
+    Optional<ObjectivePlan> plan = ObjectivePlan.of(network, spec).ifSupportedBy(features);
+    if (plan.isPresent() && plan.get().needsStatisticsPass()) {
+      return spec.normalizeGradients() ? Optional.empty()
+          : dev.nst.core.tile.TiledObjective.compiled(this, plan.get().network(), spec);
+    }
+    return plan.map(this::newObjective);
   }
 
   /**

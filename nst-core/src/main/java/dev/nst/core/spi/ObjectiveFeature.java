@@ -12,9 +12,13 @@ public enum ObjectiveFeature {
   CONTENT,
   /** Style terms with the Gram matrix loss. */
   GRAM_STYLE,
+  /** Style terms with the Wasserstein-2 loss (mean and covariance). */
+  W2_STYLE,
+  /** Style terms with the histogram loss. */
+  HISTOGRAM_STYLE,
   /** Total variation of the image (its value is always reported; its gradient when gamma &gt; 0). */
   TOTAL_VARIATION,
-  /** Guided Gram matrices: style terms restricted to a soft region mask (spatial control). */
+  /** Guided style terms: restricted to a soft region mask (spatial control). */
   STYLE_MASKS,
   /** jcjohnson's normalised gradients: each term's layer gradient divided by its L1 norm. */
   NORMALIZED_GRADIENTS

@@ -29,6 +29,7 @@ import java.util.Set;
  * <pre>
  * content: lossFactor kc, gradientFactor 2 kc alpha w   (2 kc with normalised gradients), strength alpha w
  * style:   lossFactor k,  gradientFactor 4 k beta w     (4 k with normalised gradients),  strength beta w
+ *          (W2 and histogram terms: lossFactor 1 / C, gradientFactor beta w; see {@link StyleTerm})
  * tv:      J = sum(dv^2) + sum(dh^2), always reported;  gradient factor 2 gamma, built when gamma != 0
  * </pre>
  *
@@ -103,16 +104,32 @@ public final class ObjectivePlan {
       ObjectiveSpec.StyleTarget t = spec.style().get(i);
       LayerSite site = site(planned, shapes, t.layer());
       int c = site.channels();
-      requireShape(spec, t.meanGram(), new int[] {c, c}, "style target (mean Gram)", t.layer(),
-          "compute style targets with the same network");
+      StyleStatistic statistic = StyleStatistic.of(t.kind());
+      Tensor target = switch (statistic) {
+        case GRAM, W2 -> {
+          requireShape(spec, t.meanGram(), new int[] {c, c}, "style target (mean Gram)", t.layer(),
+              "compute style targets with the same network");
+          if (statistic == StyleStatistic.W2) {
+            requireShape(spec, t.mean(), new int[] {c}, "style target (mean)", t.layer(),
+                "compute style targets with the same network");
+          }
+          yield statistic == StyleStatistic.GRAM ? rescaled(t.meanGram(), site.positions()) : t.meanGram();
+        }
+        case HISTOGRAM -> {
+          requireShape(spec, t.histogram(), new int[] {c, t.histogram().dim(t.histogram().rank() - 1)},
+              "style target (histogram)", t.layer(), "compute style targets with the same network");
+          yield t.histogram();
+        }
+      };
       if (t.hasMask()) {
         requireShape(spec, t.mask(), new int[] {1, 1, site.height(), site.width()}, "mask", t.layer(),
             "resize the mask to the layer's resolution");
       }
-      double k = n.styleFactor(c, site.height(), site.width());
       double strength = spec.beta() * t.weight();
-      style.add(new StyleTerm(i, StyleStatistic.GRAM, site, k, 4 * k * (normalized ? 1 : strength), strength,
-          rescaled(t.meanGram(), site.positions()), t.mask()));
+      double k = statistic == StyleStatistic.GRAM ? n.styleFactor(c, site.height(), site.width()) : 1.0 / c;
+      double gradientFactor = statistic == StyleStatistic.GRAM ? 4 * k * (normalized ? 1 : strength)
+          : (normalized ? 1 : strength);
+      style.add(new StyleTerm(i, statistic, site, k, gradientFactor, strength, target, t.mask()));
     }
     return new ObjectivePlan(spec, planned, content.build(), style.build());
   }
@@ -243,6 +260,17 @@ public final class ObjectivePlan {
    */
   public boolean normalizesGradients() {
     return spec.normalizeGradients();
+  }
+
+  /**
+   * Whether a style term needs the statistics of the whole image before its layer gradient (W2
+   * and histogram terms), so that a compiled objective runs a statistics pass before the
+   * gradient pass ({@link AbstractBackend} compiles such plans as one-tile exact tiles).
+   *
+   * @return true when any style term's statistic {@linkplain StyleStatistic#needsStatisticsPass() needs it}
+   */
+  public boolean needsStatisticsPass() {
+    return style.stream().anyMatch(t -> t.statistic().needsStatisticsPass());
   }
 
   /**

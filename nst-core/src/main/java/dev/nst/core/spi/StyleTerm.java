@@ -5,7 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.nst.api.Tensor;
 
 /**
- * A style term: the squared distance of a statistic of the layer's activation to a target. For
+ * A style term: the distance of a statistic of the layer's activation to a target. For
  * {@link StyleStatistic#GRAM}, with F the activation (multiplied by the mask when there is one)
  * as (C, HW), and {@code D = F F^T - target}:
  *
@@ -17,6 +17,13 @@ import dev.nst.api.Tensor;
  * 4 k before normalisation). The target is the spec's mean Gram already multiplied by the
  * generated activation's H W (the reference's rule for style images of another size), so a
  * backend feeds it as it is.
+ *
+ * <p>For {@link StyleStatistic#W2} and {@link StyleStatistic#HISTOGRAM} the loss and gradient
+ * are those of {@link dev.nst.api.StyleLossKind}: the target is the spec's mean Gram (W2, the
+ * mean comes from the spec) or histogram (range and CDF) as they are, lossFactor 1 / C, and
+ * gradientFactor is the strength (1 with normalised gradients). Such terms need the whole
+ * image's statistics first, so they are compiled as exact tiles (see
+ * {@link ObjectivePlan#needsStatisticsPass()}).
  *
  * @param index position in the spec's style list
  * @param statistic what the term matches

@@ -40,18 +40,9 @@ record AxisTiling(int tileLength, int[] starts, long[] bounds) {
       return java.util.Optional.of(new AxisTiling(length, new int[] {0}, new long[] {0, length}));
     }
     long unit = unit(g, lossLayers);
-    // Margins of an interior core boundary c (a multiple of unit, far from both borders): the
-    // cores before c need inputs up to c - 1 + after; the cores from c on need inputs from
-    // c - before. Translation by unit shifts every layer by whole positions, so they do not
-    // depend on c.
-    long probe = unit * (1L << 20);
-    long before = 0;
-    long after = 0;
-    for (int l : lossLayers) {
-      long s = g.cumulativeStride(l);
-      before = Math.max(before, probe - g.firstInput(l, probe / s));
-      after = Math.max(after, g.lastInput(l, probe / s - 1) - (probe - 1));
-    }
+    long[] margins = margins(g, lossLayers, unit);
+    long before = margins[0];
+    long after = margins[1];
     long lengthModUnit = Math.floorMod(length, unit);
     long tile = maxTileLength - Math.floorMod(maxTileLength - lengthModUnit, unit);
     // A tile after the first starts on the grid at most ceil(before / unit) units before its
@@ -84,6 +75,36 @@ record AxisTiling(int tileLength, int[] starts, long[] bounds) {
     bounds.add((long) length);
     return java.util.Optional.of(new AxisTiling((int) tile,
         starts.stream().mapToInt(Long::intValue).toArray(), bounds.stream().mapToLong(Long::longValue).toArray()));
+  }
+
+  /**
+   * The smallest bound on the tile length for which {@link #plan} cuts an axis of any length:
+   * one unit of core between the halos, plus the unit minus one that the tile length may lose to
+   * fit the image length's phase.
+   */
+  static long minimumTile(AxisGeometry g, int[] lossLayers) {
+    long unit = unit(g, lossLayers);
+    long[] margins = margins(g, lossLayers, unit);
+    long haloBefore = Math.floorDiv(margins[0] + unit - 1, unit) * unit;
+    return haloBefore + unit + margins[1] + unit - 1;
+  }
+
+  /**
+   * The margins of an interior core boundary c (a multiple of unit, far from both borders): the
+   * cores before c need inputs up to c - 1 + after; the cores from c on need inputs from
+   * c - before. Translation by unit shifts every layer by whole positions, so they do not depend
+   * on c.
+   */
+  private static long[] margins(AxisGeometry g, int[] lossLayers, long unit) {
+    long probe = unit * (1L << 20);
+    long before = 0;
+    long after = 0;
+    for (int l : lossLayers) {
+      long s = g.cumulativeStride(l);
+      before = Math.max(before, probe - g.firstInput(l, probe / s));
+      after = Math.max(after, g.lastInput(l, probe / s - 1) - (probe - 1));
+    }
+    return new long[] {before, after};
   }
 
   /** The cumulative stride of the deepest loss layer: tile starts and core boundaries lie on it. */

@@ -8,8 +8,9 @@ package dev.nst.core.tile;
 interface TileEngine extends AutoCloseable {
 
   /**
-   * Pass 1: adds, for each style term {@code i}, the Gram matrix of the term's masked activation
-   * over the tile's core positions into {@code grams[i]} (C x C, row-major).
+   * Pass 1: adds, for each style term {@code i}, the statistics of the term's masked activation
+   * over the tile's core positions into {@code grams[i]}, in the layout of its kind (the Gram
+   * matrix, C x C row-major, for a Gram term; see {@link dev.nst.api.spi.TileObjective}).
    *
    * @param tile the tile's pixels, (1, channels, tileHeight, tileWidth) flattened
    */
@@ -17,11 +18,13 @@ interface TileEngine extends AutoCloseable {
 
   /**
    * Pass 2: writes the gradient with respect to the tile's pixels of the content terms over the
-   * tile's cores plus {@code sum_p m(p) (A_i (m(p) a_i(p)))} for each style term (the style
-   * gradient at its layer, given the global statistics), and adds each content term's
-   * {@code sum((a - t)^2)} over the core into {@code contentSums}.
+   * tile's cores plus each style term's layer gradient given the global statistics
+   * ({@code sum_p m(p) (A_i (m(p) a_i(p)))} for a Gram term), and adds each content term's
+   * {@code sum((a - t)^2)} over the core, then each histogram term's weighted sum of squared
+   * remap distances, into {@code contentSums}.
    *
-   * @param styleGradients per style term, A_i (C x C, row-major), every factor included
+   * @param styleGradients per style term, its parameters in the layout of its kind (A_i, C x C
+   *     row-major, every factor included, for a Gram term)
    * @param gradient receives dJ/dtile, the tile's length
    */
   void gradient(float[] tile, int tileIndex, float[][] styleGradients, double[] contentSums, float[] gradient);

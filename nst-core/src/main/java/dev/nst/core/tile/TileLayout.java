@@ -151,29 +151,15 @@ public final class TileLayout {
   }
 
   /**
-   * The smallest tile side that leaves a core of one unit between the halos along both axes of
-   * a large image: the lower bound of what {@link #plan} accepts.
+   * The smallest tile side for which {@link #plan} cuts an image of any size: one unit of core
+   * between the halos the loss layers need, and the rounding to the image's phase.
    */
   public static int minimumTileSide(Network network, Collection<String> lossLayers) {
     network.requireLayers(lossLayers);
     int[] indices = lossLayers.stream().mapToInt(network::indexOf).toArray();
-    int side = 1;
-    for (boolean vertical : new boolean[] {true, false}) {
-      AxisGeometry g = AxisGeometry.of(network, vertical);
-      int lo = 1;
-      int hi = 1 << 16;
-      int big = 1 << 20;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (AxisTiling.plan(g, indices, big, mid).isPresent()) {
-          hi = mid;
-        } else {
-          lo = mid + 1;
-        }
-      }
-      side = Math.max(side, lo);
-    }
-    return side;
+    long side = Math.max(AxisTiling.minimumTile(AxisGeometry.of(network, true), indices),
+        AxisTiling.minimumTile(AxisGeometry.of(network, false), indices));
+    return (int) Math.min(Integer.MAX_VALUE, side);
   }
 
   /**

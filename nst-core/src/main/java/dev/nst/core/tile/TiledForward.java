@@ -3,7 +3,10 @@ package dev.nst.core.tile;
 import dev.nst.api.FeatureExtractor;
 import dev.nst.api.Network;
 import dev.nst.api.Tensor;
+import dev.nst.api.StyleLossKind;
 import dev.nst.core.loss.GramKernel;
+import dev.nst.core.loss.HistogramMatch;
+import dev.nst.core.loss.StyleSums;
 import dev.nst.core.loss.Targets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,56 +77,116 @@ public final class TiledForward {
    */
   public static Targets.MeanGrams meanGrams(FeatureExtractor extractor, Layouts layouts) {
     return (image, layers) -> {
+      Map<String, Targets.LayerStatistics> s = statistics(extractor, layouts).of(image, layers, StyleLossKind.GRAM);
+      Map<String, Tensor> out = new LinkedHashMap<>();
+      s.forEach((l, v) -> out.put(l, v.meanGram()));
+      return out;
+    };
+  }
+
+  /**
+   * The style statistics of images for any kind of style loss, over the tiles' cores (whole when
+   * their layout has one tile): Gram matrices and first moments are summed over the cores; a
+   * histogram target's range and CDF need every value of a layer, which is gathered from the cores
+   * (one activation of that layer in memory, not the whole network's).
+   */
+  public static Targets.StyleStatistics statistics(FeatureExtractor extractor, Layouts layouts) {
+    return (image, layers, kind) -> {
       int h = image.dim(2);
       int w = image.dim(3);
       TileLayout layout = layouts.of(h, w, layers);
-      Network net = layout.network();
-      List<int[]> full = net.shapes(h, w);
-      Map<String, double[]> sums = new LinkedHashMap<>();
-      float[] pixels = image.toArray();
-      float[] tile = new float[image.dim(1) * layout.tileHeight() * layout.tileWidth()];
-      for (TileLayout.Tile t : layout.tiles()) {
-        cut(pixels, image.dim(1), h, w, t, layout, tile);
-        Map<String, Tensor> acts = extractor.forward(Tensor.of(tile, 1, image.dim(1), layout.tileHeight(),
-            layout.tileWidth()), layers);
-        for (String l : layers) {
-          Tensor a = acts.get(l);
-          int c = a.dim(1);
-          TileLayout.Region core = t.cores().get(l);
-          if (core.isEmpty()) {
-            continue;
-          }
-          float[] src = a.toArray();
-          float[] coreValues = new float[(int) (c * core.size())];
-          int th = a.dim(2);
-          int tw = a.dim(3);
+      List<int[]> full = layout.network().shapes(h, w);
+      Map<String, double[]> grams = new LinkedHashMap<>();
+      Map<String, double[]> firsts = new LinkedHashMap<>();
+      Map<String, float[]> values = new LinkedHashMap<>();
+      Map<String, int[]> filled = new LinkedHashMap<>();
+      forEachCore(extractor, image, layers, layout, (layer, core, c, n) -> {
+        int[] s = full.get(layout.network().indexOf(layer));
+        if (kind == StyleLossKind.HISTOGRAM) {
+          // channel by channel into (C, H W), in the order the cores come
+          float[] all = values.computeIfAbsent(layer, k -> new float[s[0] * s[1] * s[2]]);
+          int[] at = filled.computeIfAbsent(layer, k -> new int[1]);
           for (int ch = 0; ch < c; ch++) {
-            for (int y = 0; y < core.height(); y++) {
-              System.arraycopy(src, (ch * th + core.top() + y) * tw + core.left(), coreValues,
-                  (ch * core.height() + y) * core.width(), core.width());
-            }
+            System.arraycopy(core, ch * n, all, ch * s[1] * s[2] + at[0], n);
           }
-          double[] g = new double[c * c];
-          GramKernel.gram(coreValues, c, (int) core.size(), g);
-          double[] acc = sums.computeIfAbsent(l, k -> new double[c * c]);
-          for (int i = 0; i < g.length; i++) {
-            acc[i] += g[i];
+          at[0] += n;
+          return;
+        }
+        double[] g = new double[c * c];
+        GramKernel.gram(core, c, n, g);
+        double[] acc = grams.computeIfAbsent(layer, k -> new double[c * c]);
+        for (int i = 0; i < g.length; i++) {
+          acc[i] += g[i];
+        }
+        if (kind == StyleLossKind.W2) {
+          double[] first = StyleSums.firstMoment(core, StyleSums.weights(null, n), c, n);
+          double[] f = firsts.computeIfAbsent(layer, k -> new double[c]);
+          for (int i = 0; i < c; i++) {
+            f[i] += first[i];
           }
         }
-      }
-      Map<String, Tensor> out = new LinkedHashMap<>();
+      });
+      Map<String, Targets.LayerStatistics> out = new LinkedHashMap<>();
       for (String l : layers) {
-        int[] s = full.get(net.indexOf(l));
-        double n = (double) s[1] * s[2];
-        double[] acc = sums.get(l);
-        float[] mean = new float[acc.length];
-        for (int i = 0; i < mean.length; i++) {
-          mean[i] = (float) (acc[i] / n);
+        int[] s = full.get(layout.network().indexOf(l));
+        int n = s[1] * s[2];
+        if (kind == StyleLossKind.HISTOGRAM) {
+          out.put(l, new Targets.LayerStatistics(null, null,
+              HistogramMatch.histogram(values.get(l), s[0], n, StyleLossKind.HISTOGRAM_BINS)));
+          continue;
         }
-        out.put(l, Tensor.adopt(mean, s[0], s[0]));
+        out.put(l, new Targets.LayerStatistics(divided(grams.get(l), n, s[0], s[0]),
+            kind == StyleLossKind.W2 ? divided(firsts.get(l), n, s[0]) : null, null));
       }
       return out;
     };
+  }
+
+  private static Tensor divided(double[] sums, double n, int... shape) {
+    float[] v = new float[sums.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (sums[i] / n);
+    }
+    return Tensor.adopt(v, shape);
+  }
+
+  /** Receives the activation values of one tile's core at one layer: (C, positions) row-major. */
+  @FunctionalInterface
+  private interface CoreVisitor {
+    void accept(String layer, float[] core, int channels, int positions);
+  }
+
+  /** Runs every tile of {@code layout} forward and hands each layer's core values to {@code visitor}. */
+  private static void forEachCore(FeatureExtractor extractor, Tensor image, List<String> layers, TileLayout layout,
+      CoreVisitor visitor) {
+    int h = image.dim(2);
+    int w = image.dim(3);
+    float[] pixels = image.toArray();
+    float[] tile = new float[image.dim(1) * layout.tileHeight() * layout.tileWidth()];
+    for (TileLayout.Tile t : layout.tiles()) {
+      cut(pixels, image.dim(1), h, w, t, layout, tile);
+      Map<String, Tensor> acts = extractor.forward(Tensor.of(tile, 1, image.dim(1), layout.tileHeight(),
+          layout.tileWidth()), layers);
+      for (String l : layers) {
+        Tensor a = acts.get(l);
+        int c = a.dim(1);
+        TileLayout.Region core = t.cores().get(l);
+        if (core.isEmpty()) {
+          continue;
+        }
+        float[] src = a.toArray();
+        float[] coreValues = new float[(int) (c * core.size())];
+        int th = a.dim(2);
+        int tw = a.dim(3);
+        for (int ch = 0; ch < c; ch++) {
+          for (int y = 0; y < core.height(); y++) {
+            System.arraycopy(src, (ch * th + core.top() + y) * tw + core.left(), coreValues,
+                (ch * core.height() + y) * core.width(), core.width());
+          }
+        }
+        visitor.accept(l, coreValues, c, (int) core.size());
+      }
+    }
   }
 
   /** Copies the pixels of tile {@code t} out of an image of {@code channels x h x w}. */

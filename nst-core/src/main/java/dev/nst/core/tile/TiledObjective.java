@@ -3,6 +3,8 @@ package dev.nst.core.tile;
 import dev.nst.api.LossBreakdown;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
+import dev.nst.core.loss.GaussianW2;
+import dev.nst.core.loss.HistogramMatch;
 import dev.nst.core.loss.SquaredTotalVariation;
 import java.util.Arrays;
 import java.util.Objects;
@@ -12,16 +14,23 @@ import java.util.Objects;
  * gradient (up to float rounding) and memory bounded by one tile (DESIGN.md section 10):
  *
  * <ol>
- *   <li>Pass 1: each tile's Gram matrices over its cores are summed into the whole image's.
- *   <li>On the host: the style losses, and per style term the matrix A = 4 k beta w sym(G - T)
- *       that turns an activation into its gradient (C x C work, small next to a pass).
+ *   <li>Pass 1: each tile's style statistics over its cores are summed into the whole image's
+ *       (Gram matrices; for W2 terms also first moments, for histogram terms node weights).
+ *   <li>On the host: the style losses, and per style term the parameters of its layer gradient:
+ *       for a Gram term the matrix A = 4 k beta w sym(G - T), for a W2 term A and b
+ *       ({@link GaussianW2}, matrix square roots included), for a histogram term the remap
+ *       table ({@link HistogramMatch}); C x C work, small next to a pass.
  *   <li>Pass 2: each tile's gradient, content terms and style terms on its cores with the
- *       global A, pulled back to the tile's pixels and added into the image gradient (halos
- *       overlap, so pixels near tile borders receive from several tiles, as they should).
+ *       global parameters, pulled back to the tile's pixels and added into the image gradient
+ *       (halos overlap, so pixels near tile borders receive from several tiles, as they should);
+ *       histogram losses come back from this pass.
  *   <li>Total variation on the host, over the whole image.
  * </ol>
  *
- * Not thread-safe; closes its engine.
+ * <p>A one-tile layout is how a backend compiles the untiled objective of W2 and histogram
+ * terms ({@link #compiled}): a statistics call and a gradient call per evaluation.
+ *
+ * <p>Not thread-safe; closes its engine.
  */
 public final class TiledObjective implements Objective {
   private final ObjectiveSpec spec;
@@ -65,9 +74,8 @@ public final class TiledObjective implements Objective {
     grams = new double[terms.style.size()][];
     coefficients = new float[terms.style.size()][];
     for (int i = 0; i < grams.length; i++) {
-      int c = terms.style.get(i).channels();
-      grams[i] = new double[c * c];
-      coefficients[i] = new float[c * c];
+      grams[i] = new double[terms.style.get(i).statisticsLength()];
+      coefficients[i] = new float[terms.style.get(i).parametersLength()];
     }
   }
 
@@ -86,6 +94,49 @@ public final class TiledObjective implements Objective {
     int channels = layout.network().inputChannels();
     return new TiledObjective(spec, layout, terms,
         new FeatureTileEngine(extractor, terms, channels, layout.tileHeight(), layout.tileWidth()), channels, listener);
+  }
+
+  /**
+   * A tiled objective on a backend's compiled tile objective when it offers one ({@link
+   * dev.nst.api.spi.Backend#compileTile}), else over its level-1 features.
+   *
+   * @param backend the backend; its tile objective is closed with this objective
+   * @param extractor the backend's feature extractor for the fallback; stays the caller's
+   * @param listener told before every tile, or null
+   */
+  public static TiledObjective on(dev.nst.api.spi.Backend backend, dev.nst.api.FeatureExtractor extractor,
+      ObjectiveSpec spec, TileLayout layout, TileListener listener) {
+    TiledTerms terms = new TiledTerms(layout.network(), spec, layout);
+    int channels = layout.network().inputChannels();
+    TileEngine engine = backend.compileTile(layout.network(), terms.tileSpec(spec.pooling()))
+        .<TileEngine>map(o -> new CompiledTileEngine(o, terms))
+        .orElseGet(() -> new FeatureTileEngine(extractor, terms, channels, layout.tileHeight(), layout.tileWidth()));
+    return new TiledObjective(spec, layout, terms, engine, channels, listener);
+  }
+
+  /**
+   * The untiled objective of {@code spec} as one tile on {@code backend}'s compiled tile
+   * objective: how W2 and histogram terms, which need the whole image's statistics before any
+   * gradient, compile (a statistics call, the C x C work on the host, a gradient call).
+   *
+   * @param network the network, its pools of the spec's kind
+   * @return the objective, or empty when the backend compiles no tiles
+   * @throws IllegalArgumentException when the spec asks for normalised gradients
+   */
+  public static java.util.Optional<Objective> compiled(dev.nst.api.spi.Backend backend, dev.nst.api.Network network,
+      ObjectiveSpec spec) {
+    TileLayout layout = TileLayout.plan(network, spec.layers(), spec.height(), spec.width(), spec.height(),
+        spec.width()).orElseThrow(() -> new IllegalStateException("no one-tile layout for " + spec.width() + "x"
+            + spec.height() + ": a tiling bug"));
+    TiledTerms terms = new TiledTerms(layout.network(), spec, layout);
+    int channels = network.inputChannels();
+    return backend.compileTile(network, terms.tileSpec(spec.pooling()))
+        .map(o -> new TiledObjective(spec, layout, terms, new CompiledTileEngine(o, terms), channels, null));
+  }
+
+  /** True when the tiles run on the backend's compiled tile objective. */
+  public boolean compiled() {
+    return engine instanceof CompiledTileEngine;
   }
 
   /** The layout this objective evaluates in. */
@@ -124,30 +175,60 @@ public final class TiledObjective implements Objective {
       }
     }
     Arrays.fill(gradient, 0f);
-    double[] contentSums = new double[terms.content.size()];
+    double[] sums = new double[terms.content.size() + terms.histogramTerms.length];
     for (int t = 0; t < tiles; t++) {
       listener.beforeTile(2, t, tiles);
       cut(image, t);
-      engine.gradient(tile, t, coefficients, contentSums, tileGradient);
+      engine.gradient(tile, t, coefficients, sums, tileGradient);
       paste(tileGradient, t, gradient);
     }
-    double[] content = new double[contentSums.length];
+    double[] content = new double[terms.content.size()];
     for (int i = 0; i < content.length; i++) {
-      content[i] = terms.content.get(i).factor() * contentSums[i];
+      content[i] = terms.content.get(i).factor() * sums[i];
+    }
+    for (int h = 0; h < terms.histogramTerms.length; h++) {
+      TiledTerms.Style s = terms.style.get(terms.histogramTerms[h]);
+      style[terms.histogramTerms[h]] = s.histogram().loss(sums[content.length + h], s.weight());
     }
     double tv = SquaredTotalVariation.addGradient(image, channels, spec.height(), spec.width(), spec.gamma(), gradient);
     return spec.breakdown(content, style, tv);
   }
 
-  /** The term's loss from the whole image's Gram; fills A = 4 k strength sym(G - T). */
-  private static double styleTerm(TiledTerms.Style s, double[] gram, float[] a) {
-    int c = s.channels();
+  /**
+   * The term's loss from the whole image's statistics (0 for a histogram term, whose loss comes
+   * from pass 2), and its gradient parameters in {@code a}.
+   */
+  private static double styleTerm(TiledTerms.Style s, double[] statistics, float[] a) {
+    int c = s.site().channels();
+    switch (s.kind()) {
+      case W2 -> {
+        GaussianW2.Step step = s.w2().evaluate(statistics, Arrays.copyOfRange(statistics, c * c, c * c + c),
+            s.weight(), s.strength());
+        System.arraycopy(step.matrix(), 0, a, 0, c * c);
+        System.arraycopy(step.offset(), 0, a, c * c, c);
+        return step.loss();
+      }
+      case HISTOGRAM -> {
+        float[] table = s.histogram().table(statistics, s.weight());
+        System.arraycopy(table, 0, a, 0, table.length);
+        a[table.length] = s.histogram().gradientScale(s.weight(), s.strength());
+        return 0;
+      }
+      default -> {
+        return gramTerm(s, statistics, a);
+      }
+    }
+  }
+
+  /** A Gram term's loss from the whole image's Gram; fills A = 4 k strength sym(G - T). */
+  private static double gramTerm(TiledTerms.Style s, double[] gram, float[] a) {
     double sum = 0;
     for (int i = 0; i < gram.length; i++) {
       double d = gram[i] - s.target()[i];
       sum += d * d;
     }
     double k = 4 * s.factor() * s.strength();
+    int c = s.site().channels();
     for (int i = 0; i < c; i++) {
       for (int j = 0; j < c; j++) {
         double dij = gram[i * c + j] - s.target()[i * c + j];

@@ -24,6 +24,8 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One test per TF.js loader bug the fuzzer (or its review) found; each names what happened
@@ -278,6 +280,25 @@ class TfjsLoaderRegressionTest {
     assertThatThrownBy(() -> TfjsModelLoader.load(json, InputConvention.UNIT))
         .isExactlyInstanceOf(ModelLoadException.class)
         .hasMessage(json + " is not a TF.js model.json: it holds [1,2] where a JSON object is expected");
+  }
+
+  /**
+   * Before: "... is not a TF.js model.json (com.google.gson.stream.MalformedJsonException: Unterminated
+   * object at line 1 column 24 path $.modelTopology.a\nSee https://github.com/google/gson/...)": the
+   * parser's class name and a link to its troubleshooting page, over two lines.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"modelTopology\": {\"a\": 1", "{\"modelTopology\": {\"a\": 1 \"b\": 2}}",
+      "{\"a\": [1, 2}", "{\"a\": 1}}", "{'a': [1, 2,, ]"})
+  void invalidJsonIsOneLineNamingTheFileAndWhatIsWrong(String text) throws IOException {
+    Files.writeString(json, text);
+    assertThatThrownBy(() -> TfjsModelLoader.load(json, InputConvention.UNIT))
+        .isExactlyInstanceOf(ModelLoadException.class)
+        .hasMessageStartingWith(json + " is not valid JSON: ")
+        .hasMessageMatching("(?s)[^\\n]*")
+        .hasMessageContaining(" at line 1 column ")
+        .hasMessageEndingWith("; fetch or export the model again")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("com.google", "gson", "http", "Exception"));
   }
 
 }

@@ -183,7 +183,8 @@ class ObjectivePlanTest {
     ObjectiveSpec spec = new ObjectiveSpec(List.of(), List.of(new StyleTarget("c3", 1, Tensor.zeros(5, 5))),
         1, 1, 0, Pooling.MAX, 2, 8);
     assertThatThrownBy(() -> ObjectivePlan.of(tiny(), spec)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("an input of 2x8 is too small for network tiny: layer c3 would have no pixels left");
+        .hasMessage("an input of 2x8 (height x width) is too small for network tiny: layer c3 would have no pixels "
+            + "left; it needs at least 6x6");
   }
 
   @Test

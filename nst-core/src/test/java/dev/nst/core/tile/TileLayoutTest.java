@@ -56,9 +56,13 @@ class TileLayoutTest {
   void tooSmallATileLeavesNoCore() {
     int min = TileLayout.minimumTileSide(vgg19(), List.of("relu5_1"));
     // relu5_1 sees 78 pixels before and 77 after each position, and cores come in units of 16
-    assertThat(min).isBetween(16 + 150, 16 + 180);
-    assertThat(TileLayout.plan(vgg19(), List.of("relu5_1"), 2000, 2000, min - 1, 4000)).isEmpty();
-    assertThat(TileLayout.plan(vgg19(), List.of("relu5_1"), 2000, 2000, min + 15, 4000)).isPresent();
+    assertThat(min).isBetween(16 + 150, 16 + 200);
+    for (int length = 2000; length < 2016; length++) {
+      assertThat(TileLayout.plan(vgg19(), List.of("relu5_1"), length, length, min, min)).as("length %d", length)
+          .isPresent();
+      assertThat(TileLayout.plan(vgg19(), List.of("relu5_1"), length, length, min - 16, min - 16))
+          .as("length %d", length).isEmpty();
+    }
   }
 
   @Test

@@ -22,9 +22,9 @@ import java.util.Set;
  * them on its own.
  */
 final class MisdeclaredSuites {
-  /** What the ND4J backend compiles today: no masks, no normalised gradients. */
-  static final Set<ObjectiveFeature> WITHOUT_MASKS_AND_NORMALIZED = EnumSet.of(
-      ObjectiveFeature.CONTENT, ObjectiveFeature.GRAM_STYLE, ObjectiveFeature.TOTAL_VARIATION);
+  /** Every feature but masks and normalised gradients. */
+  static final Set<ObjectiveFeature> WITHOUT_MASKS_AND_NORMALIZED = EnumSet.complementOf(
+      EnumSet.of(ObjectiveFeature.STYLE_MASKS, ObjectiveFeature.NORMALIZED_GRADIENTS));
 
   private MisdeclaredSuites() {}
 
@@ -177,7 +177,7 @@ final class MisdeclaredSuites {
         @Override
         public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
           return b.compile(network, new ObjectiveSpec(spec.content(), spec.style().stream()
-              .map(t -> new ObjectiveSpec.StyleTarget(t.layer(), t.weight(), t.meanGram())).toList(),
+              .map(t -> t.withWeightAndMask(t.weight(), null)).toList(),
               spec.alpha(), spec.beta(), spec.gamma(), spec.pooling(), spec.height(), spec.width(),
               spec.normalization(), false));
         }

@@ -86,8 +86,12 @@ final class NaiveJavaBackend implements Backend {
     if (!spec.content().isEmpty()) {
       needed.add(ObjectiveFeature.CONTENT);
     }
-    if (!spec.style().isEmpty()) {
-      needed.add(ObjectiveFeature.GRAM_STYLE);
+    for (ObjectiveSpec.StyleTarget t : spec.style()) {
+      needed.add(switch (t.kind()) {
+        case GRAM -> ObjectiveFeature.GRAM_STYLE;
+        case W2 -> ObjectiveFeature.W2_STYLE;
+        case HISTOGRAM -> ObjectiveFeature.HISTOGRAM_STYLE;
+      });
     }
     if (spec.hasMasks()) {
       needed.add(ObjectiveFeature.STYLE_MASKS);

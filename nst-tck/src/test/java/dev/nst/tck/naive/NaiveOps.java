@@ -55,13 +55,13 @@ final class NaiveOps {
           float sum = b[co];
           for (int ci = 0; ci < s[0]; ci++) {
             for (int ky = 0; ky < kh; ky++) {
-              int y = oy * c.stride() - pad.top() + ky;
-              if (y < 0 || y >= s[1]) {
+              int y = source(oy * c.stride() - pad.top() + ky, s[1], c.paddingMode());
+              if (y < 0) {
                 continue;
               }
               for (int kx = 0; kx < kw; kx++) {
-                int x = ox * c.stride() - pad.left() + kx;
-                if (x < 0 || x >= s[2]) {
+                int x = source(ox * c.stride() - pad.left() + kx, s[2], c.paddingMode());
+                if (x < 0) {
                   continue;
                 }
                 sum += w[((co * s[0] + ci) * kh + ky) * kw + kx] * in[(ci * s[1] + y) * s[2] + x];
@@ -87,13 +87,13 @@ final class NaiveOps {
           float go = g[(co * o[1] + oy) * o[2] + ox];
           for (int ci = 0; ci < s[0]; ci++) {
             for (int ky = 0; ky < kh; ky++) {
-              int y = oy * c.stride() - pad.top() + ky;
-              if (y < 0 || y >= s[1]) {
+              int y = source(oy * c.stride() - pad.top() + ky, s[1], c.paddingMode());
+              if (y < 0) {
                 continue;
               }
               for (int kx = 0; kx < kw; kx++) {
-                int x = ox * c.stride() - pad.left() + kx;
-                if (x < 0 || x >= s[2]) {
+                int x = source(ox * c.stride() - pad.left() + kx, s[2], c.paddingMode());
+                if (x < 0) {
                   continue;
                 }
                 gin[(ci * s[1] + y) * s[2] + x] += w[((co * s[0] + ci) * kh + ky) * kw + kx] * go;
@@ -104,6 +104,18 @@ final class NaiveOps {
       }
     }
     return gin;
+  }
+
+  /** The input index a padded index reads: itself inside, the copied pixel beyond (or -1 for zeros). */
+  private static int source(int i, int n, dev.nst.api.PaddingMode mode) {
+    if (i >= 0 && i < n) {
+      return i;
+    }
+    return switch (mode) {
+      case ZEROS -> -1;
+      case REPLICATE -> i < 0 ? 0 : n - 1;
+      case REFLECT -> i < 0 ? -i : 2 * (n - 1) - i;
+    };
   }
 
   private static float[] relu(float[] in, float alpha) {

@@ -36,6 +36,8 @@ import java.util.Optional;
 final class Fingerprints {
   private static final String DIRECTORY = ".verified";
   private static final String SUFFIX = ".verified";
+  /** Largest record read; a real one is a few hundred bytes. */
+  private static final long MAX_RECORD_BYTES = 4096;
   private static final Duration STAMP_AGE = Duration.ofSeconds(2);
 
   private final Path cacheDir;
@@ -51,7 +53,8 @@ final class Fingerprints {
   boolean matches(Path file, ModelFile f) {
     try {
       Path record = record(file);
-      return Files.isRegularFile(record)
+      // a record is a few hundred bytes; anything else (a pipe, a huge file) is no record of ours
+      return Files.isRegularFile(record) && Files.size(record) <= MAX_RECORD_BYTES
           && Files.readString(record, StandardCharsets.UTF_8).equals(render(current(file), f));
     } catch (IOException e) {
       return false;

@@ -2,6 +2,7 @@ package dev.nst.core.model.cache;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.nst.core.io.RegularFiles;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
@@ -66,6 +67,10 @@ final class LockFile implements AutoCloseable {
    */
   static LockFile acquire(Path path) throws IOException {
     checkNotNull(path, "path");
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      // opening a named pipe to write would wait for a reader forever
+      throw new IOException("the lock file " + path + " " + RegularFiles.problem(path) + "; delete it");
+    }
     while (true) {
       Object before = fileKey(path);
       FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -2,6 +2,7 @@ package dev.nst.core.model.cache;
 
 import dev.nst.api.ModelIntegrityException;
 import dev.nst.api.Network;
+import dev.nst.core.io.RegularFiles;
 import dev.nst.core.model.ModelFile;
 import dev.nst.core.model.ModelSpec;
 import dev.nst.core.model.format.ModelFiles;
@@ -314,8 +315,12 @@ public final class ModelStore {
   }
 
   private static void copyFromDirectory(Path source, ModelFile f, PartFile part) throws SourceFailure {
-    if (!Files.isRegularFile(source)) {
+    if (!Files.exists(source)) {
       throw new SourceFailure("not in the mirror (no file " + source + ")", false);
+    }
+    String problem = RegularFiles.problem(source);
+    if (problem != null) {
+      throw new SourceFailure("the mirror's " + source + " " + problem, false);
     }
     try {
       long size = Files.size(source);

@@ -3,6 +3,7 @@ package dev.nst.core.model.cache;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.nst.core.io.RegularFiles;
 import dev.nst.core.model.ModelFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ final class PartFile {
    */
   long resume() {
     long have = 0;
+    requireRegularOrAbsent();
     try {
       have = Files.isRegularFile(path) ? Files.size(path) : 0;
       if (have > file.size()) {
@@ -82,6 +84,7 @@ final class PartFile {
       size = 0;
     }
     progress.accept(size);
+    requireRegularOrAbsent();
     FileChannel out;
     try {
       out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -136,6 +139,17 @@ final class PartFile {
       Files.deleteIfExists(path);
     } catch (IOException ignored) {
       // nothing better to do: the file is not used under its final name
+    }
+  }
+
+  /**
+   * Refuses a partial file that is a pipe, a device or a folder: opening a named pipe to write
+   * would wait for a reader forever.
+   */
+  private void requireRegularOrAbsent() {
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      throw new ModelDownloadException("the partial download " + path + " " + RegularFiles.problem(path)
+          + "; delete it and try again");
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
+import dev.nst.core.io.RegularFiles;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -19,7 +20,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -70,9 +70,7 @@ public final class KerasH5Loader {
 
   /** Loads {@code file}; the network is named after the file. */
   public static Network load(Path file, InputConvention convention) {
-    if (!Files.isRegularFile(file)) {
-      throw new ModelLoadException("model file " + file + " does not exist");
-    }
+    RegularFiles.size(file, "Keras weight file", ModelLoadException::new);
     String name = file.getFileName().toString().replaceFirst("(?i)\\.(h5|hdf5|keras)$", "");
     try (HdfFile h5 = open(file)) {
       // HDF5 records its own length: a download cut short is caught here, not as odd weights.

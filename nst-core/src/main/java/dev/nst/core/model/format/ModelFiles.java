@@ -3,6 +3,7 @@ package dev.nst.core.model.format;
 import dev.nst.api.InputConvention;
 import dev.nst.api.ModelLoadException;
 import dev.nst.api.Network;
+import dev.nst.core.io.RegularFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,8 +22,9 @@ public final class ModelFiles {
    */
   public static Network load(Path file, InputConvention convention) {
     Path f = Files.isDirectory(file) ? file.resolve("model.json") : file;
-    if (!Files.isRegularFile(f)) {
-      throw new ModelLoadException("model file " + f + " does not exist");
+    String problem = RegularFiles.problem(f);
+    if (problem != null) {
+      throw new ModelLoadException("model file " + f + " " + problem);
     }
     String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".onnx")) {

@@ -9,6 +9,7 @@ import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
+import dev.nst.core.io.RegularFiles;
 import dev.nst.core.model.format.OnnxTensors;
 import dev.nst.core.model.format.proto.AttributeProto;
 import dev.nst.core.model.format.proto.GraphProto;
@@ -30,7 +31,8 @@ import java.util.Set;
 /**
  * Loads the convolutional feature part of an ONNX model by following the graph from its image
  * input, never by node names: Conv (+bias), Relu, LeakyRelu, MaxPool, AveragePool, and
- * BatchNormalization folded into the preceding Conv. Identity and Dropout pass through. It
+ * BatchNormalization folded into the preceding Conv. Identity and Dropout pass through. Weights
+ * may be initializers, Constant nodes or Identity nodes of either ({@link OnnxConstants}). It
  * stops at the first node that is not a feature layer (Flatten, Gemm, Reshape of a classifier
  * head, ...), and names layers the VGG way ({@link LayerNamer}).
  */
@@ -46,14 +48,14 @@ public final class OnnxModelLoader {
   /** Loads {@code file}; the network is named after the file. */
   public static Network load(Path file, InputConvention convention) {
     ModelProto model;
+    long size = RegularFiles.size(file, "ONNX model file", ModelLoadException::new);
+    if (size > MAX_MODEL_BYTES) {
+      throw new ModelLoadException(file + " is larger than 2 GiB; ONNX files that size keep weights "
+          + "externally, which nst does not read");
+    }
     try (InputStream in = Files.newInputStream(file)) {
-      long size = Files.size(file);
-      if (size > MAX_MODEL_BYTES) {
-        throw new ModelLoadException(file + " is larger than 2 GiB; ONNX files that size keep weights "
-            + "externally, which nst does not read");
-      }
       CodedInputStream cis = CodedInputStream.newInstance(in);
-      cis.setSizeLimit(MAX_MODEL_BYTES);
+      cis.setSizeLimit((int) size); // no more than the file had when it was sized
       cis.setRecursionLimit(64);
       model = ModelProto.parseFrom(cis);
     } catch (InvalidProtocolBufferException e) {
@@ -77,18 +79,10 @@ public final class OnnxModelLoader {
       throw new ModelLoadException("the file holds no graph");
     }
     GraphProto g = model.getGraph();
-    Map<String, TensorProto> constants = new HashMap<>();
-    for (TensorProto t : g.getInitializerList()) {
-      constants.put(t.getName(), t);
-    }
+    Map<String, TensorProto> constants = OnnxConstants.of(g);
     Map<String, List<NodeProto>> consumers = new HashMap<>();
     for (NodeProto n : g.getNodeList()) {
-      if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
-        for (AttributeProto a : n.getAttributeList()) {
-          if (a.getName().equals("value") && a.hasT()) {
-            constants.put(n.getOutput(0), a.getT().toBuilder().setName(n.getOutput(0)).build());
-          }
-        }
+      if (n.getOpType().equals("Constant")) {
         continue;
       }
       if (n.getInputCount() > 0) {
@@ -309,7 +303,8 @@ public final class OnnxModelLoader {
     TensorProto t = constants.get(n.getInput(index));
     if (t == null) {
       throw new ModelLoadException("input '" + n.getInput(index) + "' of node '" + n.getName()
-          + "' is not a constant; nst needs weights stored as initializers");
+          + "' is not a constant; nst reads weights stored as initializers, Constant nodes with a float tensor "
+          + "value, or Identity nodes of those");
     }
     Tensor v = OnnxTensors.toTensor(t);
     for (int i = 0; i < v.size(); i++) {

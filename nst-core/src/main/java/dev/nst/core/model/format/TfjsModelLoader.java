@@ -12,11 +12,12 @@ import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
-import java.io.IOException;
+import dev.nst.core.io.RegularFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ public final class TfjsModelLoader {
   private static final long MAX_GROUP_BYTES = Integer.MAX_VALUE - 8;
   /** Largest stride, pool window, kernel size or channel count accepted from a file. */
   static final int MAX_GEOMETRY = 1 << 16;
+  /** Largest model.json read: topologies are a few megabytes at most; the weights are in the shards. */
+  static final long MAX_MODEL_JSON_BYTES = 64L << 20;
   private static final Set<String> PASS_THROUGH = Set.of("InputLayer", "Dropout", "SpatialDropout2D", "ZeroPadding2D");
 
   private TfjsModelLoader() {}
@@ -51,8 +54,10 @@ public final class TfjsModelLoader {
   /** Loads {@code modelJson}; the network is named after its folder. */
   public static Network load(Path modelJson, InputConvention convention) {
     JsonObject root;
+    byte[] bytes = RegularFiles.readAll(modelJson, "TF.js model.json", MAX_MODEL_JSON_BYTES, ModelLoadException::new);
     try {
-      JsonElement parsed = JsonParser.parseString(Files.readString(modelJson));
+      String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      JsonElement parsed = JsonParser.parseString(text);
       if (!parsed.isJsonObject()) {
         throw new ModelLoadException(modelJson + " is not a TF.js model.json: it holds "
             + describe(parsed) + " where a JSON object is expected");
@@ -61,10 +66,9 @@ public final class TfjsModelLoader {
     } catch (CharacterCodingException e) {
       throw new ModelLoadException(modelJson + " is not a TF.js model.json: it is not UTF-8 text (binary or "
           + "corrupt file)", e);
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + modelJson + ": " + e.getMessage(), e);
     } catch (JsonParseException e) {
-      throw new ModelLoadException(modelJson + " is not a TF.js model.json (" + e.getMessage() + ")", e);
+      throw new ModelLoadException(modelJson + " is not valid JSON: " + jsonProblem(e)
+          + "; fetch or export the model again", e);
     }
     Path dir = modelJson.toAbsolutePath().getParent();
     String name = dir.getFileName() == null ? "model" : dir.getFileName().toString();
@@ -135,11 +139,7 @@ public final class TfjsModelLoader {
           throw new ModelLoadException("weight shard path '" + p.getAsString() + "' names a folder, not a file");
         }
         shards.add(shard);
-        try {
-          bytes += Files.size(shard);
-        } catch (IOException e) {
-          throw new ModelLoadException("weight shard " + shard + " is missing or unreadable: " + e.getMessage(), e);
-        }
+        bytes += RegularFiles.size(shard, "weight shard", ModelLoadException::new);
       }
       if (bytes != groupValues * 4) {
         throw new ModelLoadException("weight shards " + shards + " hold " + bytes + " bytes but the manifest declares "
@@ -151,15 +151,8 @@ public final class TfjsModelLoader {
       }
       ByteBuffer all = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
       for (Path shard : shards) {
-        try {
-          byte[] data = Files.readAllBytes(shard);
-          if (data.length > all.remaining()) {
-            throw new ModelLoadException("weight shard " + shard + " changed size while it was read");
-          }
-          all.put(data);
-        } catch (IOException e) {
-          throw new ModelLoadException("cannot read weight shard " + shard + ": " + e.getMessage(), e);
-        }
+        byte[] data = RegularFiles.readAll(shard, "weight shard", all.remaining(), ModelLoadException::new);
+        all.put(data);
       }
       if (all.hasRemaining()) {
         throw new ModelLoadException("weight shards " + shards + " changed size while they were read");
@@ -178,6 +171,25 @@ public final class TfjsModelLoader {
       }
     }
     return out;
+  }
+
+  /**
+   * What a JSON parser found wrong, in words: the innermost message, without the parser's
+   * exception class names and the troubleshooting link Gson appends ("See https://...").
+   */
+  static String jsonProblem(JsonParseException e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? String.valueOf(e.getMessage()) : t.getMessage();
+    m = m.replaceAll("(?s)\\s*See https?://\\S*", "");
+    m = m.replaceAll("\\b(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ", "");
+    m = m.replaceAll("\\s+", " ").trim();
+    if (m.isEmpty()) {
+      return "it is malformed";
+    }
+    return Character.toLowerCase(m.charAt(0)) + m.substring(1);
   }
 
   /** Resolves a manifest path, refusing anything that leaves the model's folder. */

@@ -1,0 +1,223 @@
+package dev.nst.spark;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.nst.api.spi.Device;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A Spark job that stylises every image under an input path with every given style into an
+ * output path, for {@code spark-submit} on a cluster or a plain {@code java} on one machine
+ * ({@code local[*]} when no master is set):
+ *
+ * <pre>
+ * spark-submit --class dev.nst.spark.StylizeJob nst-spark-job.jar \
+ *     --input hdfs:///photos --output hdfs:///painted \
+ *     --style hdfs:///styles/starry_night.jpg --style hdfs:///styles/the_scream.jpg \
+ *     --model vgg19 --size 512 --iterations 300
+ * </pre>
+ *
+ * Outputs are {@code <output>/<image>_<style>.png}, written atomically; outputs that exist are kept
+ * (a rerun finishes an interrupted job) unless {@code --overwrite}. {@code <output>/batch-report.json}
+ * lists every image's outcome. Exit code 0 when every image is done, {@value #SOME_FAILED} when some
+ * failed (the others are written), 2 for a usage error.
+ */
+public final class StylizeJob {
+  /** The exit code when some images failed, as {@code nst batch}'s. */
+  public static final int SOME_FAILED = 7;
+
+  /** The file names the input listing takes: the image formats Java decodes. */
+  static final String IMAGE_FILES = "*.{png,PNG,jpg,JPG,jpeg,JPEG,gif,GIF,bmp,BMP,tif,TIF,tiff,TIFF}";
+
+  private static final String USAGE = "usage: StylizeJob --input PATH --output PATH --style FILE [--style FILE]... "
+      + "[--model NAME|FILE] [--convention torch|caffe|unit] [--size PIXELS] [--iterations N] [--seed N] "
+      + "[--backend NAME] [--device auto|cpu|gpu] [--threads N] [--partitions N] [--recursive] [--overwrite]";
+
+  private StylizeJob() {}
+
+  /**
+   * What a job did.
+   *
+   * @param done images stylised and written
+   * @param skipped outputs that existed and were kept
+   * @param failed images that could not be stylised
+   * @param rows every row's input, style, output, status, error, loss and seconds
+   */
+  public record Summary(int done, int skipped, int failed, List<Row> rows) {
+    /** Copies the rows. */
+    public Summary {
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /**
+   * Runs the job and exits with its code.
+   *
+   * @param args see the class documentation; {@code --help} prints the options
+   */
+  public static void main(String[] args) {
+    Map<String, List<String>> options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("StylizeJob: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.containsKey("help")) {
+      System.out.println(USAGE);
+      return;
+    }
+    SparkConf conf = new SparkConf().setAppName("nst stylize");
+    if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]"); // spark-submit sets the master; a plain java run gets every local core
+    }
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    Summary s;
+    try {
+      s = run(spark, options);
+    } finally {
+      spark.stop();
+    }
+    System.exit(s.failed() > 0 ? SOME_FAILED : 0);
+  }
+
+  /**
+   * Runs the job on {@code spark}.
+   *
+   * @param spark the session
+   * @param args the job's arguments
+   * @return what it did
+   * @throws IllegalArgumentException for a usage error
+   */
+  public static Summary run(SparkSession spark, String... args) {
+    return run(spark, parse(args));
+  }
+
+  private static Summary run(SparkSession spark, Map<String, List<String>> o) {
+    String input = one(o, "input", null);
+    String output = one(o, "output", null);
+    List<String> styles = o.getOrDefault("style", List.of());
+    if (input == null || output == null || styles.isEmpty()) {
+      throw new IllegalArgumentException("--input, --output and at least one --style are needed");
+    }
+    TransferSettings.Builder t = TransferSettings.builder()
+        .size(Integer.parseInt(one(o, "size", "512")))
+        .iterations(Integer.parseInt(one(o, "iterations", "300")))
+        .seed(Long.parseLong(one(o, "seed", "0")))
+        .device(Device.valueOf(one(o, "device", "auto").toUpperCase(Locale.ROOT)))
+        .threads(Integer.parseInt(one(o, "threads", "0")));
+    if (o.containsKey("model")) {
+      t.model(one(o, "model", null));
+    }
+    if (o.containsKey("convention")) {
+      t.convention(one(o, "convention", null));
+    }
+    if (o.containsKey("backend")) {
+      t.backend(one(o, "backend", null));
+    }
+    Dataset<Row> files = spark.read().format("binaryFile").option("pathGlobFilter", IMAGE_FILES)
+        .option("recursiveFileLookup", String.valueOf(o.containsKey("recursive"))).load(input).select("path");
+    List<String> paths = files.as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    Map<String, String> names = new HashMap<>();
+    for (String p : paths) {
+      String other = names.put(SparkStyleTransfer.outputName(p, "x"), p);
+      if (other != null) {
+        throw new IllegalArgumentException("the inputs " + other + " and " + p + " would write the same outputs; "
+            + "rename one or run them in separate jobs");
+      }
+    }
+    int rows = paths.size() * styles.size();
+    int partitions = Integer.parseInt(one(o, "partitions",
+        String.valueOf(Math.max(1, Math.min(rows, 4 * spark.sparkContext().defaultParallelism())))));
+    SparkStyleTransfer.Builder b = SparkStyleTransfer.builder(t.build()).inputColumn("path").outputPath(output)
+        .overwrite(o.containsKey("overwrite")).partitions(partitions);
+    styles.forEach(b::style);
+    List<Row> result = b.build().transform(files)
+        .select("path", "style", "output", "status", "error", "loss", "seconds").collectAsList();
+    Summary summary = new Summary(count(result, "done"), count(result, "skipped"), count(result, "failed"), result);
+    HadoopFiles.of(spark.sparkContext().hadoopConfiguration()).writeAtomically(output, "batch-report.json",
+        report(summary).getBytes(StandardCharsets.UTF_8), "driver");
+    for (Row r : result) {
+      if ("failed".equals(r.getString(3))) {
+        System.err.println("nst: " + r.getString(4));
+      }
+    }
+    System.err.printf(Locale.ROOT, "StylizeJob: %d done, %d skipped (existed), %d failed; report %s/%s%n",
+        summary.done(), summary.skipped(), summary.failed(), output, "batch-report.json");
+    return summary;
+  }
+
+  private static int count(List<Row> rows, String status) {
+    return (int) rows.stream().filter(r -> status.equals(r.getString(3))).count();
+  }
+
+  /** The same report as {@code nst batch}'s: counts and one entry per image and style. */
+  static String report(Summary s) {
+    JsonObject root = new JsonObject();
+    root.addProperty("total", s.rows().size());
+    root.addProperty("done", s.done());
+    root.addProperty("skipped", s.skipped());
+    root.addProperty("failed", s.failed());
+    root.addProperty("succeeded", s.failed() == 0);
+    JsonArray items = new JsonArray();
+    for (Row r : s.rows()) {
+      JsonObject item = new JsonObject();
+      item.addProperty("input", r.getString(0));
+      item.addProperty("style", r.getString(1));
+      item.addProperty("output", r.getString(2));
+      item.addProperty("status", r.getString(3));
+      item.addProperty("seconds", r.getDouble(6));
+      item.addProperty("loss", r.isNullAt(5) ? null : r.getDouble(5));
+      item.addProperty("error", r.getString(4));
+      items.add(item);
+    }
+    root.add("items", items);
+    return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n";
+  }
+
+  private static String one(Map<String, List<String>> o, String key, String fallback) {
+    List<String> v = o.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v.size() > 1) {
+      throw new IllegalArgumentException("--" + key + " is given " + v.size() + " times");
+    }
+    return v.get(0);
+  }
+
+  /** {@code --key value} pairs (repeatable) and the flags --recursive, --overwrite, --help. */
+  static Map<String, List<String>> parse(String... args) {
+    List<String> flags = List.of("recursive", "overwrite", "help");
+    List<String> valued = List.of("input", "output", "style", "model", "convention", "size", "iterations", "seed",
+        "backend", "device", "threads", "partitions");
+    Map<String, List<String>> o = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String key = a.startsWith("--") ? a.substring(2) : "";
+      if (flags.contains(key)) {
+        o.put(key, List.of());
+      } else if (valued.contains(key)) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+        o.computeIfAbsent(key, k -> new ArrayList<>()).add(args[++i]);
+      } else {
+        throw new IllegalArgumentException("unknown argument '" + a + "'");
+      }
+    }
+    return o;
+  }
+}
