@@ -43,7 +43,7 @@ class IterateAveragingTest {
   }
 
   private static IterationLoop loop(Quadratic q, Adam adam, int iterations, double decay) {
-    return new IterationLoop(q, InputConvention.UNIT, adam, iterations, System.nanoTime(), new Settings.Output(null, 0),
+    return new IterationLoop(q, InputConvention.UNIT, adam, iterations, System.nanoTime(), new Settings.Output(null, 0, 0.95f),
         new Settings.Execution(null, Device.CPU, 0, 0, 0, 0, List.of(), null), decay, null);
   }
 

@@ -2,6 +2,7 @@ package dev.nst.tck;
 
 import dev.nst.api.NstException;
 import dev.nst.api.Tensor;
+import dev.nst.core.io.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
