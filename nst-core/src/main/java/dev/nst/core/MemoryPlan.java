@@ -41,6 +41,12 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
   /** What the runtime itself holds besides the heap: code, native libraries, thread stacks. */
   static final long RUNTIME_BYTES = 400L << 20;
 
+  /**
+   * Tiles of this many minimum tile sides (about 1,000 px for VGG-19 to relu5_1) spend about 1.5x
+   * the pixels on halos; the heap leaves room for them before it keeps a long L-BFGS history.
+   */
+  static final int PREFERRED_TILE_SIDES = 5;
+
   /** The shortest L-BFGS history the plan shortens to before it refuses the run. */
   static final int MIN_HISTORY = 3;
 
@@ -64,23 +70,39 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
     List<String> notices = new java.util.ArrayList<>();
     Optimizer chosen = optimizer;
     long heapRoom = heapLimit - heapLimit / 10; // garbage collectors need some room of their own
-    // what the smallest tile leaves of the budget for the heap (no limit: the heap alone decides)
-    long minTile = model.bytes(network, Math.min(height, TileLayout.minimumTileSide(network, lossLayers)),
-        Math.min(width, TileLayout.minimumTileSide(network, lossLayers)));
-    long budgetHeapRoom = limit <= 0 ? Long.MAX_VALUE : (limit - RUNTIME_BYTES - minTile) * 4 / 5;
-    long room = Math.min(heapRoom, budgetHeapRoom);
-    long heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays(optimizer), perState));
-    if (heap > room && optimizer instanceof Lbfgs l) {
-      long arrays = (room - fixedHeap) / perState - 4;
-      int history = (int) Math.max(0, Math.min(l.historySize(), arrays / 2));
-      if (history >= MIN_HISTORY) {
-        chosen = l.withHistorySize(history);
-        heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays(chosen), perState));
-        notices.add(String.format(Locale.ROOT, "L-BFGS keeps %d instead of %d steps of history at %dx%d, so that "
-            + "its %s fit the %s (%s); %s keeps more", history, l.historySize(), width, height,
-            gib(saturatedMultiply(2L * history, perState)), room == heapRoom ? "heap" : "memory budget",
-            gib(room == heapRoom ? heapLimit : limit), room == heapRoom ? "a larger -Xmx" : "a larger budget"));
+    int minSide = TileLayout.minimumTileSide(network, lossLayers);
+    // The budget is shared: what the heap takes, tiles lack. The heap first leaves room for tiles
+    // of PREFERRED_TILE_SIDES minimum sides, whose halos cost ~1.5x the pixels (the smallest
+    // tiles cost 10x and more), and takes all but the smallest tile only when the shortest
+    // L-BFGS history does not fit otherwise.
+    long preferredTile = model.bytes(network, Math.min(height, PREFERRED_TILE_SIDES * minSide),
+        Math.min(width, PREFERRED_TILE_SIDES * minSide));
+    long minTile = model.bytes(network, Math.min(height, minSide), Math.min(width, minSide));
+    long room = 0;
+    long heap = 0;
+    for (long tileReserve : new long[] {preferredTile, minTile}) {
+      long budgetHeapRoom = limit <= 0 ? Long.MAX_VALUE : (limit - RUNTIME_BYTES - tileReserve) * 4 / 5;
+      room = Math.min(heapRoom, budgetHeapRoom);
+      chosen = optimizer;
+      heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays(optimizer), perState));
+      if (heap > room && optimizer instanceof Lbfgs l) {
+        long arrays = (room - fixedHeap) / perState - 4;
+        int history = (int) Math.max(0, Math.min(l.historySize(), arrays / 2));
+        if (history >= MIN_HISTORY) {
+          chosen = l.withHistorySize(history);
+          heap = saturatedAdd(fixedHeap, saturatedMultiply(stateArrays(chosen), perState));
+        }
       }
+      if (heap <= room) {
+        break;
+      }
+    }
+    if (chosen != optimizer && optimizer instanceof Lbfgs l && chosen instanceof Lbfgs c) {
+      notices.add(String.format(Locale.ROOT, "L-BFGS keeps %d instead of %d steps of history at %dx%d, so that "
+          + "its %s fit the %s (%s) beside the backend's tiles; %s keeps more", c.historySize(), l.historySize(),
+          width, height, gib(saturatedMultiply(2L * c.historySize(), perState)),
+          room == heapRoom ? "heap" : "memory budget", gib(room == heapRoom ? heapLimit : limit),
+          room == heapRoom ? "a larger -Xmx" : "a larger budget"));
     }
     if (heap > heapRoom) {
       throw new MemoryBudgetException(String.format(Locale.ROOT,

@@ -55,6 +55,22 @@ class MemoryPlanTest {
   }
 
   @Test
+  void theHistoryLeavesRoomForTilesWhoseHalosCostLittle() {
+    // 4096x2725 with L-BFGS: 100 steps of history (27 GB) cannot fit a 14 GiB budget; the history
+    // shrinks so that tiles of ~5 minimum sides still fit, not to the smallest tiles' 10x halos
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 2725, 4096, 14 * GIB, 12 * GIB, 0, Lbfgs.defaults(),
+        MemoryModel.CONSERVATIVE);
+    TileLayout l = p.layout().orElseThrow();
+    assertThat(l.overlap()).isLessThan(2.0);
+    int history = ((Lbfgs) p.optimizer()).historySize();
+    assertThat(history).isBetween(MemoryPlan.MIN_HISTORY, 99);
+    assertThat(p.nativeBytes() + p.heapBytes() + p.heapBytes() / 4 + MemoryPlan.RUNTIME_BYTES)
+        .isLessThanOrEqualTo(14 * GIB);
+    assertThat(p.notices()).hasSize(2);
+    assertThat(p.notices().get(0)).contains("L-BFGS keeps " + history + " instead of 100").contains("budget");
+  }
+
+  @Test
   void refusalsSayWhatToChange() {
     assertThatThrownBy(() -> MemoryPlan.plan(vgg, LAYERS, CONTENT, 13000, 20000, 0, GIB, 0, Adam.withLearningRate(1), MemoryModel.CONSERVATIVE))
         .isInstanceOf(MemoryBudgetException.class).isInstanceOf(RunFailedException.class)
