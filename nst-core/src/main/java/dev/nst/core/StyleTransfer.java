@@ -175,12 +175,9 @@ public final class StyleTransfer {
     }
 
     /**
-     * The memory budget of a run in bytes: the heap it holds plus the backend's native memory (by
-     * estimate, {@link MemoryEstimate}). An image whose evaluation does not fit is evaluated in the
-     * largest exact tiles that do, so any size runs; a size whose heap alone does not fit, or that
-     * not even the smallest tile fits, is refused before any large allocation, saying what to
-     * change. Default {@link MemoryEstimate#defaultLimit()} (60% of the machine's or container's
-     * memory); 0 evaluates untiled whatever the size (the heap limit still applies).
+     * The memory budget of a run in bytes, heap and native: larger images run in exact tiles, and
+     * what cannot fit is refused before the work (docs/guide.md, "Large images"). Default
+     * {@link MemoryEstimate#defaultLimit()}; 0 evaluates untiled whatever the size.
      */
     public Builder memoryLimit(long bytes) {
       checkArgument(bytes >= 0, "memoryLimit must be >= 0 (0 = no check), got %s", bytes);
@@ -209,10 +206,7 @@ public final class StyleTransfer {
       return this;
     }
 
-    /**
-     * Each scale returns the bias-corrected moving average of its iterates with this decay (such
-     * as 0.99) instead of the iterate of the lowest loss; 0 (default) turns averaging off.
-     */
+    /** Each scale returns the moving average of its iterates with this decay (e.g. 0.99); 0 (default): the best. */
     public Builder averageIterates(double decay) {
       checkArgument(decay >= 0 && decay < 1, "the averaging decay must be in [0, 1), got %s", decay);
       averageDecay = decay;
