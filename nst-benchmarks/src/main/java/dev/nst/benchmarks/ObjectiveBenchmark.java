@@ -36,6 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code ../shared/tools/pytorch_peer.py}.
  *
  * <pre>java -jar nst-benchmarks/target/benchmarks.jar ObjectiveBenchmark -p size=512 -p styleLoss=GRAM,W2,HISTOGRAM</pre>
+ *
+ * {@code -p device=GPU} runs on a GPU, with a jar built with {@code -Ponnx-gpu} or {@code -Pnd4j-cuda}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,13 +57,17 @@ public class ObjectiveBenchmark {
   @Param({"0"})
   public int threads;
 
+  /** The device ({@link dev.nst.api.spi.Device}): CPU, GPU (with a CUDA build of the backend) or AUTO. */
+  @Param({"CPU"})
+  public String device = "CPU";
+
   /**
    * The style loss ({@link dev.nst.api.StyleLossKind}): GRAM with random mean Gram targets, W2
    * and HISTOGRAM with the targets of a random style image (their statistics must be those of
    * real activations); W2 and HISTOGRAM run as a statistics call and a gradient call.
    */
   @Param({"GRAM"})
-  public String styleLoss;
+  public String styleLoss = "GRAM"; // the initial values serve mains that set up an instance themselves (PeakMemory)
 
   private Backend opened;
   private Objective objective;
@@ -86,7 +92,8 @@ public class ObjectiveBenchmark {
     Network net = RandomVgg.vgg19(42);
     SplittableRandom rnd = new SplittableRandom(7);
     ObjectiveSpec spec = spec(net, size, rnd);
-    opened = provider(backend).open(new BackendOptions(dev.nst.api.spi.Device.CPU, threads));
+    opened = provider(backend).open(new BackendOptions(
+        dev.nst.api.spi.Device.valueOf(device.toUpperCase(java.util.Locale.ROOT)), threads));
     dev.nst.api.StyleLossKind kind = dev.nst.api.StyleLossKind.valueOf(styleLoss);
     if (kind != dev.nst.api.StyleLossKind.GRAM) {
       try (dev.nst.api.FeatureExtractor fx = opened.featureExtractor(net, Pooling.MAX)) {
@@ -120,6 +127,11 @@ public class ObjectiveBenchmark {
       }
     }
     throw new IllegalArgumentException("no backend " + name + " on the classpath");
+  }
+
+  /** The opened backend's own description (runtime, device, threads), for reports. */
+  String backendDescription() {
+    return opened.description();
   }
 
   @Benchmark

@@ -2,13 +2,17 @@ package dev.nst.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
- * Peak resident memory of one backend's compiled objective: sets up {@link ObjectiveBenchmark}
- * (full-width VGG-19) for one size, evaluates three times, and prints the process's peak
- * resident set (VmHWM, Linux). Compare with {@code /usr/bin/time -v pytorch_peer.py}.
+ * Peak resident memory and time of one backend's compiled objective: sets up
+ * {@link ObjectiveBenchmark} (full-width VGG-19) for one size and device, evaluates a few times,
+ * and prints the setup time, each evaluation's time ({@code eval N: MS ms}, the first one a
+ * warm-up) and the process's peak resident set (VmHWM, Linux). Compare with
+ * {@code /usr/bin/time -v pytorch_peer.py}.
  *
- * <pre>java -cp nst-benchmarks/target/benchmarks.jar dev.nst.benchmarks.PeakMemory onnx 512</pre>
+ * <pre>java -cp nst-benchmarks/target/benchmarks.jar dev.nst.benchmarks.PeakMemory onnx 512
+ * java -cp ... PeakMemory onnx 2048 GPU 4      (backend, size, device CPU/GPU/AUTO, evaluations)</pre>
  */
 public final class PeakMemory {
   private PeakMemory() {}
@@ -17,15 +21,22 @@ public final class PeakMemory {
     ObjectiveBenchmark b = new ObjectiveBenchmark();
     b.backend = args.length > 0 ? args[0] : "onnx";
     b.size = args.length > 1 ? Integer.parseInt(args[1]) : 512;
+    b.device = args.length > 2 ? args[2].toUpperCase(Locale.ROOT) : "CPU";
+    int evaluations = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    long t0 = System.nanoTime();
     b.setup();
-    for (int i = 0; i < 3; i++) {
+    System.out.printf(Locale.ROOT, "backend: %s%n", b.backendDescription());
+    System.out.printf(Locale.ROOT, "setup: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    for (int i = 0; i < evaluations; i++) {
+      long t = System.nanoTime();
       b.evaluate();
+      System.out.printf(Locale.ROOT, "eval %d: %d ms%n", i, (System.nanoTime() - t) / 1_000_000);
     }
     b.tearDown();
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("VmHWM:")) {
         long kb = Long.parseLong(line.replaceAll("\\D", ""));
-        System.out.printf("%s %d px: peak resident set %.2f GiB%n", b.backend, b.size, kb / 1048576.0);
+        System.out.printf(Locale.ROOT, "%s %d px: peak resident set %.2f GiB%n", b.backend, b.size, kb / 1048576.0);
       }
     }
   }
