@@ -33,6 +33,9 @@ opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.la
   --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
   --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
 common=(--model "$model" --size "$size")
+# the command line's default is the quality preset; the Spark job runs the builder's defaults (classic):
+# the same classic settings everywhere
+cli=("${common[@]}" --preset classic)
 
 # prints "<label> <images> <seconds> <images per minute>", the mean time per image that the run's
 # batch-report.json records (work per image, without start-up and scheduling) and the load average
@@ -55,13 +58,13 @@ echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 |
   "Darknet Tiny, ${size} px, ${iters} iterations"
 loop() {
   for f in $(ls "$tmp/in" | head -n "$loop_count"); do
-    bin/nst stylize "$tmp/in/$f" "$style" -o "$tmp/loop/$f" "${common[@]}" -n "$iters"
+    bin/nst stylize "$tmp/in/$f" "$style" -o "$tmp/loop/$f" "${cli[@]}" -n "$iters"
   done
 }
 run "stylize-loop" "$loop_count" - loop
-run "batch-w1-t2" "$count" "$tmp/b12" bin/nst batch "$tmp/in" -o "$tmp/b12" --style "$style" "${common[@]}" -n "$iters" --workers 1 --threads 2
-run "batch-w1-t1" "$count" "$tmp/b11" bin/nst batch "$tmp/in" -o "$tmp/b11" --style "$style" "${common[@]}" -n "$iters" --workers 1 --threads 1
-run "batch-w2-t1" "$count" "$tmp/b21" bin/nst batch "$tmp/in" -o "$tmp/b21" --style "$style" "${common[@]}" -n "$iters" --workers 2 --threads 1
+run "batch-w1-t2" "$count" "$tmp/b12" bin/nst batch "$tmp/in" -o "$tmp/b12" --style "$style" "${cli[@]}" -n "$iters" --workers 1 --threads 2
+run "batch-w1-t1" "$count" "$tmp/b11" bin/nst batch "$tmp/in" -o "$tmp/b11" --style "$style" "${cli[@]}" -n "$iters" --workers 1 --threads 1
+run "batch-w2-t1" "$count" "$tmp/b21" bin/nst batch "$tmp/in" -o "$tmp/b21" --style "$style" "${cli[@]}" -n "$iters" --workers 2 --threads 1
 for n in 1 2; do
   # shellcheck disable=SC2086
   run "spark-local[$n]" "$count" "$tmp/s$n" java -Xmx6g $opens -Dspark.master="local[$n]" -Dspark.ui.enabled=false \
@@ -73,7 +76,7 @@ cmp -s "$tmp/b11/photo00_mosaic.png" "$tmp/s1/photo00_mosaic.png" && echo "# bat
   || echo "# batch and Spark outputs differ (photo00)"
 # the fixed cost of each tool (JVM, Spark and model start, one image of one iteration)
 mkdir -p "$tmp/one" && cp "$tmp/in/photo00.png" "$tmp/one/"
-run "fixed-batch" 1 - bin/nst batch "$tmp/one" -o "$tmp/f1" --style "$style" "${common[@]}" -n 1 --workers 1
+run "fixed-batch" 1 - bin/nst batch "$tmp/one" -o "$tmp/f1" --style "$style" "${cli[@]}" -n 1 --workers 1
 # shellcheck disable=SC2086
 run "fixed-spark-local[1]" 1 - java -Xmx6g $opens -Dspark.master="local[1]" -Dspark.ui.enabled=false \
   -cp "nst-spark/target/nst-spark-job.jar:$(cat "$tmp/spark.cp")" dev.nst.spark.StylizeJob \

@@ -41,7 +41,7 @@ class NstCommandTest {
   void stylizeWritesTheImageAndReportsTheRun(@TempDir Path dir) {
     Path out = dir.resolve("out.png");
     int code = NstCommand.execute("stylize", CONTENT, STYLE, "-o", out.toString(), "--model", MODEL,
-        "--size", "48", "-n", "5", "--print-every", "5", "--tv-weight", "0.001", "--pooling", "avg",
+        "--size", "48", "-n", "5", "--print-every", "5", "--preset", "classic", "--tv-weight", "0.001", "--pooling", "avg",
         "--style-layers", "relu1_1:0.5,relu2_1:0.5", "--content-layers", "relu3_1");
     assertThat(code).as(err()).isZero();
     assertThat(Images.read(out).getWidth()).isEqualTo(48);

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link #CLASSIC}: the reference data's normalisation (Gatys et al.; deeplearning.ai's
- *       course): alpha 10, beta 40, content relu4_2, style relu1_1..relu5_1 at 0.2.
+ *       course) and the builder's defaults: alpha 10, beta 40, the model's own layers (for VGG
+ *       networks content relu4_2, style relu1_1..relu5_1 at 0.2), so it suits every model.
  *   <li>{@link #NEURAL_STYLE_LUA}: jcjohnson/neural-style's defaults: MSE content loss,
  *       Gram / (C H W) with MSE over its entries, content_weight 5, style_weight 100 (each of
  *       relu1_1..relu5_1 at 1), tv_weight 1e-3. Its TV gradient is that of 0.5 x nst's squared
@@ -42,8 +43,7 @@ import java.util.List;
  */
 public enum Preset {
   /** The reference data's normalisation (see the class comment). */
-  CLASSIC(LossNormalization.CLASSIC, 10, 40, 0, List.of(new LayerWeight("relu4_2", 1)),
-      layers(0.2, "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")),
+  CLASSIC(LossNormalization.CLASSIC, 10, 40, 0, null, null),
   /** jcjohnson/neural-style's defaults. */
   NEURAL_STYLE_LUA(LossNormalization.GRAM_BY_ELEMENTS, 5, 100, 5e-4, List.of(new LayerWeight("relu4_2", 1)),
       layers(1, "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")),

@@ -46,6 +46,8 @@ class QualityPresetTest {
     assertThat(s.schedule().averageDecay()).isZero();
     assertThat(s.schedule().optimizer()).isEqualTo(Lbfgs.defaults());
     assertThat(s.schedule().scales()).isEqualTo(Scales.single(512, 300));
+    // the builder's defaults, so that classic suits every model (Darknet Tiny has no relu5_1)
+    assertThat(s).isEqualTo(base().build().settings());
   }
 
   @Test
