@@ -16,6 +16,7 @@ import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.Device;
 import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
+import dev.nst.tck.ExactSums;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -133,15 +134,15 @@ public final class LossPrecisionRun {
         content ? List.of() : List.of(new ObjectiveSpec.StyleTarget("act", 1, Tensor.adopt(meanGram, c, c))),
         1, 1, 1, Pooling.MAX, size, size);
     float[] image = generated.toArray();
-    double tv = totalVariation(image, size);
+    double tv = ExactSums.totalVariation(image, 3, size, size);
     double exact;
     double[] gram = null;
     double[] target = null;
     String term = content ? "content" : "style";
     if (content) {
-      exact = n.contentFactor(c, shape[2], shape[3]) * sumSquaredDifferences(a, t);
+      exact = n.contentFactor(c, shape[2], shape[3]) * ExactSums.sumSquaredDifferences(a, t);
     } else {
-      gram = gram(a, c, hw);
+      gram = ExactSums.gram(a, c, hw);
       target = new double[c * c];
       for (int i = 0; i < target.length; i++) {
         target[i] = meanGram[i] * (float) hw; // as the plan rescales the mean Gram: in float
@@ -171,7 +172,7 @@ public final class LossPrecisionRun {
         o.evaluate(image, normalized);
         p.evaluate(image, g);
       }
-      double scale = dot(normalized, g) / dot(g, g);
+      double scale = ExactSums.dot(normalized, g) / ExactSums.dot(g, g);
       print(name, size, LAYERS[l], "compiled 1/L1 of normalised gradient", rel(scale, 1 / (l1 + 1e-8)));
     }
     TileSpec ts = TileSpec.ofGram(size, size, Pooling.MAX, content ? List.of("act") : List.of(),
@@ -182,7 +183,7 @@ public final class LossPrecisionRun {
       if (content) {
         double[] sums = o.gradient(image, new float[][] {t}, new float[][] {ones}, new float[] {1f}, new float[0][],
             new float[0][], g);
-        print(name, size, LAYERS[l], "tile content sum", rel(sums[0], sumSquaredDifferences(a, t)));
+        print(name, size, LAYERS[l], "tile content sum", rel(sums[0], ExactSums.sumSquaredDifferences(a, t)));
       } else {
         float[][] out = {new float[c * c]};
         o.statistics(image, new float[][] {ones}, out);
@@ -208,45 +209,12 @@ public final class LossPrecisionRun {
 
   /** The mean Gram (C, C) of an activation (C, HW), in double, rounded to float at the end. */
   private static float[] meanGram(float[] a, int c, int hw) {
-    double[] g = gram(a, c, hw);
+    double[] g = ExactSums.gram(a, c, hw);
     float[] m = new float[g.length];
     for (int i = 0; i < g.length; i++) {
       m[i] = (float) (g[i] / hw);
     }
     return m;
-  }
-
-  /** A A^T of an activation (C, HW) in double (exact products, double sums), rows in parallel. */
-  static double[] gram(float[] a, int c, int hw) {
-    double[] g = new double[c * c];
-    IntStream.range(0, c).parallel().forEach(i -> {
-      for (int j = i; j < c; j++) {
-        double s0 = 0;
-        double s1 = 0;
-        int oi = i * hw;
-        int oj = j * hw;
-        int k = 0;
-        for (; k + 1 < hw; k += 2) {
-          s0 += (double) a[oi + k] * a[oj + k];
-          s1 += (double) a[oi + k + 1] * a[oj + k + 1];
-        }
-        if (k < hw) {
-          s0 += (double) a[oi + k] * a[oj + k];
-        }
-        g[i * c + j] = s0 + s1;
-        g[j * c + i] = s0 + s1;
-      }
-    });
-    return g;
-  }
-
-  private static double sumSquaredDifferences(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = (double) a[i] - b[i];
-      s += d * d;
-    }
-    return s;
   }
 
   private static double sumSquaredDifferences(double[] a, double[] b) {
@@ -262,35 +230,6 @@ public final class LossPrecisionRun {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
       s += a[i] * b[i];
-    }
-    return s;
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += (double) a[i] * b[i];
-    }
-    return s;
-  }
-
-  /** J_tv of a (1, 3, size, size) image in double. */
-  private static double totalVariation(float[] x, int size) {
-    double s = 0;
-    for (int ch = 0; ch < 3; ch++) {
-      for (int y = 0; y < size; y++) {
-        for (int xx = 0; xx < size; xx++) {
-          int p = (ch * size + y) * size + xx;
-          if (y + 1 < size) {
-            double d = (double) x[p + size] - x[p];
-            s += d * d;
-          }
-          if (xx + 1 < size) {
-            double d = (double) x[p + 1] - x[p];
-            s += d * d;
-          }
-        }
-      }
     }
     return s;
   }

@@ -113,7 +113,7 @@ abstract class LossPrecisionTests extends ConformanceTests {
         Map<String, Tensor> s = fx.forward(image(3, 1.1), STYLE);
         for (int l = 0; l < 2; l++) {
           act[l] = g.get(STYLE.get(l)).toArray();
-          double[] sg = Numerics.gram(s.get(STYLE.get(l)).toArray(), CHANNELS[l], positions(l));
+          double[] sg = ExactSums.gram(s.get(STYLE.get(l)).toArray(), CHANNELS[l], positions(l));
           meanGram[l] = new float[sg.length];
           for (int i = 0; i < sg.length; i++) {
             meanGram[l][i] = (float) (sg[i] / positions(l));
@@ -121,9 +121,9 @@ abstract class LossPrecisionTests extends ConformanceTests {
         }
       }
       LossNormalization n = LossNormalization.CLASSIC;
-      content = n.contentFactor(CHANNELS[1], SIDE[1], SIDE[1]) * sumSquaredDifferences(act[1], contentTarget);
+      content = n.contentFactor(CHANNELS[1], SIDE[1], SIDE[1]) * ExactSums.sumSquaredDifferences(act[1], contentTarget);
       for (int l = 0; l < 2; l++) {
-        gram[l] = Numerics.gram(act[l], CHANNELS[l], positions(l));
+        gram[l] = ExactSums.gram(act[l], CHANNELS[l], positions(l));
         float hw = positions(l);
         double sum = 0;
         for (int i = 0; i < gram[l].length; i++) {
@@ -132,7 +132,7 @@ abstract class LossPrecisionTests extends ConformanceTests {
         }
         style[l] = n.styleFactor(CHANNELS[l], SIDE[l], SIDE[l]) * sum;
       }
-      tv = totalVariation(generated.toArray());
+      tv = ExactSums.totalVariation(generated.toArray(), 3, SIZE, SIZE);
     }
 
     ObjectiveSpec spec(double alpha, double beta, double gamma, boolean normalizeGradients) {
@@ -179,7 +179,7 @@ abstract class LossPrecisionTests extends ConformanceTests {
       p.evaluate(e.generated.toArray(), plain);
       n.evaluate(e.generated.toArray(), normalized);
     }
-    double scale = Numerics.dot(normalized, plain) / Numerics.dot(plain, plain);
+    double scale = ExactSums.dot(normalized, plain) / ExactSums.dot(plain, plain);
     assertClose(scale, 1 / (l1 + 1e-8), "1 / L1 norm of the content term's layer gradient (4.2M values)");
   }
 
@@ -207,7 +207,7 @@ abstract class LossPrecisionTests extends ConformanceTests {
       float[][] matrices = {new float[grams[0].length], new float[grams[1].length]};
       double[] sums = o.gradient(e.generated.toArray(), new float[][] {e.contentTarget}, new float[][] {masks[1]},
           new float[] {1f}, masks, matrices, g);
-      checks.add(() -> assertClose(sums[0], sumSquaredDifferences(e.act[1], e.contentTarget),
+      checks.add(() -> assertClose(sums[0], ExactSums.sumSquaredDifferences(e.act[1], e.contentTarget),
           "tile content sum over 4.2M values"));
       assertAll("tile objective vs float64", checks);
     }
@@ -223,34 +223,5 @@ abstract class LossPrecisionTests extends ConformanceTests {
     double err = Math.abs(actual - exact) / Math.abs(exact);
     assertTrue(err <= TOLERANCE, () -> String.format(Locale.ROOT,
         "%s: got %.10g, float64 %.10g, relative error %.3g exceeds %.3g", what, actual, exact, err, TOLERANCE));
-  }
-
-  private static double sumSquaredDifferences(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = (double) a[i] - b[i];
-      s += d * d;
-    }
-    return s;
-  }
-
-  private static double totalVariation(float[] x) {
-    double s = 0;
-    for (int c = 0; c < 3; c++) {
-      for (int y = 0; y < SIZE; y++) {
-        for (int i = 0; i < SIZE; i++) {
-          int p = (c * SIZE + y) * SIZE + i;
-          if (y + 1 < SIZE) {
-            double d = (double) x[p + SIZE] - x[p];
-            s += d * d;
-          }
-          if (i + 1 < SIZE) {
-            double d = (double) x[p + 1] - x[p];
-            s += d * d;
-          }
-        }
-      }
-    }
-    return s;
   }
 }

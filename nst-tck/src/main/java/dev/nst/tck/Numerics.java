@@ -61,46 +61,4 @@ final class Numerics {
     Arrays.sort(v);
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
-
-  /** The inner product of two float arrays, in double. */
-  static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += (double) a[i] * b[i];
-    }
-    return s;
-  }
-
-  /**
-   * A A^T of an activation {@code a} of {@code rows} x {@code cols} (row-major), with exact
-   * products and double sums: the float64 Gram of float32 activations.
-   */
-  static double[] gram(float[] a, int rows, int cols) {
-    double[] g = new double[rows * rows];
-    java.util.stream.IntStream.range(0, rows).parallel().forEach(i -> {
-      for (int j = i; j < rows; j++) {
-        // four accumulators: independent additions pipeline; still exact products, double sums
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int oi = i * cols;
-        int oj = j * cols;
-        int k = 0;
-        for (; k + 3 < cols; k += 4) {
-          s0 += (double) a[oi + k] * a[oj + k];
-          s1 += (double) a[oi + k + 1] * a[oj + k + 1];
-          s2 += (double) a[oi + k + 2] * a[oj + k + 2];
-          s3 += (double) a[oi + k + 3] * a[oj + k + 3];
-        }
-        for (; k < cols; k++) {
-          s0 += (double) a[oi + k] * a[oj + k];
-        }
-        double s = (s0 + s1) + (s2 + s3);
-        g[i * rows + j] = s;
-        g[j * rows + i] = s;
-      }
-    });
-    return g;
-  }
 }

@@ -40,29 +40,20 @@ public final class TiledForward {
     Network net = layout.network();
     List<int[]> full = net.shapes(h, w);
     Map<String, float[]> out = new LinkedHashMap<>();
-    float[] pixels = image.toArray();
-    float[] tile = new float[image.dim(1) * layout.tileHeight() * layout.tileWidth()];
-    for (TileLayout.Tile t : layout.tiles()) {
-      cut(pixels, image.dim(1), h, w, t, layout, tile);
-      Map<String, Tensor> acts = extractor.forward(Tensor.of(tile, 1, image.dim(1), layout.tileHeight(),
-          layout.tileWidth()), layers);
-      for (String l : layers) {
-        int[] s = full.get(net.indexOf(l));
-        float[] dst = out.computeIfAbsent(l, k -> new float[s[0] * s[1] * s[2]]);
-        Tensor a = acts.get(l);
-        TileLayout.Region core = t.cores().get(l);
-        int[] off = layout.offset(t, l);
-        int th = a.dim(2);
-        int tw = a.dim(3);
-        float[] src = a.toArray();
-        for (int c = 0; c < s[0]; c++) {
-          for (int y = core.top(); y < core.top() + core.height(); y++) {
-            System.arraycopy(src, (c * th + y) * tw + core.left(), dst,
-                (c * s[1] + y + off[0]) * s[2] + core.left() + off[1], core.width());
-          }
+    forEachTile(extractor, image, layers, layout, (t, l, a, core) -> {
+      int[] s = full.get(net.indexOf(l));
+      float[] dst = out.computeIfAbsent(l, k -> new float[s[0] * s[1] * s[2]]);
+      int[] off = layout.offset(t, l);
+      int th = a.dim(2);
+      int tw = a.dim(3);
+      float[] src = a.toArray();
+      for (int c = 0; c < s[0]; c++) {
+        for (int y = core.top(); y < core.top() + core.height(); y++) {
+          System.arraycopy(src, (c * th + y) * tw + core.left(), dst,
+              (c * s[1] + y + off[0]) * s[2] + core.left() + off[1], core.width());
         }
       }
-    }
+    });
     Map<String, Tensor> result = new LinkedHashMap<>();
     for (String l : layers) {
       int[] s = full.get(net.indexOf(l));
@@ -156,9 +147,15 @@ public final class TiledForward {
     void accept(String layer, float[] core, int channels, int positions);
   }
 
-  /** Runs every tile of {@code layout} forward and hands each layer's core values to {@code visitor}. */
-  private static void forEachCore(FeatureExtractor extractor, Tensor image, List<String> layers, TileLayout layout,
-      CoreVisitor visitor) {
+  /** Receives one tile's activation at one layer with the tile's core there (never empty). */
+  @FunctionalInterface
+  private interface TileVisitor {
+    void accept(TileLayout.Tile tile, String layer, Tensor activation, TileLayout.Region core);
+  }
+
+  /** Runs every tile of {@code layout} forward and hands each layer's activation and core to {@code visitor}. */
+  private static void forEachTile(FeatureExtractor extractor, Tensor image, List<String> layers, TileLayout layout,
+      TileVisitor visitor) {
     int h = image.dim(2);
     int w = image.dim(3);
     float[] pixels = image.toArray();
@@ -168,25 +165,31 @@ public final class TiledForward {
       Map<String, Tensor> acts = extractor.forward(Tensor.of(tile, 1, image.dim(1), layout.tileHeight(),
           layout.tileWidth()), layers);
       for (String l : layers) {
-        Tensor a = acts.get(l);
-        int c = a.dim(1);
         TileLayout.Region core = t.cores().get(l);
-        if (core.isEmpty()) {
-          continue;
+        if (!core.isEmpty()) {
+          visitor.accept(t, l, acts.get(l), core);
         }
-        float[] src = a.toArray();
-        float[] coreValues = new float[(int) (c * core.size())];
-        int th = a.dim(2);
-        int tw = a.dim(3);
-        for (int ch = 0; ch < c; ch++) {
-          for (int y = 0; y < core.height(); y++) {
-            System.arraycopy(src, (ch * th + core.top() + y) * tw + core.left(), coreValues,
-                (ch * core.height() + y) * core.width(), core.width());
-          }
-        }
-        visitor.accept(l, coreValues, c, (int) core.size());
       }
     }
+  }
+
+  /** Runs every tile of {@code layout} forward and hands each layer's core values to {@code visitor}. */
+  private static void forEachCore(FeatureExtractor extractor, Tensor image, List<String> layers, TileLayout layout,
+      CoreVisitor visitor) {
+    forEachTile(extractor, image, layers, layout, (t, l, a, core) -> {
+      int c = a.dim(1);
+      float[] src = a.toArray();
+      float[] coreValues = new float[(int) (c * core.size())];
+      int th = a.dim(2);
+      int tw = a.dim(3);
+      for (int ch = 0; ch < c; ch++) {
+        for (int y = 0; y < core.height(); y++) {
+          System.arraycopy(src, (ch * th + core.top() + y) * tw + core.left(), coreValues,
+              (ch * core.height() + y) * core.width(), core.width());
+        }
+      }
+      visitor.accept(l, coreValues, c, (int) core.size());
+    });
   }
 
   /** Copies the pixels of tile {@code t} out of an image of {@code channels x h x w}. */
