@@ -32,8 +32,8 @@ final class NetworkGraph {
   private final Network network;
   private final int[] imageShape;
   private final boolean backward;
-  /** 3x3 convolutions with at least this many channels are written as Winograd ({@link WinogradConv}). */
-  private final int winogradMinChannels;
+  /** Which 3x3 convolutions are written as Winograd ({@link WinogradConv}). */
+  private final WinogradConv.Choice winograd;
   /** Output tensor name of every layer, in network order. */
   private final List<String> outputs = new ArrayList<>();
   /** Shape (1, C, H, W) of every layer's output. */
@@ -49,14 +49,14 @@ final class NetworkGraph {
    *     differentiate
    */
   NetworkGraph(GraphBuilder b, Network network, String input, int height, int width, boolean backward) {
-    this(b, network, input, height, width, backward, WinogradConv.MIN_CHANNELS);
+    this(b, network, input, height, width, backward, WinogradConv.DEFAULT);
   }
 
-  /** As above, with the Winograd channel threshold given (tests force it on or off). */
+  /** As above, with the Winograd choice given (tests force it on or off). */
   NetworkGraph(GraphBuilder b, Network network, String input, int height, int width, boolean backward,
-      int winogradMinChannels) {
+      WinogradConv.Choice winograd) {
     this.b = b;
-    this.winogradMinChannels = winogradMinChannels;
+    this.winograd = winograd;
     this.network = network;
     this.imageShape = new int[] {1, network.inputChannels(), height, width};
     this.backward = backward;
@@ -97,7 +97,7 @@ final class NetworkGraph {
     String name = "L/" + layer.name();
     if (layer instanceof Layer.Convolution c) {
       String bias = b.initializer("B/" + c.name(), c.bias());
-      boolean wino = useWinograd(c);
+      WinogradConv wino = winograd(c, false);
       if (c.paddingMode() != PaddingMode.ZEROS) {
         // replicate or reflect: an explicit Pad, then the convolution runs unpadded
         Padding p = c.padding();
@@ -107,11 +107,12 @@ final class NetworkGraph {
       }
       if (backward && c.stride() == 1) {
         Tensor wt = flipTranspose(c.weight());
-        b.initializer("WT/" + c.name(), wino ? WinogradConv.weightTransform(wt) : wt);
+        WinogradConv back = winograd(c, true);
+        b.initializer("WT/" + c.name(), back != null ? back.weightTransform(wt) : wt);
       }
-      if (wino) {
-        String u = b.initializer("U/" + c.name(), WinogradConv.weightTransform(c.weight()));
-        return WinogradConv.emit(b, name, x, u, bias, in[1], c.weight().dim(0), in[2], in[3]);
+      if (wino != null) {
+        String u = b.initializer("U/" + c.name(), wino.weightTransform(c.weight()));
+        return wino.emit(b, name, x, u, bias, in[1], c.weight().dim(0), in[2], in[3]);
       }
       String w = b.initializer("W/" + c.name(), c.weight());
       return b.named("Conv", name, x, w, bias)
@@ -168,8 +169,9 @@ final class NetworkGraph {
       if (g == null) {
         continue;
       }
+      Layer layer = network.layers().get(i);
       int[] inShape = i == 0 ? imageShape : shapes.get(i - 1);
-      g = backwardThrough(i, network.layers().get(i), g, inShape);
+      g = backwardThrough(i, layer, g, inShape);
     }
     return g;
   }
@@ -231,9 +233,10 @@ final class NetworkGraph {
     Padding p = convPadding(c);
     int kh = c.kernelHeight();
     int kw = c.kernelWidth();
-    if (useWinograd(c)) {
+    WinogradConv wino = winograd(c, true);
+    if (wino != null) {
       int[] outShape = shapes.get(i);
-      return WinogradConv.emit(b, b.fresh("dConv"), g, "WT/" + c.name(), null, outShape[1], inShape[1], inShape[2], inShape[3]);
+      return wino.emit(b, b.fresh("dConv"), g, "WT/" + c.name(), null, outShape[1], inShape[1], inShape[2], inShape[3]);
     }
     if (c.stride() == 1) {
       return b.node("Conv", g, "WT/" + c.name())
@@ -277,8 +280,17 @@ final class NetworkGraph {
     return dh == 0 && dw == 0 ? scaled : b.op("Pad", scaled, b.int64s(0, 0, 0, 0, 0, 0, dh, dw));
   }
 
-  private boolean useWinograd(Layer.Convolution c) {
-    return WinogradConv.applies(c.weight(), c.stride(), convPadding(c), winogradMinChannels);
+  /**
+   * The Winograd variant of convolution {@code c}'s forward pass, or of its backward pass
+   * (channels swapped); null for a direct Conv.
+   */
+  private WinogradConv winograd(Layer.Convolution c, boolean backwardPass) {
+    if (!WinogradConv.applies(c.weight(), c.stride(), convPadding(c))) {
+      return null;
+    }
+    int out = c.weight().dim(0);
+    int in = c.weight().dim(1);
+    return backwardPass ? winograd.variant(out, in) : winograd.variant(in, out);
   }
 
   static long[] pads(Padding p) {

@@ -47,16 +47,16 @@ final class ObjectiveGraph {
   final Map<String, Tensor> feeds = new LinkedHashMap<>();
 
   ObjectiveGraph(ObjectivePlan plan) {
-    this(plan, WinogradConv.MIN_CHANNELS);
+    this(plan, WinogradConv.DEFAULT);
   }
 
-  /** As above, with the Winograd channel threshold of {@link NetworkGraph} given (tests). */
-  ObjectiveGraph(ObjectivePlan plan, int winogradMinChannels) {
+  /** As above, with the Winograd choice of {@link NetworkGraph} given (tests). */
+  ObjectiveGraph(ObjectivePlan plan, WinogradConv.Choice winograd) {
     this.plan = plan;
     int[] image = plan.imageShape();
     GraphBuilder b = new GraphBuilder();
     b.input(IMAGE, image);
-    NetworkGraph net = new NetworkGraph(b, plan.network(), IMAGE, image[2], image[3], true, winogradMinChannels);
+    NetworkGraph net = new NetworkGraph(b, plan.network(), IMAGE, image[2], image[3], true, winograd);
     Map<Integer, String> grads = new HashMap<>();
 
     for (ContentTerm t : plan.content()) {

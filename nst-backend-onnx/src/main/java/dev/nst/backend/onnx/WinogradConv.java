@@ -2,114 +2,182 @@ package dev.nst.backend.onnx;
 
 import dev.nst.api.Padding;
 import dev.nst.api.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Writes a 3x3, stride-1, pad-1 convolution as Winograd F(2x2, 3x3) (Lavin and Gray, 2015):
- * 16 multiplies per 2x2 output tile and channel pair instead of 36, so 2.25x fewer multiply-adds
- * in the part that dominates. ONNX Runtime's CPU convolutions are direct (im2col / NCHWc) and
+ * Writes a 3x3, stride-1, pad-1 convolution as Winograd F(m x m, 3x3) (Lavin and Gray, 2015):
+ * each m x m output tile of a channel pair costs (m + 2)^2 multiplies instead of 9 m^2, so
+ * F(2x2, 3x3) ({@link #F2}) does 2.25x and F(4x4, 3x3) ({@link #F4}) 4x fewer multiply-adds in
+ * the part that dominates. ONNX Runtime's CPU convolutions are direct (im2col / NCHWc) and
  * already run at the machine's SGEMM rate, so fewer multiply-adds is the way left to go faster.
  *
- * <p>As ONNX ops, with T = ceil(H/2) x ceil(W/2) tiles:
+ * <p>As ONNX ops, with a = m + 2 and T = ceil(H/m) x ceil(W/m) tiles:
  *
  * <ol>
- *   <li>input transform B^T d B of every overlapping 4x4 tile: one depthwise Conv (kernel 4,
- *       stride 2, 16 outputs per channel) to (1, 16 C, Th, Tw), seen as (C, 16, T);
- *   <li>16 independent products U[t] (K x C) x V[t] (C x T): one batched MatMul after a
- *       Transpose to (16, C, T) (which ONNX Runtime fuses into the MatMul);
- *   <li>output transform A^T m A: one MatMul (4 x 16) x (16, K T), then DepthToSpace to
- *       (K, H, W) (a Transpose measured 1.5x slower), cropped when H or W is odd, plus the bias.
+ *   <li>input transform B^T d B of every overlapping a x a tile: one depthwise Conv (kernel a,
+ *       stride m, a^2 outputs per channel) to (1, a^2 C, Th, Tw), seen as (C, a^2, T);
+ *   <li>a^2 independent products U[t] (K x C) x V[t] (C x T): one batched MatMul after a
+ *       Transpose to (a^2, C, T) (which ONNX Runtime fuses into the MatMul);
+ *   <li>output transform A^T m A: one MatMul (m^2 x a^2) x (a^2, K T), then DepthToSpace to
+ *       (K, H, W) (a Transpose measured 1.5x slower), cropped when m does not divide H or W,
+ *       plus the bias.
  * </ol>
  *
- * <p>The transformed planes hold 4 times a layer's input (V) and output (M): for a 1024 px
- * VGG-19 evaluation that made the peak memory 2x that of direct convolutions. So the input
- * rows are cut into strips whose planes stay under {@link #STRIP_VALUES} values, each strip
- * runs the three steps, and the strips' outputs are concatenated: peak at 1024 px 5.11 -> 3.94
- * GiB, at 512 px 1.82 -> 1.65 GiB (docs/benchmarks.md).
+ * <p>The transformed planes hold a^2 / m^2 times a layer's input (V) and output (M): 4 times
+ * for F2, 2.25 times for F4. For a 1024 px VGG-19 evaluation F2's planes made the peak memory
+ * 2x that of direct convolutions, so the input rows are cut into strips whose planes stay under
+ * {@link #STRIP_VALUES} values, each strip runs the three steps, and the strips' outputs are
+ * concatenated (F2: peak at 1024 px 5.11 -> 3.94 GiB, at 512 px 1.82 -> 1.65 GiB,
+ * docs/benchmarks.md).
  *
- * <p>The weight transform U = G g G^T is done once here, in Java. Winograd is only worth it
- * where the channel products dominate the transforms. Measured per VGG-19 layer shape at 512 px
- * on the 2-core build machine (docs/benchmarks.md), as a fraction of the direct Conv's time:
- * 512 -&gt; 512 at 64 x 64 0.65, 256 -&gt; 256 at 128 x 128 0.71, 128 -&gt; 128 at 256 x 256
- * 0.82, 64 -&gt; 128 0.94, 128 -&gt; 64 1.01, 64 -&gt; 64 at 512 x 512 1.08; hence
- * {@link #MIN_CHANNELS}. Float32 error stays at the direct convolution's level (max difference
- * 6e-6 on outputs of magnitude 10).
+ * <p>The weight transform U = G g G^T is done once here, in Java, in double. Winograd is only
+ * worth it where the channel products dominate the transforms; which variant from how many
+ * channels is {@link NetworkGraph}'s choice, from the per-layer measurements in
+ * docs/benchmarks.md. Float32 error: F2 stays at the direct convolution's level (max difference
+ * 6e-6 on outputs of magnitude 10); F4's transforms have larger coefficients (up to 8 in A, 5 in
+ * B), and it keeps the float64 reference cases within their 1e-4 tolerances (WinogradConvTest).
  */
 final class WinogradConv {
-  /** Both input and output channels must be at least this for Winograd to pay off. */
-  static final int MIN_CHANNELS = 128;
-
-  private static final float[][] BT = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-  private static final float[][] G = {{1, 0, 0}, {.5f, .5f, .5f}, {.5f, -.5f, .5f}, {0, 0, 1}};
-  private static final float[][] AT = {{1, 1, 1, 0}, {0, 1, -1, -1}};
-
-  private WinogradConv() {}
+  /** F(2x2, 3x3): interpolation points 0, 1, -1 and infinity. */
+  static final WinogradConv F2 = new WinogradConv(2,
+      new double[][] {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}},
+      new double[][] {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}},
+      new double[][] {{1, 1, 1, 0}, {0, 1, -1, -1}});
 
   /**
-   * Whether a convolution with this kernel, stride and padding, and at least {@code minChannels}
-   * input and output channels, is written as Winograd.
+   * F(4x4, 3x3) with interpolation points 0, 1, -1, 1/2, -2 and infinity, rather than Lavin and
+   * Gray's 0, 1, -1, 2, -2: every coefficient of B and A is still an exact binary fraction, and
+   * the float32 error is 1.5x lower (relative L2 error of one 3x3 layer on ReLU-like inputs,
+   * against float64: 1.9e-6 against 2.9e-6 for 256 channels, direct float32 convolution
+   * 4.0e-7), as Barabasz et al. (2020) found for such point choices.
    */
-  static boolean applies(Tensor weight, int stride, Padding padding, int minChannels) {
-    return weight.dim(2) == 3 && weight.dim(3) == 3 && stride == 1
-        && padding.top() == 1 && padding.left() == 1 && padding.bottom() == 1 && padding.right() == 1
-        && weight.dim(0) >= minChannels && weight.dim(1) >= minChannels;
+  static final WinogradConv F4 = new WinogradConv(4,
+      new double[][] {
+          {1, -1.5, -2, 1.5, 1, 0}, {0, -1, .5, 2.5, 1, 0}, {0, 1, -2.5, .5, 1, 0},
+          {0, -2, -1, 2, 1, 0}, {0, .5, -1, -.5, 1, 0}, {0, 1, -1.5, -2, 1.5, 1}},
+      new double[][] {
+          {1, 0, 0}, {1 / 3.0, 1 / 3.0, 1 / 3.0}, {-1 / 3.0, 1 / 3.0, -1 / 3.0},
+          {-16 / 15.0, -8 / 15.0, -4 / 15.0}, {1 / 15.0, -2 / 15.0, 4 / 15.0}, {0, 0, 1}},
+      new double[][] {{1, 1, 1, 1, 1, 0}, {0, 1, -1, .5, -2, 0}, {0, 1, 1, .25, 4, 0}, {0, 1, -1, .125, -8, 1}});
+
+  /**
+   * Values of the transformed input V (a^2 per tile and channel) one strip may hold: larger
+   * images run the transform strip by strip, so that the planes never exist for the whole image
+   * at once.
+   */
+  static final long STRIP_VALUES = 1L << 22;
+
+  /** Output tile side m. */
+  final int m;
+  /** Input tile side m + 2. */
+  final int alpha;
+  private final double[][] bt;
+  private final double[][] g;
+  private final double[][] at;
+
+  private WinogradConv(int m, double[][] bt, double[][] g, double[][] at) {
+    this.m = m;
+    this.alpha = m + 2;
+    this.bt = bt;
+    this.g = g;
+    this.at = at;
   }
 
-  /** U[a*4+b][k][c] = (G g_kc G^T)[a][b] for a (K, C, 3, 3) weight: shape (16, K, C). */
-  static Tensor weightTransform(Tensor weight) {
+  /**
+   * Which variant, if any, a 3x3 stride-1 pad-1 convolution from {@code in} to {@code out}
+   * channels is written as; null for a direct Conv.
+   */
+  @FunctionalInterface
+  interface Choice {
+    WinogradConv variant(int in, int out);
+
+    /** {@code variant} for every such convolution (tests). */
+    static Choice always(WinogradConv variant) {
+      return (in, out) -> variant;
+    }
+
+    /** Direct Conv everywhere. */
+    static Choice never() {
+      return (in, out) -> null;
+    }
+
+    /** {@code variant} where both channel counts are at least {@code minChannels}. */
+    static Choice from(int minChannels, WinogradConv variant) {
+      return (in, out) -> in >= minChannels && out >= minChannels ? variant : null;
+    }
+  }
+
+  /**
+   * The choice the backend makes: F(4x4, 3x3) where both channel counts are at least 128 (VGG-19
+   * conv2_2 onwards). Measured at 512 px on the 2-core AVX-512 machine (docs/benchmarks.md):
+   * F4 from 128 channels 1555 ms per evaluation, F4 from 256 and F2 from 128 1626 ms, F2 from 128
+   * (the previous choice) 2100 ms.
+   */
+  static final Choice DEFAULT = Choice.from(128, F4);
+
+      String[] kv = r.split(":");
+      rules.add(Choice.from(Integer.parseInt(kv[1]), kv[0].equals("f4") ? F4 : F2));
+    }
+    return (in, out) -> rules.stream().map(c -> c.variant(in, out)).filter(v -> v != null).findFirst().orElse(null);
+  }
+
+  /** Whether a convolution with this kernel, stride and padding can be written as Winograd. */
+  static boolean applies(Tensor weight, int stride, Padding padding) {
+    return weight.dim(2) == 3 && weight.dim(3) == 3 && stride == 1
+        && padding.top() == 1 && padding.left() == 1 && padding.bottom() == 1 && padding.right() == 1;
+  }
+
+  /** U[a*alpha+b][k][c] = (G g_kc G^T)[a][b] for a (K, C, 3, 3) weight: shape (alpha^2, K, C). */
+  Tensor weightTransform(Tensor weight) {
     int k = weight.dim(0);
     int c = weight.dim(1);
     float[] w = weight.toArray();
-    float[] u = new float[16 * k * c];
+    int planes = alpha * alpha;
+    float[] u = new float[planes * k * c];
     for (int ko = 0; ko < k; ko++) {
       for (int ci = 0; ci < c; ci++) {
         int base = (ko * c + ci) * 9;
-        for (int a = 0; a < 4; a++) {
-          for (int b = 0; b < 4; b++) {
+        for (int a = 0; a < alpha; a++) {
+          for (int b = 0; b < alpha; b++) {
             double s = 0;
             for (int i = 0; i < 3; i++) {
               for (int j = 0; j < 3; j++) {
-                s += (double) G[a][i] * w[base + i * 3 + j] * G[b][j];
+                s += g[a][i] * w[base + i * 3 + j] * g[b][j];
               }
             }
-            u[((a * 4 + b) * k + ko) * c + ci] = (float) s;
+            u[((a * alpha + b) * k + ko) * c + ci] = (float) s;
           }
         }
       }
     }
-    return Tensor.adopt(u, 16, k, c);
+    return Tensor.adopt(u, planes, k, c);
   }
-
-  /**
-   * Values of the transformed input V (16 per tile and channel) one strip may hold: larger
-   * images run the transform strip by strip, so that the planes, 4 times the layer's input and
-   * output, never exist for the whole image at once.
-   */
-  static final long STRIP_VALUES = 1L << 22;
 
   /**
    * Emits y = conv(x) (+ bias) for x of shape (1, c, h, w), u from {@link #weightTransform};
    * {@code bias} may be null. The result, shape (1, k, h, w), is named {@code output}.
    */
-  static String emit(GraphBuilder b, String output, String x, String u, String bias, int c, int k, int h, int w) {
+  String emit(GraphBuilder b, String output, String x, String u, String bias, int c, int k, int h, int w) {
     return emit(b, output, x, u, bias, c, k, h, w, STRIP_VALUES);
   }
 
   /** As above, with the strip size given (tests cut small images into many strips). */
-  static String emit(GraphBuilder b, String output, String x, String u, String bias, int c, int k, int h, int w,
+  String emit(GraphBuilder b, String output, String x, String u, String bias, int c, int k, int h, int w,
       long stripValues) {
-    int th = (h + 1) / 2;
-    int tw = (w + 1) / 2;
-    long perRow = 16L * c * tw;
+    int th = (h + m - 1) / m;
+    int tw = (w + m - 1) / m;
+    long perRow = (long) alpha * alpha * c * tw;
     int rowsPerStrip = (int) Math.max(1, Math.min(th, stripValues / perRow));
     String inputTransform = b.initializer(b.fresh("WinogradB"), inputTransform(c));
     String outputTransform = b.initializer(b.fresh("WinogradA"), outputTransform());
-    java.util.List<String> strips = new java.util.ArrayList<>();
+    List<String> strips = new ArrayList<>();
     for (int t0 = 0; t0 < th; t0 += rowsPerStrip) {
       int t1 = Math.min(th, t0 + rowsPerStrip);
       strips.add(strip(b, x, u, inputTransform, outputTransform, c, k, h, w, t0, t1, tw));
     }
     String y = strips.size() == 1 ? strips.get(0) : b.node("Concat", strips.toArray(new String[0])).i("axis", 2).build();
-    boolean crop = h % 2 != 0 || w % 2 != 0;
+    boolean crop = h % m != 0 || w % m != 0;
     if (bias == null) {
       return crop ? b.named("Slice", output, y, b.int64s(0, 0), b.int64s(h, w), b.int64s(2, 3)).build()
           : b.named("Identity", output, y).build();
@@ -122,59 +190,62 @@ final class WinogradConv {
 
   /**
    * Tile rows {@code t0 .. t1-1}: their input rows (with the padding that falls in them), the
-   * three Winograd steps, and the (1, k, 2 (t1 - t0), 2 tw) outputs, before cropping.
+   * three Winograd steps, and the (1, k, m (t1 - t0), m tw) outputs, before cropping.
    */
-  private static String strip(GraphBuilder b, String x, String u, String inputTransform, String outputTransform,
+  private String strip(GraphBuilder b, String x, String u, String inputTransform, String outputTransform,
       int c, int k, int h, int w, int t0, int t1, int tw) {
-    int first = 2 * t0 - 1;
-    int last = 2 * t1; // inclusive: the 4x4 window of tile row t1-1 ends here
+    int first = m * t0 - 1;
+    int last = m * t1; // inclusive: the alpha x alpha window of tile row t1-1 ends here
     int from = Math.max(0, first);
     int to = Math.min(h, last + 1);
     String in = from == 0 && to == h ? x : b.op("Slice", x, b.int64s(from), b.int64s(to), b.int64s(2));
     long tiles = (long) (t1 - t0) * tw;
+    int planes = alpha * alpha;
     String v = b.node("Conv", in, inputTransform)
-        .ints("kernel_shape", 4, 4)
-        .ints("strides", 2, 2)
-        .ints("pads", from - first, 1, last + 1 - to, 1 + w % 2)
+        .ints("kernel_shape", alpha, alpha)
+        .ints("strides", m, m)
+        .ints("pads", from - first, 1, last + 1 - to, (long) m * tw + 1 - w)
         .i("group", c)
         .build();
-    v = b.node("Transpose", b.op("Reshape", v, b.int64s(c, 16, tiles))).ints("perm", 1, 0, 2).build();
-    String m = b.op("Reshape", b.op("MatMul", u, v), b.int64s(16, k * tiles));
-    String y = b.op("MatMul", outputTransform, m);
-    // (4, K, rows, Tw): plane p*2+q holds output pixel (2 ty + p, 2 tx + q) of every tile
-    y = b.op("Reshape", y, b.int64s(1, 4L * k, t1 - t0, tw));
-    return b.node("DepthToSpace", y).i("blocksize", 2).s("mode", "DCR").build();
+    v = b.node("Transpose", b.op("Reshape", v, b.int64s(c, planes, tiles))).ints("perm", 1, 0, 2).build();
+    String mm = b.op("Reshape", b.op("MatMul", u, v), b.int64s(planes, k * tiles));
+    String y = b.op("MatMul", outputTransform, mm);
+    // (m^2, K, rows, Tw): plane p*m+q holds output pixel (m ty + p, m tx + q) of every tile
+    y = b.op("Reshape", y, b.int64s(1, (long) m * m * k, t1 - t0, tw));
+    return b.node("DepthToSpace", y).i("blocksize", m).s("mode", "DCR").build();
   }
 
-  /** Depthwise weight (16 c, 1, 4, 4): output channel c*16 + a*4 + b holds B^T[a] x B^T[b]. */
-  private static Tensor inputTransform(int c) {
-    float[] bw = new float[c * 256];
+  /** Depthwise weight (alpha^2 c, 1, alpha, alpha): output channel c*alpha^2 + a*alpha + b holds B^T[a] x B^T[b]. */
+  private Tensor inputTransform(int c) {
+    int planes = alpha * alpha;
+    float[] bw = new float[c * planes * planes];
     for (int ch = 0; ch < c; ch++) {
-      for (int a = 0; a < 4; a++) {
-        for (int b = 0; b < 4; b++) {
-          for (int i = 0; i < 4; i++) {
-            for (int j = 0; j < 4; j++) {
-              bw[(((ch * 16 + a * 4 + b) * 4 + i) * 4) + j] = BT[a][i] * BT[b][j];
+      for (int a = 0; a < alpha; a++) {
+        for (int b = 0; b < alpha; b++) {
+          for (int i = 0; i < alpha; i++) {
+            for (int j = 0; j < alpha; j++) {
+              bw[(((ch * planes + a * alpha + b) * alpha + i) * alpha) + j] = (float) (bt[a][i] * bt[b][j]);
             }
           }
         }
       }
     }
-    return Tensor.adopt(bw, c * 16, 1, 4, 4);
+    return Tensor.adopt(bw, c * planes, 1, alpha, alpha);
   }
 
-  /** (4, 16): row p*2+q, column a*4+b holds A^T[p][a] A^T[q][b]. */
-  private static Tensor outputTransform() {
-    float[] ao = new float[64];
-    for (int p = 0; p < 2; p++) {
-      for (int q = 0; q < 2; q++) {
-        for (int a = 0; a < 4; a++) {
-          for (int b = 0; b < 4; b++) {
-            ao[(p * 2 + q) * 16 + a * 4 + b] = AT[p][a] * AT[q][b];
+  /** (m^2, alpha^2): row p*m+q, column a*alpha+b holds A^T[p][a] A^T[q][b]. */
+  private Tensor outputTransform() {
+    int planes = alpha * alpha;
+    float[] ao = new float[m * m * planes];
+    for (int p = 0; p < m; p++) {
+      for (int q = 0; q < m; q++) {
+        for (int a = 0; a < alpha; a++) {
+          for (int b = 0; b < alpha; b++) {
+            ao[(p * m + q) * planes + a * alpha + b] = (float) (at[p][a] * at[q][b]);
           }
         }
       }
     }
-    return Tensor.adopt(ao, 4, 16);
+    return Tensor.adopt(ao, m * m, planes);
   }
 }

@@ -7,19 +7,22 @@ import dev.nst.api.Tensor;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.core.spi.ObjectivePlan;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Winograd F(2x2, 3x3) convolutions. The reference networks are narrow (8-64 channels), below
- * the threshold where the backend uses Winograd, so this test forces it onto every 3x3
- * convolution and checks the PyTorch float64 reference again: losses and the input gradient,
- * through both the forward and the backward (flipped-weight) convolutions, on odd sizes too
- * (case01 reaches 9 x 13 and 2 x 3).
+ * Winograd F(2x2, 3x3) and F(4x4, 3x3) convolutions. The reference networks are narrow (8-64
+ * channels), below the threshold where the backend uses Winograd, so this test forces each
+ * variant onto every 3x3 convolution and checks the PyTorch float64 reference again: losses and
+ * the input gradient, through both the forward and the backward (flipped-weight) convolutions,
+ * on sizes that neither tile side divides too (case01 reaches 9 x 13 and 2 x 3).
  */
 class WinogradConvTest {
-  @Test
-  void referenceCase01MatchesWithWinogradOnEveryConvolution() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {2, 4})
+  void referenceCase01MatchesWithWinogradOnEveryConvolution(int tile) throws Exception {
     OnnxObjectiveSmokeTest.Case01 c = OnnxObjectiveSmokeTest.Case01.load();
-    ObjectiveGraph graph = new ObjectiveGraph(ObjectivePlan.of(c.net(), c.spec()), 1);
+    ObjectiveGraph graph = new ObjectiveGraph(ObjectivePlan.of(c.net(), c.spec()), WinogradConv.Choice.always(variant(tile)));
     long matMuls = graph.model.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")).count();
     long convs = graph.model.model().getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv") && n.getAttributeList().stream().noneMatch(a -> a.getName().equals("group")))
@@ -33,17 +36,29 @@ class WinogradConvTest {
     }
   }
 
-  @Test
-  void stripsGiveTheWholeImagesConvolution() throws Exception {
+  private static WinogradConv variant(int tile) {
+    return tile == 2 ? WinogradConv.F2 : WinogradConv.F4;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 4})
+  void stripsGiveTheWholeImagesConvolution(int tile) throws Exception {
+    WinogradConv v = variant(tile);
     java.util.Random r = new java.util.Random(5);
     int c = 3;
     int k = 4;
     Tensor weight = gaussian(r, 0.5, k, c, 3, 3);
-    for (int[] hw : new int[][] {{9, 13}, {10, 7}, {2, 3}, {1, 1}}) {
+    for (int[] hw : new int[][] {{9, 13}, {10, 7}, {2, 3}, {1, 1}, {13, 6}}) {
       Tensor x = gaussian(r, 1.0, 1, c, hw[0], hw[1]);
-      float[] whole = run(weight, x, Long.MAX_VALUE);
-      for (long strip : new long[] {1, 16L * c * ((hw[1] + 1) / 2), 2 * 16L * c * ((hw[1] + 1) / 2)}) {
-        float[] strips = run(weight, x, strip);
+      float[] whole = run(v, weight, x, Long.MAX_VALUE);
+      float[] direct = direct(weight, x);
+      for (int i = 0; i < whole.length; i++) {
+        assertThat(whole[i]).as("F(%d) %dx%d, output %d against the direct convolution", tile, hw[0], hw[1], i)
+            .isCloseTo(direct[i], org.assertj.core.data.Offset.offset(1e-4f));
+      }
+      long row = (long) v.alpha * v.alpha * c * ((hw[1] + tile - 1) / tile);
+      for (long strip : new long[] {1, row, 2 * row}) {
+        float[] strips = run(v, weight, x, strip);
         for (int i = 0; i < whole.length; i++) {
           assertThat(strips[i]).as("%dx%d, strips of %d values, output %d", hw[0], hw[1], strip, i)
               .isCloseTo(whole[i], org.assertj.core.data.Offset.offset(1e-5f));
@@ -64,13 +79,44 @@ class WinogradConvTest {
     return Tensor.adopt(v, shape);
   }
 
+  /** The 3x3 pad-1 convolution of x (1, C, H, W) with weight (K, C, 3, 3), summed in double. */
+  private static float[] direct(Tensor weight, Tensor x) {
+    int k = weight.dim(0);
+    int c = weight.dim(1);
+    int h = x.dim(2);
+    int w = x.dim(3);
+    float[] wv = weight.toArray();
+    float[] xv = x.toArray();
+    float[] y = new float[k * h * w];
+    for (int o = 0; o < k; o++) {
+      for (int r = 0; r < h; r++) {
+        for (int q = 0; q < w; q++) {
+          double s = 0;
+          for (int i = 0; i < c; i++) {
+            for (int dy = -1; dy <= 1; dy++) {
+              for (int dx = -1; dx <= 1; dx++) {
+                int yy = r + dy;
+                int xx = q + dx;
+                if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
+                  s += (double) wv[((o * c + i) * 3 + dy + 1) * 3 + dx + 1] * xv[(i * h + yy) * w + xx];
+                }
+              }
+            }
+          }
+          y[(o * h + r) * w + q] = (float) s;
+        }
+      }
+    }
+    return y;
+  }
+
   /** A Winograd convolution graph with the given strip size, run once on ONNX Runtime. */
-  private static float[] run(Tensor weight, Tensor x, long stripValues) throws Exception {
+  private static float[] run(WinogradConv v, Tensor weight, Tensor x, long stripValues) throws Exception {
     GraphBuilder b = new GraphBuilder();
     int[] s = x.shape();
     b.input("x", s);
-    String u = b.initializer("U", WinogradConv.weightTransform(weight));
-    WinogradConv.emit(b, "y", "x", u, null, s[1], weight.dim(0), s[2], s[3], stripValues);
+    String u = b.initializer("U", v.weightTransform(weight));
+    v.emit(b, "y", "x", u, null, s[1], weight.dim(0), s[2], s[3], stripValues);
     b.output("y");
     try (OnnxBackend backend = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
         ai.onnxruntime.OrtSession session = backend.session(b.build(), "a Winograd test");
@@ -85,16 +131,14 @@ class WinogradConvTest {
   }
 
   @Test
-  void onlyWide3x3SameConvolutionsAreWrittenAsWinograd() {
+  void only3x3SameConvolutionsAreWrittenAsWinograd() {
     Padding same = new Padding(1, 1, 1, 1);
-    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isTrue();
-    assertThat(WinogradConv.applies(Tensor.zeros(512, 256, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isTrue();
-    assertThat(WinogradConv.applies(Tensor.zeros(128, 128, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isTrue();
-    assertThat(WinogradConv.applies(Tensor.zeros(128, 64, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isFalse();
-    assertThat(WinogradConv.applies(Tensor.zeros(64, 128, 3, 3), 1, same, WinogradConv.MIN_CHANNELS)).isFalse();
-    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 2, same, WinogradConv.MIN_CHANNELS)).isFalse();
-    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 1, Padding.NONE, WinogradConv.MIN_CHANNELS)).isFalse();
-    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 5, 5), 1, new Padding(2, 2, 2, 2), WinogradConv.MIN_CHANNELS)).isFalse();
+    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 1, same)).isTrue();
+    assertThat(WinogradConv.applies(Tensor.zeros(8, 3, 3, 3), 1, same)).isTrue();
+    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 2, same)).isFalse();
+    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 1, Padding.NONE)).isFalse();
+    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 5, 5), 1, new Padding(2, 2, 2, 2))).isFalse();
+    assertThat(WinogradConv.applies(Tensor.zeros(256, 256, 3, 3), 1, new Padding(1, 1, 0, 0))).isFalse();
   }
 
   @Test
@@ -102,7 +146,7 @@ class WinogradConvTest {
     // g = centre tap 1: G g G^T = column 1 of G times row 1 of G^T
     float[] w = new float[9];
     w[4] = 1;
-    float[] u = WinogradConv.weightTransform(Tensor.of(w, 1, 1, 3, 3)).toArray();
+    float[] u = WinogradConv.F2.weightTransform(Tensor.of(w, 1, 1, 3, 3)).toArray();
     float[] g1 = {0, .5f, -.5f, 0};
     for (int a = 0; a < 4; a++) {
       for (int b = 0; b < 4; b++) {
