@@ -167,10 +167,7 @@ public final class Targets {
       int height, int width) {
     checkNotNull(grams, "grams");
     checkNotNull(network, "network");
-    checkArgument(styleImages.size() == blendWeights.length && styleImages.size() == regions.size(),
-        "got %s style images, %s blend weights and %s regions; give one of each per image", styleImages.size(),
-        blendWeights.length, regions.size());
-    double sum = Arrays.stream(blendWeights).sum();
+    double sum = blendTotal(styleImages, blendWeights, regions);
     List<ObjectiveSpec.StyleTarget> out = new ArrayList<>();
     for (int i = 0; i < styleImages.size(); i++) {
       for (ObjectiveSpec.StyleTarget t : style(grams, List.of(styleImages.get(i)), new double[] {1.0}, layers)) {
@@ -296,10 +293,7 @@ public final class Targets {
       List<Tensor> styleImages, double[] blendWeights, List<Masks.Region> regions, List<LayerWeight> layers,
       int height, int width, StyleLossKind kind) {
     checkNotNull(network, "network");
-    checkArgument(styleImages.size() == blendWeights.length && styleImages.size() == regions.size(),
-        "got %s style images, %s blend weights and %s regions; give one of each per image", styleImages.size(),
-        blendWeights.length, regions.size());
-    double sum = Arrays.stream(blendWeights).sum();
+    double sum = blendTotal(styleImages, blendWeights, regions);
     List<ObjectiveSpec.StyleTarget> out = new ArrayList<>();
     for (int i = 0; i < styleImages.size(); i++) {
       for (ObjectiveSpec.StyleTarget t : style(statistics, List.of(styleImages.get(i)), new double[] {1.0}, layers,
@@ -390,5 +384,13 @@ public final class Targets {
       names.add(lw.layer());
     }
     return List.copyOf(names);
+  }
+
+  /** The sum of the blend weights, after checking that each style image has one and a region. */
+  private static double blendTotal(List<Tensor> styleImages, double[] blendWeights, List<Masks.Region> regions) {
+    checkArgument(styleImages.size() == blendWeights.length && styleImages.size() == regions.size(),
+        "got %s style images, %s blend weights and %s regions; give one of each per image", styleImages.size(),
+        blendWeights.length, regions.size());
+    return Arrays.stream(blendWeights).sum();
   }
 }
