@@ -116,12 +116,6 @@ final class WinogradConv {
    */
   static final Choice DEFAULT = Choice.from(128, F4);
 
-      String[] kv = r.split(":");
-      rules.add(Choice.from(Integer.parseInt(kv[1]), kv[0].equals("f4") ? F4 : F2));
-    }
-    return (in, out) -> rules.stream().map(c -> c.variant(in, out)).filter(v -> v != null).findFirst().orElse(null);
-  }
-
   /** Whether a convolution with this kernel, stride and padding can be written as Winograd. */
   static boolean applies(Tensor weight, int stride, Padding padding) {
     return weight.dim(2) == 3 && weight.dim(3) == 3 && stride == 1
