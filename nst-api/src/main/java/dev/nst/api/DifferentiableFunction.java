@@ -16,6 +16,8 @@ public interface DifferentiableFunction {
    * Moves {@code x} into the function's domain, in place: for an image, the box of valid pixel
    * values. Optimisers with a box constraint call it after every step. By default every point
    * is in the domain and nothing changes.
+   *
+   * @param x the point, changed in place
    */
   default void constrain(float[] x) {}
 }

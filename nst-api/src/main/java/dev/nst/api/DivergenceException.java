@@ -32,6 +32,7 @@ public class DivergenceException extends RunFailedException {
    * The same with a cause, for example the first report of this divergence when the best image
    * was written afterwards and the message says where.
    *
+   * @param message what happened and what to do
    * @param bestLoss the lowest loss of the run
    * @param loss the loss at {@code iteration}, where the run stopped
    * @param iteration the 1-based iteration where the run stopped

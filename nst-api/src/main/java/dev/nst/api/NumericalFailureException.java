@@ -32,6 +32,7 @@ public class NumericalFailureException extends RunFailedException {
    * The same with a cause, for example the first report of this failure when the last good
    * image was written afterwards and the message says where.
    *
+   * @param message what happened and what to do
    * @param lastGoodImage the last image (1, C, H, W) with a finite loss; may be null
    * @param cause the cause; may be null
    */

@@ -30,6 +30,13 @@ public record MemoryModel(double bytesPerActivation, double bytesPerWeight, doub
    */
   public static final MemoryModel CONSERVATIVE = new MemoryModel(20, 8, 16);
 
+  /**
+   * Checks that every factor is finite and at least 0.
+   *
+   * @param bytesPerActivation bytes per activation value of one evaluation
+   * @param bytesPerWeight bytes per weight
+   * @param bytesPerImageValue bytes per value of the image
+   */
   public MemoryModel {
     if (!(bytesPerActivation >= 0) || !(bytesPerWeight >= 0) || !(bytesPerImageValue >= 0)) {
       throw new IllegalArgumentException("bytes per value must be finite and >= 0, got " + bytesPerActivation + ", "
@@ -42,6 +49,10 @@ public record MemoryModel(double bytesPerActivation, double bytesPerWeight, doub
    * loss layer) on an image of {@code height x width}; saturates at {@link Long#MAX_VALUE} for
    * absurd sizes instead of overflowing.
    *
+   * @param network the network, truncated after its deepest loss layer
+   * @param height the image's height
+   * @param width the image's width
+   * @return the estimate in bytes
    * @throws IllegalArgumentException when the image is too small for the network
    */
   public long bytes(Network network, int height, int width) {

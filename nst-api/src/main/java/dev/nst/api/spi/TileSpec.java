@@ -32,7 +32,14 @@ public record TileSpec(int height, int width, Pooling pooling, List<String> cont
    * @param binCount for {@link StyleLossKind#HISTOGRAM}: the number of bins B; 0 for the others
    */
   public record Style(String layer, StyleLossKind kind, Tensor bins, int binCount) {
-    /** Checks that a histogram term has its bins and the others none. */
+    /**
+     * Checks that a histogram term has its bins and the others none.
+     *
+     * @param layer the layer it reads
+     * @param kind the statistic it matches
+     * @param bins a histogram term's bin edges and scales (2, C); null for the others
+     * @param binCount a histogram term's number of bins; 0 for the others
+     */
     public Style {
       Objects.requireNonNull(layer, "layer");
       Objects.requireNonNull(kind, "kind");
@@ -44,12 +51,26 @@ public record TileSpec(int height, int width, Pooling pooling, List<String> cont
       }
     }
 
-    /** A Gram term at {@code layer}. */
+    /**
+     * A Gram term.
+     *
+     * @param layer the layer it reads
+     * @return the term
+     */
     public static Style gram(String layer) {
       return new Style(layer, StyleLossKind.GRAM, null, 0);
     }
   }
 
+  /**
+   * Checks the tile size and that there is a term.
+   *
+   * @param height rows of every tile
+   * @param width columns of every tile
+   * @param pooling the pooling every pool of the network runs with
+   * @param contentLayers the layer of each content term, in term order
+   * @param style each style term, in term order
+   */
   public TileSpec {
     Objects.requireNonNull(pooling, "pooling");
     contentLayers = List.copyOf(contentLayers);
@@ -62,18 +83,35 @@ public record TileSpec(int height, int width, Pooling pooling, List<String> cont
     }
   }
 
-  /** A spec whose style terms are all Gram terms, one per layer of {@code styleLayers}. */
+  /**
+   * A spec whose style terms are all Gram terms, one per layer of {@code styleLayers}.
+   *
+   * @param height rows of every tile
+   * @param width columns of every tile
+   * @param pooling the pooling every pool of the network runs with
+   * @param contentLayers the layer of each content term, in term order
+   * @param styleLayers the layer of each Gram style term, in term order
+   * @return the spec
+   */
   public static TileSpec ofGram(int height, int width, Pooling pooling, List<String> contentLayers,
       List<String> styleLayers) {
     return new TileSpec(height, width, pooling, contentLayers, styleLayers.stream().map(Style::gram).toList());
   }
 
-  /** The layer of each style term, in term order. */
+  /**
+   * The layer of each style term, in term order.
+   *
+   * @return the layers
+   */
   public List<String> styleLayers() {
     return style.stream().map(Style::layer).toList();
   }
 
-  /** The number of histogram terms: each returns a sum from the gradient pass. */
+  /**
+   * The number of histogram terms: each returns a sum from the gradient pass.
+   *
+   * @return how many style terms are histogram terms
+   */
   public int histogramTerms() {
     return (int) style.stream().filter(s -> s.kind() == StyleLossKind.HISTOGRAM).count();
   }
