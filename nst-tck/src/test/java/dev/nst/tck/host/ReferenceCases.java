@@ -105,7 +105,11 @@ final class ReferenceCases {
           continue;
         }
         JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        if (o.has("variants")) {
+        // A seeded case (its network rebuilt from a seed, model.generator) carries only some
+        // activations: the conformance suite checks it through each backend instead.
+        boolean seeded = o.has("model") && o.get("model").isJsonObject()
+            && o.getAsJsonObject("model").has("generator");
+        if (o.has("variants") && !seeded) {
           out.add(new Case(d, o));
         }
       }
