@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,27 +98,13 @@ final class BatchCommand implements Callable<Integer> {
     }
     // Ctrl-C: no new image starts, those in flight stop without writing; the report is written.
     CancellationToken token = new CancellationToken();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      token.cancel();
-      try {
-        finished.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
+    InterruptGuard guard = new InterruptGuard(token);
     BatchResult r;
     try {
       r = batch.run(token);
     } finally {
       line.finish();
-      finished.countDown();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException ignored) {
-      // the JVM is already shutting down (Ctrl-C): the hook lets it go now
+      guard.release();
     }
     int stylised = r.count(BatchItemResult.Status.DONE);
     double minutes = r.elapsed().toNanos() / 60e9;

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,16 +96,7 @@ final class StylizeCommand implements Callable<Integer> {
     }
     // Ctrl-C: cancel, and hold the JVM until the best image so far is written.
     CancellationToken token = new CancellationToken();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      token.cancel();
-      try {
-        finished.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
+    InterruptGuard guard = new InterruptGuard(token);
     ProgressBar bar = new ProgressBar(err, nst.terminal(), printEvery);
     b.listener(bar).cancellation(token);
     try {
@@ -120,13 +109,8 @@ final class StylizeCommand implements Callable<Integer> {
       }
       report(err, r);
     } finally {
-      // only now may the hook let a Ctrl-C end the JVM: the image and the line saying where it went are out
-      finished.countDown();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException ignored) {
-      // the JVM is already shutting down (Ctrl-C): the hook lets it go now
+      // only now may a Ctrl-C end the JVM: the image and the line saying where it went are out
+      guard.release();
     }
     return 0;
   }

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -125,28 +123,14 @@ final class VideoCommand implements Callable<Integer> {
     }
     VideoStyleTransfer run = video.build();
     // Ctrl-C: stop at the current frame, and hold the JVM until the output holds every finished frame.
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      token.cancel();
-      try {
-        finished.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
+    InterruptGuard guard = new InterruptGuard(token);
     VideoResult r;
     try {
       r = run.run();
     } finally {
       downloads.finish();
       bar.finish();
-      finished.countDown();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException ignored) {
-      // the JVM is already shutting down (Ctrl-C): the hook lets it go now
+      guard.release();
     }
     double seconds = (r.decodeTime().toMillis() + r.flowTime().toMillis() + r.optimisationTime().toMillis()
         + r.writeTime().toMillis()) / 1000.0;
