@@ -37,9 +37,14 @@ class MemoryPlanTest {
     assertThat(l.tiles()).hasSizeGreaterThan(1);
     assertThat(p.nativeBytes() + p.heapBytes() + p.heapBytes() / 4 + MemoryPlan.RUNTIME_BYTES)
         .isLessThanOrEqualTo(14 * GIB);
-    // the next larger square tile would not fit
-    int side = Math.max(l.tileHeight(), l.tileWidth());
-    assertThat(MemoryPlan.TILE_GRAPHS * MemoryEstimate.bytes(vgg, side + 16, side + 16)).isGreaterThan(p.nativeRoom());
+    // no more tiles, and no more pixels, than in the largest square tiles that fit
+    int side = 4096;
+    while (MemoryPlan.TILE_GRAPHS * MemoryEstimate.bytes(vgg, side, side) > p.nativeRoom()) {
+      side -= 8;
+    }
+    TileLayout square = TileLayout.plan(vgg, LAYERS, 2731, 4096, side, side).orElseThrow();
+    assertThat(l.tiles().size()).isLessThanOrEqualTo(square.tiles().size());
+    assertThat(l.overlap()).isLessThanOrEqualTo(square.overlap());
     // both passes' graphs are counted
     assertThat(p.nativeBytes()).isEqualTo(MemoryPlan.TILE_GRAPHS * MemoryEstimate.bytes(vgg, l.tileHeight(), l.tileWidth()));
     assertThat(p.notices()).singleElement().asString().contains("tiles of").contains("same as untiled");

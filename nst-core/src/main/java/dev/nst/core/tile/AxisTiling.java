@@ -30,8 +30,8 @@ record AxisTiling(int tileLength, int[] starts, long[] bounds) {
 
   /**
    * Cuts an axis of {@code length} positions into the fewest tiles of at most
-   * {@code maxTileLength} positions; empty when no tile length up to that bound works (the
-   * halo of the deepest loss layer leaves no core).
+   * {@code maxTileLength} positions, each as short as that number of tiles allows; empty when no
+   * tile length up to that bound works (the halo of the deepest loss layer leaves no core).
    *
    * @param lossLayers indices of the loss layers
    */
@@ -52,6 +52,28 @@ record AxisTiling(int tileLength, int[] starts, long[] bounds) {
     if (tile < haloBefore + unit + after || tile < 1) {
       return java.util.Optional.empty();
     }
+    java.util.Optional<AxisTiling> fewest = cut(length, tile, unit, before, after);
+    if (fewest.isEmpty()) {
+      return fewest;
+    }
+    // The fewest tiles need not be the largest: the shortest length that still needs no more of
+    // them spends least on halos (1024 px in tiles of at most 768: two of 608, not of 768).
+    AxisTiling best = fewest.get();
+    for (long shorter = tile - unit; shorter >= haloBefore + unit + after; shorter -= unit) {
+      java.util.Optional<AxisTiling> t = cut(length, shorter, unit, before, after);
+      if (t.isEmpty() || t.get().count() > best.count()) {
+        break;
+      }
+      best = t.get();
+    }
+    return java.util.Optional.of(best);
+  }
+
+  /**
+   * Tiles of exactly {@code tile} positions, each core as long as its halos allow; empty when the
+   * cores stop advancing.
+   */
+  private static java.util.Optional<AxisTiling> cut(int length, long tile, long unit, long before, long after) {
     List<Long> starts = new ArrayList<>();
     List<Long> bounds = new ArrayList<>();
     long start = 0;

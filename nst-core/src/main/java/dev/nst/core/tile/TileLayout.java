@@ -116,7 +116,7 @@ public final class TileLayout {
 
   /**
    * The fewest tiles of at most {@code maxTileHeight x maxTileWidth} pixels for an image of
-   * {@code height x width}; one tile, the whole image, when it fits. Empty when no tile of that
+   * {@code height x width}, as small as that number of tiles allows (less halo to compute); one tile, the whole image, when it fits. Empty when no tile of that
    * size leaves a core beside the halo the loss layers need.
    *
    * @param network the feature network (pools already of the kind the run uses)

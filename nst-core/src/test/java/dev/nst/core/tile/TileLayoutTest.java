@@ -43,6 +43,37 @@ class TileLayoutTest {
   }
 
   @Test
+  void tilesAreTheShortestTheirNumberAllows() {
+    Network vgg = vgg19();
+    List<String> layers = List.of("relu1_1", "relu2_1", "relu3_1", "relu4_2", "relu5_1");
+    // 1024 px in tiles of at most 768: two per side, each shorter than 768 (the halos of a 1024 px
+    // image cut in two need about 600)
+    TileLayout l1024 = TileLayout.plan(vgg, layers, 1024, 1024, 768, 768).orElseThrow();
+    assertThat(l1024.grid()).containsExactly(2, 2);
+    assertThat(l1024.tileHeight()).isBetween(512 + 78, 512 + 78 + 32);
+    assertExact(l1024, 16);
+    for (int length = 700; length < 2400; length += 37) {
+      for (int max : new int[] {300, 517, 768, 1100}) {
+        TileLayout l = TileLayout.plan(vgg, layers, length, length, max, max).orElseThrow();
+        assertExact(l, 16);
+        int tile = l.tileHeight();
+        if (l.isSingleTile()) {
+          continue;
+        }
+        // no fewer tiles of any length up to the bound, and one unit shorter needs more (or none fits)
+        for (int longer = tile; longer <= max; longer += 16) {
+          assertThat(TileLayout.plan(vgg, layers, length, length, longer, longer).orElseThrow().grid()[0])
+              .as("length %d, tiles of at most %d", length, longer).isEqualTo(l.grid()[0]);
+        }
+        java.util.Optional<TileLayout> shorter = TileLayout.plan(vgg, layers, length, length, tile - 16, tile - 16);
+        if (shorter.isPresent()) {
+          assertThat(shorter.get().grid()[0]).as("length %d, max %d", length, max).isGreaterThan(l.grid()[0]);
+        }
+      }
+    }
+  }
+
+  @Test
   void oneTileWhenTheImageFits() {
     TileLayout layout = TileLayout.plan(vgg19(), List.of("relu4_2"), 100, 120, 128, 128).orElseThrow();
     assertThat(layout.isSingleTile()).isTrue();
