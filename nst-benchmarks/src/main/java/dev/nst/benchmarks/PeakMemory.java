@@ -26,18 +26,30 @@ public final class PeakMemory {
     long t0 = System.nanoTime();
     b.setup();
     System.out.printf(Locale.ROOT, "backend: %s%n", b.backendDescription());
-    System.out.printf(Locale.ROOT, "setup: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    System.out.printf(Locale.ROOT,
+        "setup: %d ms (peak so far %.2f GiB, resident now %.2f GiB, Java heap used %.2f GiB)%n", (System.nanoTime() - t0) / 1_000_000, gib("VmHWM"), gib("VmRSS"), heapUsed());
     for (int i = 0; i < evaluations; i++) {
       long t = System.nanoTime();
       b.evaluate();
-      System.out.printf(Locale.ROOT, "eval %d: %d ms%n", i, (System.nanoTime() - t) / 1_000_000);
+      System.out.printf(Locale.ROOT, "eval %d: %d ms (peak so far %.2f GiB)%n", i, (System.nanoTime() - t) / 1_000_000,
+          gib("VmHWM"));
     }
     b.tearDown();
+    System.out.printf(Locale.ROOT, "%s %d px: peak resident set %.2f GiB%n", b.backend, b.size, gib("VmHWM"));
+  }
+
+  /** A memory figure of this process from /proc/self/status (Linux), in GiB. */
+  private static double gib(String field) throws java.io.IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        long kb = Long.parseLong(line.replaceAll("\\D", ""));
-        System.out.printf(Locale.ROOT, "%s %d px: peak resident set %.2f GiB%n", b.backend, b.size, kb / 1048576.0);
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1048576.0;
       }
     }
+    return Double.NaN;
+  }
+
+  private static double heapUsed() {
+    Runtime r = Runtime.getRuntime();
+    return (r.totalMemory() - r.freeMemory()) / (1024.0 * 1024 * 1024);
   }
 }

@@ -31,6 +31,7 @@ final class GraphBuilder {
 
   private final GraphProto.Builder graph = GraphProto.newBuilder().setName("nst");
   private final Map<String, Tensor> weights = new LinkedHashMap<>();
+  private final Set<String> initializers = new HashSet<>();
   private int counter;
 
   /**
@@ -83,6 +84,18 @@ final class GraphBuilder {
     }
     graph.addInitializer(p);
     weights.put(name, t);
+    return name;
+  }
+
+  /**
+   * The initializer {@code name}, added with {@code values} the first time: constants that many
+   * nodes share (a Winograd transform per channel count) are held once.
+   */
+  String sharedInitializer(String name, java.util.function.Supplier<Tensor> values) {
+    if (!initializers.contains(name)) {
+      initializers.add(name);
+      initializer(name, values.get());
+    }
     return name;
   }
 

@@ -5,7 +5,6 @@ import dev.nst.api.Network;
 import dev.nst.api.Padding;
 import dev.nst.api.PaddingMode;
 import dev.nst.api.Pooling;
-import dev.nst.api.Tensor;
 import dev.nst.api.UnsupportedNetworkException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,16 +104,20 @@ final class NetworkGraph {
             .s("mode", c.paddingMode() == PaddingMode.REPLICATE ? "edge" : "reflect").build();
         in = new int[] {in[0], in[1], in[2] + p.top() + p.bottom(), in[3] + p.left() + p.right()};
       }
+      // The weight is the only large constant handed over; the kernels the passes need (rotated,
+      // Winograd-transformed) are graph nodes that ONNX Runtime folds into constants once.
+      String w = b.initializer("W/" + c.name(), c.weight());
+      int k = c.weight().dim(0);
+      int ci = c.weight().dim(1);
       if (backward && c.stride() == 1) {
-        Tensor wt = flipTranspose(c.weight());
         WinogradConv back = winograd(c, true);
-        b.initializer("WT/" + c.name(), back != null ? back.weightTransform(wt) : wt);
+        String wt = back != null ? back.weightTransform(b, w, k, ci, true) : rotated(w);
+        b.named("Identity", "WT/" + c.name(), wt).build();
       }
       if (wino != null) {
-        String u = b.initializer("U/" + c.name(), wino.weightTransform(c.weight()));
-        return wino.emit(b, name, x, u, bias, in[1], c.weight().dim(0), in[2], in[3]);
+        String u = wino.weightTransform(b, w, k, ci, false);
+        return wino.emit(b, name, x, u, bias, in[1], k, in[2], in[3]);
       }
-      String w = b.initializer("W/" + c.name(), c.weight());
       return b.named("Conv", name, x, w, bias)
           .ints("kernel_shape", c.kernelHeight(), c.kernelWidth())
           .ints("strides", c.stride(), c.stride())
@@ -297,23 +300,13 @@ final class NetworkGraph {
     return new long[] {p.top(), p.left(), p.bottom(), p.right()};
   }
 
-  /** (Cout, Cin, kH, kW) to (Cin, Cout, kH, kW) with both kernel axes reversed. */
-  static Tensor flipTranspose(Tensor w) {
-    int co = w.dim(0);
-    int ci = w.dim(1);
-    int kh = w.dim(2);
-    int kw = w.dim(3);
-    float[] src = w.toArray();
-    float[] dst = new float[src.length];
-    for (int o = 0; o < co; o++) {
-      for (int i = 0; i < ci; i++) {
-        for (int y = 0; y < kh; y++) {
-          for (int x = 0; x < kw; x++) {
-            dst[((i * co + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)] = src[((o * ci + i) * kh + y) * kw + x];
-          }
-        }
-      }
-    }
-    return Tensor.adopt(dst, ci, co, kh, kw);
+  /**
+   * (Cout, Cin, kH, kW) to (Cin, Cout, kH, kW) with both kernel axes reversed, as graph nodes on
+   * a constant.
+   */
+  private String rotated(String weight) {
+    String swapped = b.node("Transpose", weight).ints("perm", 1, 0, 2, 3).build();
+    return b.op("Slice", swapped, b.int64s(-1, -1), b.int64s(Long.MIN_VALUE, Long.MIN_VALUE), b.int64s(2, 3),
+        b.int64s(-1, -1));
   }
 }

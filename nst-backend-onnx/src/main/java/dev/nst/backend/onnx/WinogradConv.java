@@ -31,7 +31,8 @@ import java.util.List;
  * concatenated (F2: peak at 1024 px 5.11 -> 3.94 GiB, at 512 px 1.82 -> 1.65 GiB,
  * docs/benchmarks.md).
  *
- * <p>The weight transform U = G g G^T is done once here, in Java, in double. Winograd is only
+ * <p>The weight transform U = G g G^T is part of the graph ({@link #weightTransform}), computed
+ * once by ONNX Runtime's constant folding when the session is built. Winograd is only
  * worth it where the channel products dominate the transforms; which variant from how many
  * channels is {@link NetworkGraph}'s choice, from the per-layer measurements in
  * docs/benchmarks.md. Float32 error: F2 stays at the direct convolution's level (max difference
@@ -122,30 +123,34 @@ final class WinogradConv {
         && padding.top() == 1 && padding.left() == 1 && padding.bottom() == 1 && padding.right() == 1;
   }
 
-  /** U[a*alpha+b][k][c] = (G g_kc G^T)[a][b] for a (K, C, 3, 3) weight: shape (alpha^2, K, C). */
-  Tensor weightTransform(Tensor weight) {
-    int k = weight.dim(0);
-    int c = weight.dim(1);
-    float[] w = weight.toArray();
+  /**
+   * Emits U, the transformed kernels of a (K, C, 3, 3) weight: U[a*alpha+b][k][c] =
+   * (G g_kc G^T)[a][b], shape (alpha^2, K, C), as one MatMul (alpha^2 x 9) x (9 x K C). Every
+   * input is a constant, so ONNX Runtime computes U once while it builds the session (constant
+   * folding) and keeps U alone: the Java heap holds only the weight, not its transforms (4x the
+   * weight for F4, and once more for the backward pass). With {@code rotated}, U of the backward
+   * pass's kernel, the weight with input and output channels swapped and each kernel turned by
+   * 180 degrees: shape (alpha^2, C, K).
+   *
+   * @param weight the name of the (K, C, 3, 3) weight, a constant
+   */
+  String weightTransform(GraphBuilder b, String weight, int k, int c, boolean rotated) {
     int planes = alpha * alpha;
-    float[] u = new float[planes * k * c];
-    for (int ko = 0; ko < k; ko++) {
-      for (int ci = 0; ci < c; ci++) {
-        int base = (ko * c + ci) * 9;
-        for (int a = 0; a < alpha; a++) {
-          for (int b = 0; b < alpha; b++) {
-            double s = 0;
-            for (int i = 0; i < 3; i++) {
-              for (int j = 0; j < 3; j++) {
-                s += g[a][i] * w[base + i * 3 + j] * g[b][j];
-              }
-            }
-            u[((a * alpha + b) * k + ko) * c + ci] = (float) s;
+    float[] kron = new float[planes * 9];
+    for (int a = 0; a < alpha; a++) {
+      for (int bb = 0; bb < alpha; bb++) {
+        for (int i = 0; i < 3; i++) {
+          for (int j = 0; j < 3; j++) {
+            int tap = rotated ? (2 - i) * 3 + (2 - j) : i * 3 + j;
+            kron[(a * alpha + bb) * 9 + tap] = (float) (g[a][i] * g[bb][j]);
           }
         }
       }
     }
-    return Tensor.adopt(u, planes, k, c);
+    String gg = b.initializer(b.fresh(rotated ? "WinogradGrot" : "WinogradG"), Tensor.adopt(kron, planes, 9));
+    String taps = b.node("Transpose", b.op("Reshape", weight, b.int64s((long) k * c, 9))).ints("perm", 1, 0).build();
+    String u = b.op("Reshape", b.op("MatMul", gg, taps), b.int64s(planes, k, c));
+    return rotated ? b.node("Transpose", u).ints("perm", 0, 2, 1).build() : u;
   }
 
   /**
@@ -163,8 +168,8 @@ final class WinogradConv {
     int tw = (w + m - 1) / m;
     long perRow = (long) alpha * alpha * c * tw;
     int rowsPerStrip = (int) Math.max(1, Math.min(th, stripValues / perRow));
-    String inputTransform = b.initializer(b.fresh("WinogradB"), inputTransform(c));
-    String outputTransform = b.initializer(b.fresh("WinogradA"), outputTransform());
+    String inputTransform = b.sharedInitializer("WinogradB/" + m + "/" + c, () -> inputTransform(c));
+    String outputTransform = b.sharedInitializer("WinogradA/" + m, this::outputTransform);
     List<String> strips = new ArrayList<>();
     for (int t0 = 0; t0 < th; t0 += rowsPerStrip) {
       int t1 = Math.min(th, t0 + rowsPerStrip);

@@ -27,8 +27,9 @@ class WinogradConvTest {
     long convs = graph.model.model().getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv") && n.getAttributeList().stream().noneMatch(a -> a.getName().equals("group")))
         .count();
-    // 13 convolutions forward and 13 backward to relu5_1, all 3x3 pad 1: 2 MatMuls each, no plain Conv left
-    assertThat(matMuls).isEqualTo(2 * 26);
+    // 13 convolutions forward and 13 backward to relu5_1, all 3x3 pad 1: 2 MatMuls each and one
+    // for the weight transform (folded into a constant by ONNX Runtime), no plain Conv left
+    assertThat(matMuls).isEqualTo(3 * 26);
     assertThat(convs).isZero();
     try (OnnxBackend b = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
         OnnxObjective o = new OnnxObjective(b, graph)) {
@@ -115,7 +116,7 @@ class WinogradConvTest {
     GraphBuilder b = new GraphBuilder();
     int[] s = x.shape();
     b.input("x", s);
-    String u = b.initializer("U", v.weightTransform(weight));
+    String u = v.weightTransform(b, b.initializer("W", weight), weight.dim(0), weight.dim(1), false);
     v.emit(b, "y", "x", u, null, s[1], weight.dim(0), s[2], s[3], stripValues);
     b.output("y");
     try (OnnxBackend backend = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
@@ -142,16 +143,57 @@ class WinogradConvTest {
   }
 
   @Test
-  void weightTransformOfACentreTapIsGTimesGTransposed() {
+  void weightTransformOfACentreTapIsGTimesGTransposed() throws Exception {
     // g = centre tap 1: G g G^T = column 1 of G times row 1 of G^T
     float[] w = new float[9];
     w[4] = 1;
-    float[] u = WinogradConv.F2.weightTransform(Tensor.of(w, 1, 1, 3, 3)).toArray();
+    float[] u = transform(WinogradConv.F2, Tensor.of(w, 1, 1, 3, 3), false);
     float[] g1 = {0, .5f, -.5f, 0};
     for (int a = 0; a < 4; a++) {
       for (int b = 0; b < 4; b++) {
         assertThat(u[a * 4 + b]).as("U[" + a + "][" + b + "]").isEqualTo(g1[a] * g1[b]);
       }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 4})
+  void theRotatedTransformIsTheTransformOfTheRotatedKernelWithChannelsSwapped(int tile) throws Exception {
+    WinogradConv v = variant(tile);
+    Tensor weight = gaussian(new java.util.Random(11), 1.0, 2, 3, 3, 3); // K = 2, C = 3
+    float[] wv = weight.toArray();
+    float[] turned = new float[wv.length]; // (C, K, 3, 3), each kernel turned by 180 degrees
+    for (int k = 0; k < 2; k++) {
+      for (int c = 0; c < 3; c++) {
+        for (int t = 0; t < 9; t++) {
+          turned[(c * 2 + k) * 9 + 8 - t] = wv[(k * 3 + c) * 9 + t];
+        }
+      }
+    }
+    float[] rotated = transform(v, weight, true);
+    float[] direct = transform(v, Tensor.of(turned, 3, 2, 3, 3), false);
+    assertThat(rotated).hasSize(v.alpha * v.alpha * 6);
+    for (int i = 0; i < rotated.length; i++) {
+      assertThat(rotated[i]).as("value %d", i).isCloseTo(direct[i], org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  /** {@link WinogradConv#weightTransform} of a weight given as the graph's input, run once. */
+  private static float[] transform(WinogradConv v, Tensor weight, boolean rotated) throws Exception {
+    GraphBuilder b = new GraphBuilder();
+    int[] s = weight.shape();
+    b.input("w", s);
+    b.named("Identity", "u", v.weightTransform(b, "w", s[0], s[1], rotated)).build();
+    b.output("u");
+    try (OnnxBackend backend = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
+        ai.onnxruntime.OrtSession session = backend.session(b.build(), "a Winograd weight transform test");
+        ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(backend.env(), weight.buffer(),
+            Resources.longs(s));
+        ai.onnxruntime.OrtSession.Result r = session.run(java.util.Map.of("w", in))) {
+      java.nio.FloatBuffer out = ((ai.onnxruntime.OnnxTensor) r.get("u").orElseThrow()).getFloatBuffer();
+      float[] u = new float[out.remaining()];
+      out.get(u);
+      return u;
     }
   }
 }
