@@ -3,6 +3,7 @@ package dev.nst.core.optim;
 import dev.nst.api.DifferentiableFunction;
 import dev.nst.api.Optimizer;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * Limited-memory BFGS, by default step for step the algorithm of {@code torch.optim.LBFGS}
@@ -41,8 +42,11 @@ import java.util.Objects;
  *
  * x, g, d and the history pairs are float arrays, as in torch with float32 parameters (the
  * history is the memory cost: 2 x historySize x n floats). Dot products and the two-loop work
- * vector are double, which removes the rounding of long float32 reductions. No randomness: the
- * same f and start give the same iterates.
+ * vector are double, which removes the rounding of long float32 reductions. The two-loop
+ * recursion, 4 x historySize passes over n values per iteration, runs in chunks of fixed size on
+ * the common fork-join pool, each pass adding one pair's multiple and taking the next pair's dot
+ * product at once; partial sums are added in chunk order. No randomness, and no dependence on the
+ * number of threads: the same f and start give the same iterates.
  *
  * @param historySize number of (s, y) pairs kept; torch's default 100
  * @param learningRate the step length factor t; torch's default 1
@@ -139,6 +143,7 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     private final float[][] yHist = new float[historySize][];
     private final double[] rho = new double[historySize];
     private final double[] al = new double[historySize];
+    private final double[] partials;
     private int first; // ring index of the oldest pair
     private int count;
     private double hDiag = 1;
@@ -151,6 +156,7 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
       this.gPrev = new float[n];
       this.d = new float[n];
       this.q = new double[n];
+      this.partials = new double[chunks(n)];
     }
 
     void run(IterationCallback callback) {
@@ -256,46 +262,115 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
       hDiag = ys / yy;
     }
 
-    /** d = -H g by the two-loop recursion over the history, newest pair first. */
+    /**
+     * d = -H g by the two-loop recursion over the history, newest pair first. Each pass over q
+     * adds the previous pair's multiple and takes the next pair's dot product at once (half the
+     * passes over q of doing them apart), chunk by chunk on the common pool.
+     */
     private void direction() {
-      for (int i = 0; i < n; i++) {
-        q[i] = -g[i];
-      }
+      int chunks = chunks(n);
+      IntStream.range(0, chunks).parallel().forEach(c -> {
+        for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
+          q[i] = -g[i];
+        }
+      });
+      double pending = 0;
+      float[] pendingVector = null;
       for (int k = count - 1; k >= 0; k--) {
         int slot = (first + k) % historySize;
-        float[] s = sHist[slot];
-        float[] y = yHist[slot];
-        double a = 0;
-        for (int i = 0; i < n; i++) {
-          a += s[i] * q[i];
-        }
-        a *= rho[slot];
+        double a = rho[slot] * addAndDot(q, -pending, pendingVector, sHist[slot], partials);
         al[slot] = a;
-        for (int i = 0; i < n; i++) {
-          q[i] -= a * y[i];
+        pending = a;
+        pendingVector = yHist[slot];
+      }
+      double scale = hDiag;
+      double lastA = pending;
+      float[] lastY = pendingVector;
+      IntStream.range(0, chunks).parallel().forEach(c -> {
+        for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
+          q[i] = (lastY == null ? q[i] : q[i] - lastA * lastY[i]) * scale;
         }
-      }
-      for (int i = 0; i < n; i++) {
-        q[i] *= hDiag;
-      }
+      });
+      pending = 0;
+      pendingVector = null;
       for (int k = 0; k < count; k++) {
         int slot = (first + k) % historySize;
-        float[] s = sHist[slot];
-        float[] y = yHist[slot];
-        double b = 0;
-        for (int i = 0; i < n; i++) {
-          b += y[i] * q[i];
-        }
-        b *= rho[slot];
-        double c = al[slot] - b;
-        for (int i = 0; i < n; i++) {
-          q[i] += c * s[i];
-        }
+        double b = rho[slot] * addAndDot(q, pending, pendingVector, yHist[slot], partials);
+        pending = al[slot] - b;
+        pendingVector = sHist[slot];
       }
-      for (int i = 0; i < n; i++) {
-        d[i] = (float) q[i];
-      }
+      double lastC = pending;
+      float[] lastS = pendingVector;
+      IntStream.range(0, chunks).parallel().forEach(c -> {
+        for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
+          d[i] = (float) (lastS == null ? q[i] : q[i] + lastC * lastS[i]);
+        }
+      });
     }
+  }
+
+  /** Values per chunk of the two-loop recursion's passes: a fixed size, so sums do not depend on the threads. */
+  static final int CHUNK = 1 << 15;
+
+  static int chunks(int n) {
+    return Math.max(1, (n + CHUNK - 1) / CHUNK);
+  }
+
+  /**
+   * q += c v (when v is not null), then returns w . q, on the common pool in chunks of
+   * {@value #CHUNK} whose partial sums (four interleaved accumulators each, which keeps the
+   * floating-point adds from waiting on each other) are added in chunk order: the same result
+   * on any number of threads.
+   *
+   * @param partials work space of {@link #chunks} values
+   */
+  static double addAndDot(double[] q, double c, float[] v, float[] w, double[] partials) {
+    int n = q.length;
+    int chunks = chunks(n);
+    IntStream.range(0, chunks).parallel().forEach(k -> {
+      int i = k * CHUNK;
+      int end = Math.min(n, i + CHUNK);
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      if (v != null) {
+        for (; i + 3 < end; i += 4) {
+          double q0 = q[i] + c * v[i];
+          double q1 = q[i + 1] + c * v[i + 1];
+          double q2 = q[i + 2] + c * v[i + 2];
+          double q3 = q[i + 3] + c * v[i + 3];
+          q[i] = q0;
+          q[i + 1] = q1;
+          q[i + 2] = q2;
+          q[i + 3] = q3;
+          s0 += w[i] * q0;
+          s1 += w[i + 1] * q1;
+          s2 += w[i + 2] * q2;
+          s3 += w[i + 3] * q3;
+        }
+        for (; i < end; i++) {
+          q[i] += c * v[i];
+          s0 += w[i] * q[i];
+        }
+      } else {
+        for (; i + 3 < end; i += 4) {
+          s0 += w[i] * q[i];
+          s1 += w[i + 1] * q[i + 1];
+          s2 += w[i + 2] * q[i + 2];
+          s3 += w[i + 3] * q[i + 3];
+        }
+        for (; i < end; i++) {
+          s0 += w[i] * q[i];
+        }
+      }
+      partials[k] = (s0 + s1) + (s2 + s3);
+    });
+    double sum = 0;
+    for (int k = 0; k < chunks; k++) {
+      sum += partials[k];
+    }
+    return sum;
   }
 
   static boolean allFinite(float[] v) {

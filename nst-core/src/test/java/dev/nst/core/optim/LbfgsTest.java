@@ -179,6 +179,73 @@ class LbfgsTest {
   }
 
   @Test
+  void addAndDotMatchesAPlainLoopAcrossChunkBorders() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int n : new int[] {1, 3, Lbfgs.CHUNK - 1, Lbfgs.CHUNK + 5, 3 * Lbfgs.CHUNK + 7}) {
+      double[] q = new double[n];
+      float[] v = new float[n];
+      float[] w = new float[n];
+      for (int i = 0; i < n; i++) {
+        q[i] = r.nextGaussian();
+        v[i] = (float) r.nextGaussian();
+        w[i] = (float) r.nextGaussian();
+      }
+      double[] expectedQ = q.clone();
+      double expected = 0;
+      for (int i = 0; i < n; i++) {
+        expectedQ[i] += 0.25 * v[i];
+        expected += w[i] * expectedQ[i];
+      }
+      double dot = Lbfgs.addAndDot(q, 0.25, v, w, new double[Lbfgs.chunks(n)]);
+      assertThat(q).as("n = %d", n).containsExactly(expectedQ);
+      assertThat(dot).as("n = %d", n).isCloseTo(expected, within(1e-9 * Math.sqrt(n)));
+      double[] before = q.clone();
+      assertThat(Lbfgs.addAndDot(q, 0, null, w, new double[Lbfgs.chunks(n)]))
+          .isCloseTo(dot, within(1e-9 * Math.sqrt(n)));
+      assertThat(q).containsExactly(before);
+    }
+  }
+
+  @Test
+  void theIteratesDoNotDependOnTheNumberOfThreads() throws Exception {
+    // a problem of several chunks, so that the two-loop recursion's passes run in parallel
+    int n = 3 * Lbfgs.CHUNK + 11;
+    float[] curvature = new float[n];
+    float[] start = new float[n];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+    for (int i = 0; i < n; i++) {
+      curvature[i] = (float) Math.pow(10, 3 * r.nextDouble());
+      start[i] = (float) r.nextGaussian();
+    }
+    dev.nst.api.DifferentiableFunction f = (x, g) -> {
+      double sum = 0;
+      for (int i = 0; i < x.length; i++) {
+        g[i] = curvature[i] * x[i];
+        sum += 0.5 * g[i] * x[i];
+      }
+      return sum;
+    };
+    float[][] results = new float[2][];
+    int[] threads = {1, 4};
+    for (int t = 0; t < 2; t++) {
+      java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads[t]);
+      try {
+        float[] x = start.clone();
+        pool.submit(() -> NO_TOLERANCE.withHistorySize(8).minimize(f, x, (k, p, v) -> k < 30)).get();
+        results[t] = x;
+      } finally {
+        pool.shutdown();
+      }
+    }
+    assertThat(results[1]).containsExactly(results[0]);
+    double moved = 0;
+    for (int i = 0; i < n; i++) {
+      moved += Math.abs(results[0][i] - start[i]);
+    }
+    assertThat(moved).isGreaterThan(0.1 * n); // it went somewhere
+  }
+
+  @Test
   void stopsWhenTheValueIsNotFinite() {
     int[] calls = new int[1];
     Lbfgs.defaults().minimize((x, g) -> {
