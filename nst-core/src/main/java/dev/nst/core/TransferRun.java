@@ -106,6 +106,13 @@ final class TransferRun {
     boolean cancelled = false;
     boolean compiled = true;
     for (int i = 0; i < scales.longSides().size() && !cancelled; i++) {
+      if (scales.longSides().size() > 1) {
+        // iterations count from 1 again at every scale: say which scale the progress is of
+        int[] hw = fit(contentOriginal, scales.longSides().get(i));
+        String notice = String.format(java.util.Locale.ROOT, "scale %d/%d: %dx%d, %d iterations", i + 1,
+            scales.longSides().size(), hw[1], hw[0], scales.iterations().get(i));
+        settings.execution().listeners().forEach(l -> l.onNotice(notice));
+      }
       ScaleOutcome r = optimise(backend, fx, network, contentOriginal, scales.longSides().get(i),
           scales.iterations().get(i), current, carry, bestIteration, plans[i], history.size());
       history.addAll(r.history());

@@ -127,11 +127,24 @@ class StyleTransferEndToEndTest {
   @Test
   void coarseToFineRunsEachScaleAndEndsAtTheFinalSize() {
     List<Integer> sizes = new ArrayList<>();
+    List<String> notices = new ArrayList<>();
     StyleTransferResult r = base().scales(new Scales(List.of(32, 64), List.of(6, 4)))
-        .listener(e -> sizes.add(e.iterations())).build().run();
+        .listener(new dev.nst.api.ProgressListener() {
+          @Override
+          public void onProgress(ProgressEvent e) {
+            sizes.add(e.iterations());
+          }
+
+          @Override
+          public void onNotice(String notice) {
+            notices.add(notice);
+          }
+        }).build().run();
     assertThat(r.scales()).containsExactly(32, 64);
     assertThat(r.iterations()).isEqualTo(10);
     assertThat(sizes).containsExactly(6, 6, 6, 6, 6, 6, 4, 4, 4, 4);
+    // each scale is announced, since its iterations count from 1 again
+    assertThat(notices).containsExactly("scale 1/2: 32x21, 6 iterations", "scale 2/2: 64x43, 4 iterations");
     assertThat(r.image().getWidth()).isEqualTo(64);
     // the fine scale starts from the upsampled coarse result, far below a cold start's loss
     StyleTransferResult direct = base().iterations(1).build().run();
