@@ -119,12 +119,17 @@ class WinogradConvTest {
     String u = v.weightTransform(b, b.initializer("W", weight), weight.dim(0), weight.dim(1), false);
     v.emit(b, "y", "x", u, null, s[1], weight.dim(0), s[2], s[3], stripValues);
     b.output("y");
+    return runOnce(b, "x", x, "y");
+  }
+
+  /** Runs a graph of one input and one output once on ONNX Runtime. */
+  private static float[] runOnce(GraphBuilder b, String input, Tensor value, String output) throws Exception {
     try (OnnxBackend backend = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
         ai.onnxruntime.OrtSession session = backend.session(b.build(), "a Winograd test");
-        ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(backend.env(), x.buffer(),
-            Resources.longs(s));
-        ai.onnxruntime.OrtSession.Result r = session.run(java.util.Map.of("x", in))) {
-      java.nio.FloatBuffer out = ((ai.onnxruntime.OnnxTensor) r.get("y").orElseThrow()).getFloatBuffer();
+        ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(backend.env(), value.buffer(),
+            Resources.longs(value.shape()));
+        ai.onnxruntime.OrtSession.Result r = session.run(java.util.Map.of(input, in))) {
+      java.nio.FloatBuffer out = ((ai.onnxruntime.OnnxTensor) r.get(output).orElseThrow()).getFloatBuffer();
       float[] y = new float[out.remaining()];
       out.get(y);
       return y;
@@ -185,15 +190,6 @@ class WinogradConvTest {
     b.input("w", s);
     b.named("Identity", "u", v.weightTransform(b, "w", s[0], s[1], rotated)).build();
     b.output("u");
-    try (OnnxBackend backend = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
-        ai.onnxruntime.OrtSession session = backend.session(b.build(), "a Winograd weight transform test");
-        ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(backend.env(), weight.buffer(),
-            Resources.longs(s));
-        ai.onnxruntime.OrtSession.Result r = session.run(java.util.Map.of("w", in))) {
-      java.nio.FloatBuffer out = ((ai.onnxruntime.OnnxTensor) r.get("u").orElseThrow()).getFloatBuffer();
-      float[] u = new float[out.remaining()];
-      out.get(u);
-      return u;
-    }
+    return runOnce(b, "w", weight, "u");
   }
 }
