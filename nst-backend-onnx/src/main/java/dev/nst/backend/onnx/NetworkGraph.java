@@ -107,16 +107,14 @@ final class NetworkGraph {
       // The weight is the only large constant handed over; the kernels the passes need (rotated,
       // Winograd-transformed) are graph nodes that ONNX Runtime folds into constants once.
       String w = b.initializer("W/" + c.name(), c.weight());
-      int k = c.weight().dim(0);
-      int ci = c.weight().dim(1);
       if (backward && c.stride() == 1) {
         WinogradConv back = winograd(c, true);
-        String wt = back != null ? back.weightTransform(b, w, k, ci, true) : rotated(w);
+        String wt = back != null ? back.weightTransform(b, w, true) : rotated(w);
         b.named("Identity", "WT/" + c.name(), wt).build();
       }
       if (wino != null) {
-        String u = wino.weightTransform(b, w, k, ci, false);
-        return wino.emit(b, name, x, u, bias, in[1], k, in[2], in[3]);
+        String u = wino.weightTransform(b, w, false);
+        return wino.emit(b, name, x, u, bias, in[1], c.weight().dim(0), in[2], in[3]);
       }
       return b.named("Conv", name, x, w, bias)
           .ints("kernel_shape", c.kernelHeight(), c.kernelWidth())

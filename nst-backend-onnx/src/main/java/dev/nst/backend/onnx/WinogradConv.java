@@ -125,16 +125,16 @@ final class WinogradConv {
 
   /**
    * Emits U, the transformed kernels of a (K, C, 3, 3) weight: U[a*alpha+b][k][c] =
-   * (G g_kc G^T)[a][b], shape (alpha^2, K, C), as one MatMul (alpha^2 x 9) x (9 x K C). Every
-   * input is a constant, so ONNX Runtime computes U once while it builds the session (constant
-   * folding) and keeps U alone: the Java heap holds only the weight, not its transforms (4x the
+   * (G g_kc G^T)[a][b], shape (alpha^2, K, C), as one Einsum of (alpha^2, 3, 3) with the
+   * weight. Every input is a constant, so ONNX Runtime computes U once while it builds the
+   * session (constant folding) and keeps U alone: the Java heap holds only the weight, not its transforms (4x the
    * weight for F4, and once more for the backward pass). With {@code rotated}, U of the backward
    * pass's kernel, the weight with input and output channels swapped and each kernel turned by
    * 180 degrees: shape (alpha^2, C, K).
    *
    * @param weight the name of the (K, C, 3, 3) weight, a constant
    */
-  String weightTransform(GraphBuilder b, String weight, int k, int c, boolean rotated) {
+  String weightTransform(GraphBuilder b, String weight, boolean rotated) {
     int planes = alpha * alpha;
     float[] kron = new float[planes * 9];
     for (int a = 0; a < alpha; a++) {
@@ -147,10 +147,9 @@ final class WinogradConv {
         }
       }
     }
-    String gg = b.initializer(b.fresh(rotated ? "WinogradGrot" : "WinogradG"), Tensor.adopt(kron, planes, 9));
-    String taps = b.node("Transpose", b.op("Reshape", weight, b.int64s((long) k * c, 9))).ints("perm", 1, 0).build();
-    String u = b.op("Reshape", b.op("MatMul", gg, taps), b.int64s(planes, k, c));
-    return rotated ? b.node("Transpose", u).ints("perm", 0, 2, 1).build() : u;
+    String gg = b.initializer(b.fresh(rotated ? "WinogradGrot" : "WinogradG"), Tensor.adopt(kron, planes, 3, 3));
+    // one node from the weight as it is: no reshaped or transposed copies for the folding to hold
+    return b.node("Einsum", gg, weight).s("equation", rotated ? "pij,kcij->pck" : "pij,kcij->pkc").build();
   }
 
   /**
