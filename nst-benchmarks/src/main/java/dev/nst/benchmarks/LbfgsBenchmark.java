@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The optimiser's own work in a run: {@link Lbfgs#defaults()} (history 100) for {@value #ITERATIONS}
  * iterations on a function that costs almost nothing (a diagonal quadratic, one pass over x), so
- * the time is the history update, the two-loop recursion and the step. Per iteration with a full
- * history that is about 4 x 100 passes over n floats; divide the score by {@value #ITERATIONS}.
+ * the time is the history update, the two-loop recursion and the step: with a full history about
+ * 2 x 100 passes over n values, each reading one history vector. Divide the score by
+ * {@value #ITERATIONS}.
  * The default n is a 512 x 341 RGB image, the whole-run comparison's.
  *
  * <pre>java -jar nst-benchmarks/target/benchmarks.jar LbfgsBenchmark</pre>

@@ -43,9 +43,9 @@ import java.util.stream.IntStream;
  * x, g, d and the history pairs are float arrays, as in torch with float32 parameters (the
  * history is the memory cost: 2 x historySize x n floats). Dot products and the two-loop work
  * vector are double, which removes the rounding of long float32 reductions. The two-loop
- * recursion, 4 x historySize passes over n values per iteration, runs in chunks of fixed size on
- * the common fork-join pool, each pass adding one pair's multiple and taking the next pair's dot
- * product at once; partial sums are added in chunk order. No randomness, and no dependence on the
+ * recursion, about 2 x historySize passes over n values per iteration (each adds one pair's
+ * multiple and takes the next pair's dot product at once), runs in chunks of fixed size on the
+ * common fork-join pool; partial sums are added in chunk order. No randomness, and no dependence on the
  * number of threads: the same f and start give the same iterates.
  *
  * @param historySize number of (s, y) pairs kept; torch's default 100
