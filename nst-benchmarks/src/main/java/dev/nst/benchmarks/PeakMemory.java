@@ -27,7 +27,8 @@ public final class PeakMemory {
     b.setup();
     System.out.printf(Locale.ROOT, "backend: %s%n", b.backendDescription());
     System.out.printf(Locale.ROOT,
-        "setup: %d ms (peak so far %.2f GiB, resident now %.2f GiB, Java heap used %.2f GiB)%n", (System.nanoTime() - t0) / 1_000_000, gib("VmHWM"), gib("VmRSS"), heapUsed());
+        "setup: %d ms (peak so far %.2f GiB, resident now %.2f GiB, Java heap used %.2f GiB)%n",
+        (System.nanoTime() - t0) / 1_000_000, gib("VmHWM"), gib("VmRSS"), heapUsed());
     for (int i = 0; i < evaluations; i++) {
       long t = System.nanoTime();
       b.evaluate();

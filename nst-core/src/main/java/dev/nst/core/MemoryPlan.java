@@ -180,13 +180,13 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
   static Optional<TileLayout> largestTiles(Network network, List<String> lossLayers, int height, int width,
       long room, MemoryModel model, int graphs) {
     int lo = TileLayout.minimumTileSide(network, lossLayers);
-    if (room <= 0 || saturatedMultiply(graphs, model.bytes(network, lo, lo)) > room) {
+    if (room <= 0 || graphBytes(model, network, graphs, lo, lo) > room) {
       return Optional.empty();
     }
     int hi = Math.max(height, width);
     while (lo < hi) { // the largest square side whose estimate fits
       int mid = (int) (((long) lo + hi + 1) / 2);
-      if (saturatedMultiply(graphs, model.bytes(network, Math.min(mid, height), Math.min(mid, width))) <= room) {
+      if (graphBytes(model, network, graphs, Math.min(mid, height), Math.min(mid, width)) <= room) {
         lo = mid;
       } else {
         hi = mid - 1;
@@ -198,7 +198,8 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
       int th = (int) Math.min(height, Math.round(lo / Math.sqrt(stretch)));
       int tw = (int) Math.min(width, Math.round(lo * Math.sqrt(stretch)));
       for (int[] t : new int[][] {{th, tw}, {tw, th}}) {
-        if (t[0] < 1 || t[1] < 1 || saturatedMultiply(graphs, model.bytes(network, Math.min(t[0], height), Math.min(t[1], width))) > room) {
+        if (t[0] < 1 || t[1] < 1
+            || graphBytes(model, network, graphs, Math.min(t[0], height), Math.min(t[1], width)) > room) {
           continue;
         }
         Optional<TileLayout> l = TileLayout.plan(network, lossLayers, height, width, t[0], t[1]);
@@ -212,7 +213,12 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
 
   /** The native memory of a tiled evaluation in tiles of {@code height x width}. */
   private static long tileBytes(MemoryModel model, Network network, int height, int width) {
-    return saturatedMultiply(TILE_GRAPHS, model.bytes(network, height, width));
+    return graphBytes(model, network, TILE_GRAPHS, height, width);
+  }
+
+  /** The native memory of {@code graphs} compiled graphs of {@code height x width} alive at once. */
+  private static long graphBytes(MemoryModel model, Network network, int graphs, int height, int width) {
+    return saturatedMultiply(graphs, model.bytes(network, height, width));
   }
 
   /** Pixels evaluated per evaluation, the measure of a layout's cost. */

@@ -170,9 +170,8 @@ final class NetworkGraph {
       if (g == null) {
         continue;
       }
-      Layer layer = network.layers().get(i);
       int[] inShape = i == 0 ? imageShape : shapes.get(i - 1);
-      g = backwardThrough(i, layer, g, inShape);
+      g = backwardThrough(i, network.layers().get(i), g, inShape);
     }
     return g;
   }

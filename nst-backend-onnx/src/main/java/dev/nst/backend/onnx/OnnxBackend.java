@@ -90,9 +90,9 @@ final class OnnxBackend extends AbstractBackend {
    * Measured on full-width VGG-19 to relu5_1 (peak resident memory of one evaluation at 256 to
    * 1024 px, docs/benchmarks.md): about 3 KB per pixel above a fixed part, 4.5 bytes per
    * activation value; 6 keeps a margin for other networks and the arena's rounding. Per weight:
-   * the kernel, its flipped copy for the backward pass and, for Winograd F(4x4, 3x3) layers, both
-   * transformed (4x the kernel each): 36 bytes, 40 with a margin (the fixed part grew by 0.7 GiB
-   * at 512 and 1024 px when F4 replaced F2, whose transforms are 1.8x the kernel).
+   * what the session keeps after constant folding, the kernel and its rotated copy for the
+   * backward pass, or for Winograd F(4x4, 3x3) layers both transformed kernels (4x the kernel
+   * each, 32 bytes); 40 leaves room for the folding itself while the session is built.
    */
   @Override
   public MemoryModel memoryModel() {

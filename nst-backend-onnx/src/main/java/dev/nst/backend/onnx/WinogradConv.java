@@ -125,29 +125,25 @@ final class WinogradConv {
 
   /**
    * Emits U, the transformed kernels of a (K, C, 3, 3) weight: U[a*alpha+b][k][c] =
-   * (G g_kc G^T)[a][b], shape (alpha^2, K, C), as one Einsum of (alpha^2, 3, 3) with the
-   * weight. Every input is a constant, so ONNX Runtime computes U once while it builds the
-   * session (constant folding) and keeps U alone: the Java heap holds only the weight, not its transforms (4x the
-   * weight for F4, and once more for the backward pass). With {@code rotated}, U of the backward
-   * pass's kernel, the weight with input and output channels swapped and each kernel turned by
-   * 180 degrees: shape (alpha^2, C, K).
+   * (G g_kc G^T)[a][b], shape (alpha^2, K, C), as one Einsum of (alpha^2, 3, 3) with the weight.
+   * Every input is a constant, so ONNX Runtime computes U once while it builds the session
+   * (constant folding) and keeps U alone: the Java heap holds only the weight, not its
+   * transforms (4x the weight for F4, and once more for the backward pass). With
+   * {@code rotated}, U of the backward pass's kernel, the weight with input and output channels
+   * swapped and each kernel turned by 180 degrees: shape (alpha^2, C, K).
    *
    * @param weight the name of the (K, C, 3, 3) weight, a constant
    */
   String weightTransform(GraphBuilder b, String weight, boolean rotated) {
-    int planes = alpha * alpha;
-    float[] kron = new float[planes * 9];
-    for (int a = 0; a < alpha; a++) {
-      for (int bb = 0; bb < alpha; bb++) {
-        for (int i = 0; i < 3; i++) {
-          for (int j = 0; j < 3; j++) {
-            int tap = rotated ? (2 - i) * 3 + (2 - j) : i * 3 + j;
-            kron[(a * alpha + bb) * 9 + tap] = (float) (g[a][i] * g[bb][j]);
-          }
-        }
+    // a kernel turned by 180 degrees is G with its columns reversed, applied to the kernel as it is
+    double[][] rows = rotated ? new double[alpha][] : g;
+    if (rotated) {
+      for (int a = 0; a < alpha; a++) {
+        rows[a] = new double[] {g[a][2], g[a][1], g[a][0]};
       }
     }
-    String gg = b.initializer(b.fresh(rotated ? "WinogradGrot" : "WinogradG"), Tensor.adopt(kron, planes, 3, 3));
+    String gg = b.sharedInitializer("WinogradG/" + m + (rotated ? "/rotated" : ""),
+        () -> Tensor.adopt(outerRows(rows), alpha * alpha, 3, 3));
     // one node from the weight as it is: no reshaped or transposed copies for the folding to hold
     return b.node("Einsum", gg, weight).s("equation", rotated ? "pij,kcij->pck" : "pij,kcij->pkc").build();
   }
@@ -213,37 +209,42 @@ final class WinogradConv {
     return b.node("DepthToSpace", y).i("blocksize", m).s("mode", "DCR").build();
   }
 
-  /** Depthwise weight (alpha^2 c, 1, alpha, alpha): output channel c*alpha^2 + a*alpha + b holds B^T[a] x B^T[b]. */
+  /**
+   * Depthwise weight (alpha^2 c, 1, alpha, alpha): output channel c*alpha^2 + a*alpha + b holds
+   * B^T[a] x B^T[b].
+   */
   private Tensor inputTransform(int c) {
-    int planes = alpha * alpha;
-    float[] bw = new float[c * planes * planes];
+    float[] one = outerRows(bt);
+    float[] bw = new float[c * one.length];
     for (int ch = 0; ch < c; ch++) {
-      for (int a = 0; a < alpha; a++) {
-        for (int b = 0; b < alpha; b++) {
-          for (int i = 0; i < alpha; i++) {
-            for (int j = 0; j < alpha; j++) {
-              bw[(((ch * planes + a * alpha + b) * alpha + i) * alpha) + j] = (float) (bt[a][i] * bt[b][j]);
-            }
-          }
-        }
-      }
+      System.arraycopy(one, 0, bw, ch * one.length, one.length);
     }
-    return Tensor.adopt(bw, c * planes, 1, alpha, alpha);
+    return Tensor.adopt(bw, c * alpha * alpha, 1, alpha, alpha);
   }
 
   /** (m^2, alpha^2): row p*m+q, column a*alpha+b holds A^T[p][a] A^T[q][b]. */
   private Tensor outputTransform() {
-    int planes = alpha * alpha;
-    float[] ao = new float[m * m * planes];
-    for (int p = 0; p < m; p++) {
-      for (int q = 0; q < m; q++) {
-        for (int a = 0; a < alpha; a++) {
-          for (int b = 0; b < alpha; b++) {
-            ao[(p * m + q) * planes + a * alpha + b] = (float) (at[p][a] * at[q][b]);
+    return Tensor.adopt(outerRows(at), m * m, alpha * alpha);
+  }
+
+  /**
+   * The outer products of a matrix's rows with each other, as the 2-D transforms need them: for
+   * x of R rows and C columns, row a*R+b and column i*C+j hold x[a][i] x[b][j] ((R^2, C^2), row
+   * major).
+   */
+  private static float[] outerRows(double[][] x) {
+    int r = x.length;
+    int c = x[0].length;
+    float[] out = new float[r * r * c * c];
+    for (int a = 0; a < r; a++) {
+      for (int b = 0; b < r; b++) {
+        for (int i = 0; i < c; i++) {
+          for (int j = 0; j < c; j++) {
+            out[((a * r + b) * c + i) * c + j] = (float) (x[a][i] * x[b][j]);
           }
         }
       }
     }
-    return Tensor.adopt(ao, m * m, planes);
+    return out;
   }
 }

@@ -45,8 +45,8 @@ import java.util.stream.IntStream;
  * vector are double, which removes the rounding of long float32 reductions. The two-loop
  * recursion, about 2 x historySize passes over n values per iteration (each adds one pair's
  * multiple and takes the next pair's dot product at once), runs in chunks of fixed size on the
- * common fork-join pool; partial sums are added in chunk order. No randomness, and no dependence on the
- * number of threads: the same f and start give the same iterates.
+ * common fork-join pool, and partial sums are added in chunk order. No randomness, and no
+ * dependence on the number of threads: the same f and start give the same iterates.
  *
  * @param historySize number of (s, y) pairs kept; torch's default 100
  * @param learningRate the step length factor t; torch's default 1
@@ -268,9 +268,8 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
      * passes over q of doing them apart), chunk by chunk on the common pool.
      */
     private void direction() {
-      int chunks = chunks(n);
-      IntStream.range(0, chunks).parallel().forEach(c -> {
-        for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
+      inChunks(n, (c, from, to) -> {
+        for (int i = from; i < to; i++) {
           q[i] = -g[i];
         }
       });
@@ -286,8 +285,8 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
       double scale = hDiag;
       double lastA = pending;
       float[] lastY = pendingVector;
-      IntStream.range(0, chunks).parallel().forEach(c -> {
-        for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
+      inChunks(n, (c, from, to) -> {
+        for (int i = from; i < to; i++) {
           q[i] = (lastY == null ? q[i] : q[i] - lastA * lastY[i]) * scale;
         }
       });
@@ -301,19 +300,33 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
       }
       double lastC = pending;
       float[] lastS = pendingVector;
-      IntStream.range(0, chunks).parallel().forEach(c -> {
-        for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
+      inChunks(n, (c, from, to) -> {
+        for (int i = from; i < to; i++) {
           d[i] = (float) (lastS == null ? q[i] : q[i] + lastC * lastS[i]);
         }
       });
     }
   }
 
-  /** Values per chunk of the two-loop recursion's passes: a fixed size, so sums do not depend on the threads. */
+  /**
+   * Values per chunk of the two-loop recursion's passes: a fixed size, so sums do not depend on
+   * the threads.
+   */
   static final int CHUNK = 1 << 15;
 
   static int chunks(int n) {
     return Math.max(1, (n + CHUNK - 1) / CHUNK);
+  }
+
+  /** One chunk's work: chunk {@code c} covers positions {@code from} to {@code to - 1}. */
+  @FunctionalInterface
+  interface ChunkTask {
+    void run(int c, int from, int to);
+  }
+
+  /** Runs {@code task} on every chunk of n positions, on the common pool. */
+  static void inChunks(int n, ChunkTask task) {
+    IntStream.range(0, chunks(n)).parallel().forEach(c -> task.run(c, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
   }
 
   /**
@@ -326,10 +339,8 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
    */
   static double addAndDot(double[] q, double c, float[] v, float[] w, double[] partials) {
     int n = q.length;
-    int chunks = chunks(n);
-    IntStream.range(0, chunks).parallel().forEach(k -> {
-      int i = k * CHUNK;
-      int end = Math.min(n, i + CHUNK);
+    inChunks(n, (k, from, end) -> {
+      int i = from;
       double s0 = 0;
       double s1 = 0;
       double s2 = 0;
@@ -367,7 +378,7 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
       partials[k] = (s0 + s1) + (s2 + s3);
     });
     double sum = 0;
-    for (int k = 0; k < chunks; k++) {
+    for (int k = 0, chunks = chunks(n); k < chunks; k++) {
       sum += partials[k];
     }
     return sum;

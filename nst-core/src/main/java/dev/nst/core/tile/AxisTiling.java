@@ -57,14 +57,21 @@ record AxisTiling(int tileLength, int[] starts, long[] bounds) {
       return fewest;
     }
     // The fewest tiles need not be the largest: the shortest length that still needs no more of
-    // them spends least on halos (1024 px in tiles of at most 768: two of 608, not of 768).
+    // them spends least on halos (1024 px in tiles of at most 768: two of 592, not of 768). The
+    // number of tiles does not fall as tiles shorten, so a binary search over the lengths (in
+    // steps of the unit, to keep the phase) finds it in a few cuts even for absurd sizes.
     AxisTiling best = fewest.get();
-    for (long shorter = tile - unit; shorter >= haloBefore + unit + after; shorter -= unit) {
-      java.util.Optional<AxisTiling> t = cut(length, shorter, unit, before, after);
-      if (t.isEmpty() || t.get().count() > best.count()) {
-        break;
+    long lo = 1;
+    long hi = (tile - (haloBefore + unit + after)) / unit; // shorter than that leaves no core
+    while (lo <= hi) {
+      long mid = (lo + hi) >>> 1;
+      java.util.Optional<AxisTiling> t = cut(length, tile - mid * unit, unit, before, after);
+      if (t.isPresent() && t.get().count() <= best.count()) {
+        best = t.get();
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
       }
-      best = t.get();
     }
     return java.util.Optional.of(best);
   }
