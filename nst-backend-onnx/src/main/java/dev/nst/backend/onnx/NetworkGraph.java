@@ -18,7 +18,9 @@ import java.util.Map;
  * <ul>
  *   <li>Conv (stride 1): Conv of the gradient with the flipped, transposed weights; strided
  *       Conv: ConvTranspose with the same weights.
- *   <li>Relu: gradient times Sign(output); LeakyRelu: Where(output &gt; 0, g, alpha g).
+ *   <li>Relu: Where(mask, g, 0); LeakyRelu: Where(mask, g, alpha g), with the boolean mask
+ *       (output &gt; 0) taken in the forward pass, so that the backward pass keeps one byte per
+ *       activation instead of the four of the output itself.
  *   <li>MaxPool: MaxUnpool of the gradient to the arg-max indices the forward MaxPool returned.
  *   <li>AveragePool: nearest upsampling times 1/k^2, zero-padded back to the floor-mode size.
  *   <li>Replicate or reflect padding of a convolution ({@link PaddingMode}): an explicit Pad
@@ -38,6 +40,8 @@ final class NetworkGraph {
   /** Shape (1, C, H, W) of every layer's output. */
   private final List<int[]> shapes = new ArrayList<>();
   private final Map<Integer, String> maxPoolIndices = new HashMap<>();
+  /** The (output &gt; 0) mask of every rectifier, taken in the forward pass for the backward one. */
+  private final Map<Integer, String> reluMasks = new HashMap<>();
 
   /**
    * Emits the forward pass of {@code network} (its pools already of the wanted kind) from graph
@@ -122,11 +126,16 @@ final class NetworkGraph {
           .ints("pads", pads(convPadding(c)))
           .build();
     }
-    if (layer instanceof Layer.Relu) {
-      return b.named("Relu", name, x).build();
-    }
-    if (layer instanceof Layer.LeakyRelu r) {
-      return b.named("LeakyRelu", name, x).f("alpha", r.alpha()).build();
+    if (layer instanceof Layer.Relu || layer instanceof Layer.LeakyRelu) {
+      String out = layer instanceof Layer.LeakyRelu r
+          ? b.named("LeakyRelu", name, x).f("alpha", r.alpha()).build()
+          : b.named("Relu", name, x).build();
+      if (backward) {
+        // Emitted next to the rectifier so that it runs there: the output can then be freed as
+        // soon as the next layer has read it, and only the mask waits for the backward pass.
+        reluMasks.put(i, b.op("Greater", out, b.scalar(0f)));
+      }
+      return out;
     }
     Layer.Pool p = (Layer.Pool) layer;
     GraphBuilder.Node n = b.named(p.kind() == Pooling.MAX ? "MaxPool" : "AveragePool", name, x)
@@ -177,7 +186,6 @@ final class NetworkGraph {
   }
 
   private String backwardThrough(int i, Layer layer, String g, int[] inShape) {
-    String out = outputs.get(i);
     if (layer instanceof Layer.Convolution c && c.paddingMode() != PaddingMode.ZEROS) {
       // the gradient at the padded input, then folded back onto the pixels the padding copied
       Padding p = c.padding();
@@ -190,9 +198,12 @@ final class NetworkGraph {
       return convolutionBackward(i, c, g, inShape);
     }
     if (layer instanceof Layer.Relu) {
-      return b.op("Mul", g, b.op("Sign", out));
+      return b.op("Where", reluMasks.get(i), g, b.scalar(0f));
     }
-    return backwardThroughRest(i, layer, g, inShape, out);
+    if (layer instanceof Layer.LeakyRelu r) {
+      return b.op("Where", reluMasks.get(i), g, b.op("Mul", g, b.scalar(r.alpha())));
+    }
+    return backwardThroughPool(i, (Layer.Pool) layer, g, inShape);
   }
 
   /**
@@ -256,11 +267,7 @@ final class NetworkGraph {
         .build();
   }
 
-  private String backwardThroughRest(int i, Layer layer, String g, int[] inShape, String out) {
-    if (layer instanceof Layer.LeakyRelu r) {
-      return b.op("Where", b.op("Greater", out, b.scalar(0f)), g, b.op("Mul", g, b.scalar(r.alpha())));
-    }
-    Layer.Pool p = (Layer.Pool) layer;
+  private String backwardThroughPool(int i, Layer.Pool p, String g, int[] inShape) {
     int k = p.kernel();
     if (p.kind() == Pooling.MAX) {
       return b.node("MaxUnpool", g, maxPoolIndices.get(i), b.int64s(inShape[0], inShape[1], inShape[2], inShape[3]))
