@@ -6,10 +6,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.GlobFilter;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.SparkEnv;
 import scala.Tuple2;
 
@@ -58,6 +64,68 @@ final class HadoopFiles {
     } catch (FileNotFoundException e) {
       return false;
     }
+  }
+
+  /**
+   * The files under {@code pattern} (a file, a folder or a glob) whose names match
+   * {@code nameGlob}, as full names in name order; in folders only their own files, or every file
+   * below with {@code recursive}. Names starting with "." or "_" (hidden and temporary files, as
+   * Spark's file sources skip them) are left out.
+   *
+   * @throws IllegalArgumentException when nothing is at {@code pattern}
+   */
+  List<String> list(String pattern, String nameGlob, boolean recursive) {
+    Path path = new Path(pattern);
+    try {
+      FileSystem fs = fs(path);
+      GlobFilter names = new GlobFilter(nameGlob);
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        throw new IllegalArgumentException("no file or folder at " + pattern + "; check the --input path");
+      }
+      List<String> files = new ArrayList<>();
+      for (FileStatus match : matches) {
+        if (match.isFile()) {
+          addIfImage(files, match.getPath(), names);
+          continue;
+        }
+        RemoteIterator<LocatedFileStatus> below = fs.listFiles(match.getPath(), recursive);
+        while (below.hasNext()) {
+          LocatedFileStatus f = below.next();
+          if (!hiddenBelow(f.getPath(), match.getPath())) {
+            addIfImage(files, f.getPath(), names);
+          }
+        }
+      }
+      files.sort(null);
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + pattern + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void addIfImage(List<String> files, Path path, GlobFilter names) throws IOException {
+    if (names.accept(path) && !hidden(path.getName())) {
+      files.add(fs(path).makeQualified(path).toString());
+    }
+  }
+
+  /** True when a folder between {@code root} and {@code file} is hidden: Spark skips all below it. */
+  private static boolean hiddenBelow(Path file, Path root) {
+    String top = Path.getPathWithoutSchemeAndAuthority(root).toString();
+    for (Path p = file.getParent(); p != null; p = p.getParent()) {
+      if (Path.getPathWithoutSchemeAndAuthority(p).toString().equals(top)) {
+        return false;
+      }
+      if (hidden(p.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hidden(String name) {
+    return name.startsWith(".") || name.startsWith("_");
   }
 
   /** The bytes of the file at {@code uri}. */

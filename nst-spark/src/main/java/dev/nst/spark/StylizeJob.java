@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -34,7 +35,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class StylizeJob {
   /** The exit code when some images failed, as {@code nst batch}'s. */
-  public static final int SOME_FAILED = 7;
+  public static final int SOME_FAILED = 8;
 
   /** The file names the input listing takes: the image formats Java decodes. */
   static final String IMAGE_FILES = "*.{png,PNG,jpg,JPG,jpeg,JPEG,gif,GIF,bmp,BMP,tif,TIF,tiff,TIFF}";
@@ -127,9 +128,10 @@ public final class StylizeJob {
     if (o.containsKey("backend")) {
       t.backend(one(o, "backend", null));
     }
-    Dataset<Row> files = spark.read().format("binaryFile").option("pathGlobFilter", IMAGE_FILES)
-        .option("recursiveFileLookup", String.valueOf(o.containsKey("recursive"))).load(input).select("path");
-    List<String> paths = files.as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    // listed on the driver: a binaryFile scan would run a Spark job (and its planning) only to list names
+    List<String> paths = HadoopFiles.of(spark.sparkContext().hadoopConfiguration())
+        .list(input, IMAGE_FILES, o.containsKey("recursive"));
+    Dataset<Row> files = spark.createDataset(paths, Encoders.STRING()).toDF("path");
     Map<String, String> names = new HashMap<>();
     for (String p : paths) {
       String other = names.put(SparkStyleTransfer.outputName(p, "x"), p);
