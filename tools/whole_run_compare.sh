@@ -19,7 +19,9 @@
 #   NST_DEVICE=gpu tools/whole_run_compare.sh 300 512 "onnx nd4j" 2
 #
 # Environment: NST_DEVICE (cpu or gpu; PyTorch runs on cuda for gpu), NST_THREADS (CPU threads of
-# both sides, default every core), NST_CLASSPATH (instead of the benchmarks jar), PYTHON.
+# both sides, default every core), NST_CLASSPATH (instead of the benchmarks jar), PYTHON,
+# NST_SCHEDULE (nst's schedule: single, the default, or progressive, coarse to fine by sqrt(2)
+# from 128 px within the same budget of full-size iterations; PyTorch always runs one scale).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 iterations=${1:-300}
@@ -31,6 +33,7 @@ device=${NST_DEVICE:-cpu}
 threads=${NST_THREADS:-$(nproc)}
 classpath=${NST_CLASSPATH:-nst-benchmarks/target/benchmarks.jar}
 python=${PYTHON:-/usr/bin/python3}
+schedule=${NST_SCHEDULE:-single}
 torch_device=cpu
 [ "$device" = gpu ] && torch_device=cuda
 mkdir -p "$out"
@@ -47,7 +50,7 @@ run_torch() { # round
 run_nst() { # round backend
   echo "round $1: nst $2 ($device)" >&2
   java -Xmx8g -cp "$classpath" dev.nst.benchmarks.WholeRun --backend "$2" --device "$device" \
-    --iterations "$iterations" --size "$size" --threads "$([ "$device" = gpu ] && echo 0 || echo "$threads")" \
+    --iterations "$iterations" --size "$size" --schedule "$schedule" --threads "$([ "$device" = gpu ] && echo 0 || echo "$threads")" \
     --output "$out/r$1_$2.png" > "$out/r$1_$2.json" 2> "$out/r$1_$2.log" \
     || echo "round $1: nst $2 failed, see $out/r$1_$2.log" >&2
 }

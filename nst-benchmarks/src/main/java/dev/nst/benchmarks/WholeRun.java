@@ -37,12 +37,21 @@ import java.util.Map;
  * from which {@code tools/whole_run_compare.sh} reads the time to reach a given loss. The image
  * written with {@code --output} is the lowest-loss iterate, as {@code run()} returns it.
  *
+ * <p>{@code --schedule progressive} runs the same problem coarse to fine instead
+ * ({@link Scales#progressive}: long sides growing by sqrt(2) from 128 px, a budget of
+ * {@code --iterations} full-size iterations); {@code default} takes the builder's schedule for
+ * the size ({@link Scales#forSize}: one scale up to 1024 px). The trace then holds the final
+ * scale's iterations only (the losses of smaller scales are of other images), with their
+ * seconds counted from the start of the first scale's optimisation, so that the time to a loss
+ * includes the coarser scales and their setup.
+ *
  * <pre>java -cp nst-benchmarks/target/benchmarks.jar dev.nst.benchmarks.WholeRun --backend onnx \
  *     --device cpu --iterations 300 --size 512 --output /tmp/nst_whole.png</pre>
  *
  * Options: {@code --backend onnx|nd4j}, {@code --device cpu|gpu|auto}, {@code --size},
  * {@code --iterations}, {@code --every}, {@code --seed} (of the weights, 42),
- * {@code --threads} (0: every core), {@code --content}, {@code --style}, {@code --output}.
+ * {@code --threads} (0: every core), {@code --content}, {@code --style}, {@code --output},
+ * {@code --schedule single|progressive|default}.
  */
 public final class WholeRun {
   private WholeRun() {}
@@ -62,14 +71,31 @@ public final class WholeRun {
     long w0 = System.nanoTime();
     Network network = RandomVgg.vgg19(seed, "relu5_1"); // the deepest layer the losses use
     double weightsSeconds = (System.nanoTime() - w0) / 1e9;
+    String schedule = o.getOrDefault("schedule", "single");
     List<double[]> trace = new ArrayList<>();
-    ProgressListener record = (ProgressEvent e) ->
-        trace.add(new double[] {e.iteration(), e.elapsed().toNanos() / 1e9, e.losses().total()});
+    long[] firstScaleStart = {0}; // nanoTime at which the first scale's optimisation started
+    int[] scalesSeen = {0};
+    ProgressListener record = (ProgressEvent e) -> {
+      long now = System.nanoTime();
+      if (scalesSeen[0] == 0) {
+        firstScaleStart[0] = now - e.elapsed().toNanos();
+      }
+      if (e.iteration() == 1) { // a new scale: only the last one's losses are of the final image
+        scalesSeen[0]++;
+        trace.clear();
+      }
+      trace.add(new double[] {e.iteration(), (now - firstScaleStart[0]) / 1e9, e.losses().total()});
+    };
     StyleTransfer.Builder b = StyleTransfer.builder()
         .model(network)
         .content(content)
         .style(style)
-        .scales(Scales.single(size, iterations))
+        .scales(switch (schedule) {
+          case "single" -> Scales.single(size, iterations);
+          case "progressive" -> Scales.progressive(size, iterations);
+          case "default" -> Scales.forSize(size, iterations);
+          default -> throw new IllegalArgumentException("--schedule is single, progressive or default, got " + schedule);
+        })
         .contentLayers(StyleTransfer.DEFAULT_CONTENT_LAYERS)
         .styleLayers(StyleTransfer.DEFAULT_STYLE_LAYERS)
         .alpha(10)
@@ -111,6 +137,7 @@ public final class WholeRun {
     field(json, "seed", seed);
     field(json, "iterations", r.iterations());
     field(json, "compiled", r.compiled());
+    field(json, "schedule", schedule);
     field(json, "scales", r.scales().toString());
     field(json, "weights_s", weightsSeconds);
     field(json, "wall_s", wall);
