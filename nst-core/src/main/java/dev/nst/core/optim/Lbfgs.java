@@ -44,9 +44,10 @@ import java.util.stream.IntStream;
  * history is the memory cost: 2 x historySize x n floats). Dot products and the two-loop work
  * vector are double, which removes the rounding of long float32 reductions. The two-loop
  * recursion, about 2 x historySize passes over n values per iteration (each adds one pair's
- * multiple and takes the next pair's dot product at once), runs in chunks of fixed size on the
- * common fork-join pool, and partial sums are added in chunk order. No randomness, and no
- * dependence on the number of threads: the same f and start give the same iterates.
+ * multiple and takes the next pair's dot product at once), runs in chunks of fixed size, on the
+ * common fork-join pool or, for a run given one thread, on the calling thread alone, and partial
+ * sums are added in chunk order. No randomness, and no dependence on the number of threads: the
+ * same f and start give the same iterates.
  *
  * @param historySize number of (s, y) pairs kept; torch's default 100
  * @param learningRate the step length factor t; torch's default 1
@@ -124,10 +125,23 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
 
   @Override
   public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback) {
+    minimize(f, x, callback, 0);
+  }
+
+  /**
+   * As {@link #minimize(DifferentiableFunction, float[], IterationCallback)}, within a thread
+   * budget: with {@code threads} 1 every pass runs on the calling thread alone (a batch worker or
+   * a Spark task given one core keeps to it, and nothing waits on the JVM's common pool, which
+   * other workers share); otherwise passes are split over the common fork-join pool. The
+   * iterates are the same either way.
+   *
+   * @param threads 1 for the calling thread alone; 0 or more for the common pool
+   */
+  public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback, int threads) {
     Objects.requireNonNull(f, "f");
     Objects.requireNonNull(x, "x");
     Objects.requireNonNull(callback, "callback");
-    new Run(f, x).run(callback);
+    new Run(f, x, threads != 1).run(callback);
   }
 
   /** The state of one minimisation. */
@@ -135,6 +149,8 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     private final DifferentiableFunction f;
     private final float[] x;
     private final int n;
+    /** Whether passes split over the common pool, or run on the calling thread. */
+    private final boolean parallel;
     private float[] g;
     private float[] gPrev;
     private final float[] d;
@@ -148,7 +164,8 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     private int count;
     private double hDiag = 1;
 
-    Run(DifferentiableFunction f, float[] x) {
+    Run(DifferentiableFunction f, float[] x, boolean parallel) {
+      this.parallel = parallel;
       this.f = f;
       this.x = x;
       this.n = x.length;
@@ -268,7 +285,7 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
      * passes over q of doing them apart), chunk by chunk on the common pool.
      */
     private void direction() {
-      inChunks(n, (c, from, to) -> {
+      inChunks(n, parallel, (c, from, to) -> {
         for (int i = from; i < to; i++) {
           q[i] = -g[i];
         }
@@ -277,7 +294,7 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
       float[] pendingVector = null;
       for (int k = count - 1; k >= 0; k--) {
         int slot = (first + k) % historySize;
-        double a = rho[slot] * addAndDot(q, -pending, pendingVector, sHist[slot], partials);
+        double a = rho[slot] * addAndDot(q, -pending, pendingVector, sHist[slot], partials, parallel);
         al[slot] = a;
         pending = a;
         pendingVector = yHist[slot];
@@ -285,7 +302,7 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
       double scale = hDiag;
       double lastA = pending;
       float[] lastY = pendingVector;
-      inChunks(n, (c, from, to) -> {
+      inChunks(n, parallel, (c, from, to) -> {
         for (int i = from; i < to; i++) {
           q[i] = (lastY == null ? q[i] : q[i] - lastA * lastY[i]) * scale;
         }
@@ -294,13 +311,13 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
       pendingVector = null;
       for (int k = 0; k < count; k++) {
         int slot = (first + k) % historySize;
-        double b = rho[slot] * addAndDot(q, pending, pendingVector, yHist[slot], partials);
+        double b = rho[slot] * addAndDot(q, pending, pendingVector, yHist[slot], partials, parallel);
         pending = al[slot] - b;
         pendingVector = sHist[slot];
       }
       double lastC = pending;
       float[] lastS = pendingVector;
-      inChunks(n, (c, from, to) -> {
+      inChunks(n, parallel, (c, from, to) -> {
         for (int i = from; i < to; i++) {
           d[i] = (float) (lastS == null ? q[i] : q[i] + lastC * lastS[i]);
         }
@@ -324,9 +341,10 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     void run(int c, int from, int to);
   }
 
-  /** Runs {@code task} on every chunk of n positions, on the common pool. */
-  static void inChunks(int n, ChunkTask task) {
-    IntStream.range(0, chunks(n)).parallel().forEach(c -> task.run(c, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+  /** Runs {@code task} on every chunk of n positions: on the common pool, or in order on this thread. */
+  static void inChunks(int n, boolean parallel, ChunkTask task) {
+    IntStream chunks = IntStream.range(0, chunks(n));
+    (parallel ? chunks.parallel() : chunks).forEach(c -> task.run(c, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
   }
 
   /**
@@ -336,10 +354,11 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
    * on any number of threads.
    *
    * @param partials work space of {@link #chunks} values
+   * @param parallel whether the chunks run on the common pool or on this thread
    */
-  static double addAndDot(double[] q, double c, float[] v, float[] w, double[] partials) {
+  static double addAndDot(double[] q, double c, float[] v, float[] w, double[] partials, boolean parallel) {
     int n = q.length;
-    inChunks(n, (k, from, end) -> {
+    inChunks(n, parallel, (k, from, end) -> {
       int i = from;
       double s0 = 0;
       double s1 = 0;

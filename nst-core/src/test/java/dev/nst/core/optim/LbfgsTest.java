@@ -196,14 +196,31 @@ class LbfgsTest {
         expectedQ[i] += 0.25 * v[i];
         expected += w[i] * expectedQ[i];
       }
-      double dot = Lbfgs.addAndDot(q, 0.25, v, w, new double[Lbfgs.chunks(n)]);
+      double[] onThisThread = q.clone();
+      double dot = Lbfgs.addAndDot(q, 0.25, v, w, new double[Lbfgs.chunks(n)], true);
       assertThat(q).as("n = %d", n).containsExactly(expectedQ);
       assertThat(dot).as("n = %d", n).isCloseTo(expected, within(1e-9 * Math.sqrt(n)));
+      // the calling thread alone gives the same bits
+      assertThat(Lbfgs.addAndDot(onThisThread, 0.25, v, w, new double[Lbfgs.chunks(n)], false)).isEqualTo(dot);
+      assertThat(onThisThread).containsExactly(q);
       double[] before = q.clone();
-      assertThat(Lbfgs.addAndDot(q, 0, null, w, new double[Lbfgs.chunks(n)]))
+      assertThat(Lbfgs.addAndDot(q, 0, null, w, new double[Lbfgs.chunks(n)], true))
           .isCloseTo(dot, within(1e-9 * Math.sqrt(n)));
       assertThat(q).containsExactly(before);
     }
+  }
+
+  @Test
+  void aRunGivenOneThreadKeepsEveryChunkOnTheCallingThread() {
+    int n = 5 * Lbfgs.CHUNK + 3;
+    java.util.Set<Thread> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    int[] chunks = new int[1];
+    Lbfgs.inChunks(n, false, (c, from, to) -> {
+      ran.add(Thread.currentThread());
+      assertThat(c).isEqualTo(chunks[0]++); // in order
+    });
+    assertThat(ran).containsExactly(Thread.currentThread());
+    assertThat(chunks[0]).isEqualTo(Lbfgs.chunks(n));
   }
 
   @Test
@@ -225,7 +242,7 @@ class LbfgsTest {
       }
       return sum;
     };
-    float[][] results = new float[2][];
+    float[][] results = new float[3][];
     int[] threads = {1, 4};
     for (int t = 0; t < 2; t++) {
       java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads[t]);
@@ -237,6 +254,10 @@ class LbfgsTest {
         pool.shutdown();
       }
     }
+    float[] alone = start.clone(); // a run given one thread: every pass on the calling thread
+    NO_TOLERANCE.withHistorySize(8).minimize(f, alone, (k, p, v) -> k < 30, 1);
+    results[2] = alone;
+    assertThat(results[2]).containsExactly(results[0]);
     assertThat(results[1]).containsExactly(results[0]);
     double moved = 0;
     for (int i = 0; i < n; i++) {
