@@ -34,6 +34,21 @@ public interface Optimizer {
    */
   void minimize(DifferentiableFunction f, float[] x, IterationCallback callback);
 
+  /**
+   * As {@link #minimize(DifferentiableFunction, float[], IterationCallback)}, within the run's
+   * thread budget: with {@code threads} 1 an optimiser that splits its own work should keep it
+   * on the calling thread (a batch worker or a Spark task given one core). By default the budget
+   * is ignored.
+   *
+   * @param f the function and its gradient
+   * @param x the starting point; holds the last iterate on return
+   * @param callback told about every iteration; returning false stops the minimisation
+   * @param threads the run's threads: 1 for the calling thread alone, 0 for every core
+   */
+  default void minimize(DifferentiableFunction f, float[] x, IterationCallback callback, int threads) {
+    minimize(f, x, callback);
+  }
+
   /** Called after every optimiser iteration. */
   @FunctionalInterface
   interface IterationCallback {

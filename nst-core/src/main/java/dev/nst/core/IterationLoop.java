@@ -16,7 +16,6 @@ import dev.nst.api.Tensor;
 import dev.nst.core.image.Images;
 import dev.nst.core.image.Preprocessing;
 import dev.nst.core.optim.Adam;
-import dev.nst.core.optim.Lbfgs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,11 +127,8 @@ final class IterationLoop implements DifferentiableFunction {
   float[] minimize(float[] x) {
     if (optimizer instanceof Adam a && a.carriesState()) {
       finalState = a.minimize(this, x, this::afterIteration, warmStart);
-    } else if (optimizer instanceof Lbfgs l) {
-      // within the run's thread budget: a worker given one thread keeps its passes to itself
-      l.minimize(this, x, this::afterIteration, execution.threads());
     } else {
-      optimizer.minimize(this, x, this::afterIteration);
+      optimizer.minimize(this, x, this::afterIteration, execution.threads());
     }
     if (failure != null) {
       throw failure;

@@ -53,6 +53,34 @@ class DivergenceTest {
         .optimizer(o).iterations(iterations).output(dir.resolve("out.png")).listener(e -> losses.add(e.losses()));
   }
 
+  @Test
+  void theRunsThreadBudgetReachesTheOptimiser() {
+    // a batch worker or Spark task given one thread: L-BFGS must be told, or it splits its passes
+    // over the JVM's common pool beside the other workers
+    for (int threads : new int[] {1, 3}) {
+      int[] told = {-1};
+      Optimizer recording = new Optimizer() {
+        @Override
+        public String name() {
+          return "recording";
+        }
+
+        @Override
+        public void minimize(dev.nst.api.DifferentiableFunction f, float[] x, IterationCallback callback) {
+          throw new AssertionError("the run must pass its threads");
+        }
+
+        @Override
+        public void minimize(dev.nst.api.DifferentiableFunction f, float[] x, IterationCallback callback, int n) {
+          told[0] = n;
+          Lbfgs.defaults().minimize(f, x, callback, n);
+        }
+      };
+      run(recording, 2, new java.util.ArrayList<>()).threads(threads).build().run();
+      assertThat(told[0]).isEqualTo(threads);
+    }
+  }
+
   /** Checks what every divergence report holds, against the losses the listener saw. */
   private static void assertReport(DivergenceException e, List<LossBreakdown> losses, String learningRate,
       int iterationsAbove) {

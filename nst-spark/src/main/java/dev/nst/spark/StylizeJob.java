@@ -85,13 +85,16 @@ public final class StylizeJob {
       conf.setMaster("local[*]"); // spark-submit sets the master; a plain java run gets every local core
     }
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    Summary s;
+    int code;
     try {
-      s = run(spark, options);
+      code = run(spark, options).failed() > 0 ? SOME_FAILED : 0;
+    } catch (IllegalArgumentException e) { // a missing input, two inputs of one output name...
+      System.err.println("StylizeJob: " + e.getMessage());
+      code = 2;
     } finally {
       spark.stop();
     }
-    System.exit(s.failed() > 0 ? SOME_FAILED : 0);
+    System.exit(code);
   }
 
   /**

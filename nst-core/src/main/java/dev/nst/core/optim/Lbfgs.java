@@ -129,14 +129,11 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
   }
 
   /**
-   * As {@link #minimize(DifferentiableFunction, float[], IterationCallback)}, within a thread
-   * budget: with {@code threads} 1 every pass runs on the calling thread alone (a batch worker or
-   * a Spark task given one core keeps to it, and nothing waits on the JVM's common pool, which
-   * other workers share); otherwise passes are split over the common fork-join pool. The
-   * iterates are the same either way.
-   *
-   * @param threads 1 for the calling thread alone; 0 or more for the common pool
+   * With {@code threads} 1 every pass runs on the calling thread alone (nothing waits on the
+   * JVM's common pool, which other workers share); otherwise passes are split over the common
+   * fork-join pool. The iterates are the same either way.
    */
+  @Override
   public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback, int threads) {
     Objects.requireNonNull(f, "f");
     Objects.requireNonNull(x, "x");
