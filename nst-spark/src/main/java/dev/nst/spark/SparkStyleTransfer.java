@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -163,9 +164,10 @@ public final class SparkStyleTransfer {
     }
     Broadcast<Map<String, byte[]>> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .broadcast(bytes);
-    List<Row> names = styleOrder.stream().map(RowFactory::create).toList();
-    Dataset<Row> styles = spark.createDataFrame(names, new StructType().add("style", DataTypes.StringType, false));
-    Dataset<Row> pairs = images.crossJoin(styles);
+    // every image with every style as a column expression, not a cross join: a join of a
+    // broadcast table runs a Spark job of its own before the first image starts
+    Column[] names = styleOrder.stream().map(functions::lit).toArray(Column[]::new);
+    Dataset<Row> pairs = images.withColumn("style", names.length == 1 ? names[0] : functions.explode(functions.array(names)));
     if (partitions > 0) {
       pairs = pairs.repartition(partitions);
     }

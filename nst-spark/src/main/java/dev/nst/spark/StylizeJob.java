@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -134,7 +135,6 @@ public final class StylizeJob {
     // listed on the driver: a binaryFile scan would run a Spark job (and its planning) only to list names
     List<String> paths = HadoopFiles.of(spark.sparkContext().hadoopConfiguration())
         .list(input, IMAGE_FILES, o.containsKey("recursive"));
-    Dataset<Row> files = spark.createDataset(paths, Encoders.STRING()).toDF("path");
     Map<String, String> names = new HashMap<>();
     for (String p : paths) {
       String other = names.put(SparkStyleTransfer.outputName(p, "x"), p);
@@ -146,6 +146,16 @@ public final class StylizeJob {
     int rows = paths.size() * styles.size();
     int partitions = Integer.parseInt(one(o, "partitions",
         String.valueOf(Math.max(1, Math.min(rows, 4 * spark.sparkContext().defaultParallelism())))));
+    // the paths dealt out to the partitions here rather than repartitioned by the transformer:
+    // a repartition is a shuffle, one more stage before the first image starts
+    Dataset<Row> files;
+    if (paths.size() >= partitions) {
+      files = spark.createDataset(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(paths, partitions)
+          .rdd(), Encoders.STRING()).toDF("path");
+      partitions = 0;
+    } else { // more partitions than images: the (image, style) rows are spread
+      files = spark.createDataset(paths, Encoders.STRING()).toDF("path");
+    }
     SparkStyleTransfer.Builder b = SparkStyleTransfer.builder(t.build()).inputColumn("path").outputPath(output)
         .overwrite(o.containsKey("overwrite")).partitions(partitions);
     styles.forEach(b::style);

@@ -130,6 +130,36 @@ class SparkStyleTransferTest {
   }
 
   @Test
+  void everyImageInEveryStyleOnceWithNoJoinOrShuffleBeforeTheWork() throws Exception {
+    Path two = Files.createDirectories(dir.resolve("two"));
+    for (String name : List.of("chelsea.png", "coffee.png")) {
+      Files.copy(in.resolve(name), two.resolve(name));
+    }
+    Path starry = in.resolve("starry_night.png");
+    SparkStyleTransfer transfer = SparkStyleTransfer.builder(settings()).style(style.toString()).style(starry.toString())
+        .build();
+    Dataset<Row> pairs = transfer.transform(spark.read().format("binaryFile").load(two.toString()));
+    String plan = pairs.queryExecution().executedPlan().toString();
+    assertThat(plan).doesNotContainIgnoringCase("join").doesNotContain("Exchange");
+    assertThat(pairs.select("style").collectAsList()).extracting(r -> r.getString(0))
+        .containsExactlyInAnyOrder("mosaic", "starry_night", "mosaic", "starry_night");
+
+    // the job: its paths dealt out to partitions (more partitions than images: spread after the styles are added)
+    for (String partitions : List.of("2", "3")) {
+      Path out = dir.resolve("two-styles-" + partitions);
+      StylizeJob.Summary s = StylizeJob.run(spark, "--input", two.toString(), "--output", out.toString(), "--style",
+          style.toString(), "--style", starry.toString(), "--model", model.toString(), "--size", String.valueOf(SIZE),
+          "--iterations", String.valueOf(ITERATIONS), "--seed", "7", "--partitions", partitions);
+      assertThat(s.done()).as("partitions " + partitions).isEqualTo(4);
+      assertThat(listing(out)).containsExactlyInAnyOrder("batch-report.json", "chelsea_mosaic.png",
+          "chelsea_starry_night.png", "coffee_mosaic.png", "coffee_starry_night.png");
+    }
+    assertThat(pixels(Images.read(dir.resolve("two-styles-3/coffee_mosaic.png"))))
+        .isEqualTo(pixels(Images.read(dir.resolve("two-styles-2/coffee_mosaic.png"))))
+        .isEqualTo(pixels(alone(two.resolve("coffee.png"))));
+  }
+
+  @Test
   @Tag("slow")
   void aTaskThatFailsItsFirstAttemptIsRetriedWithoutDuplicateOrPartialFiles() throws Exception {
     Path out = dir.resolve("retried");
