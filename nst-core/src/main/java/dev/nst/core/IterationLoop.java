@@ -76,6 +76,7 @@ final class IterationLoop implements DifferentiableFunction {
   private final long startNanos;
   private final Settings.Output output;
   private final Settings.Execution execution;
+  private final Optimizer.Workspace workspace;
   private final double averageDecay;
   private final Adam.State warmStart;
   private Adam.State finalState;
@@ -103,9 +104,11 @@ final class IterationLoop implements DifferentiableFunction {
    * @param execution the listeners and the cancellation token
    * @param averageDecay the decay of the iterate average, in [0, 1); 0 returns the best iterate
    * @param warmStart Adam's state to continue from (an Adam that carries its state), or null
+   * @param workspace the threads and working arrays the optimiser is lent
    */
   IterationLoop(Objective objective, InputConvention convention, Optimizer optimizer, int iterations, long startNanos,
-      Settings.Output output, Settings.Execution execution, double averageDecay, Adam.State warmStart) {
+      Settings.Output output, Settings.Execution execution, double averageDecay, Adam.State warmStart,
+      Optimizer.Workspace workspace) {
     this.objective = objective;
     this.convention = convention;
     this.optimizer = optimizer;
@@ -115,6 +118,7 @@ final class IterationLoop implements DifferentiableFunction {
     this.execution = execution;
     this.averageDecay = averageDecay;
     this.warmStart = warmStart;
+    this.workspace = workspace;
   }
 
   /**
@@ -128,7 +132,7 @@ final class IterationLoop implements DifferentiableFunction {
     if (optimizer instanceof Adam a && a.carriesState()) {
       finalState = a.minimize(this, x, this::afterIteration, warmStart);
     } else {
-      optimizer.minimize(this, x, this::afterIteration, execution.threads());
+      optimizer.minimize(this, x, this::afterIteration, workspace);
     }
     if (failure != null) {
       throw failure;

@@ -46,6 +46,8 @@ import java.util.function.UnaryOperator;
 public final class StyleTransferSession implements AutoCloseable {
   private final Settings settings;
   private final Shared shared;
+  /** Optimiser arrays lent to this session's runs, one after another (not shared with forks). */
+  private final WorkArrays workArrays = new WorkArrays();
   private Backend backend;
   private FeatureExtractor extractor;
   private boolean closed;
@@ -177,6 +179,10 @@ public final class StyleTransferSession implements AutoCloseable {
 
   Network network() {
     return shared.network();
+  }
+
+  WorkArrays workArrays() {
+    return workArrays;
   }
 
   /** The style images of {@code s}, loaded once for this session and its forks. */

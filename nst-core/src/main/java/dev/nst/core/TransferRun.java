@@ -236,10 +236,10 @@ final class TransferRun {
       Optimizer optimizer = plan.optimizer() instanceof Adam a ? a.inInputSpaceOf(conv) : plan.optimizer();
       LOG.log(System.Logger.Level.DEBUG, "nst: {0}x{1} on {2}, {3} objective, {4} x {5} iterations",
           w, h, backend.description(), chosen.compiled() ? "compiled" : "host", optimizer.name(), iterations);
-      loop[0] = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
-          settings.execution(), settings.schedule().averageDecay(), warm);
       float[] best;
-      try {
+      try (WorkArrays.Lease workspace = session.workArrays().lend(settings.execution().threads())) {
+        loop[0] = new IterationLoop(objective, conv, optimizer, iterations, setupDone, settings.output(),
+            settings.execution(), settings.schedule().averageDecay(), warm, workspace);
         best = loop[0].minimize(x);
       } catch (RunFailedException e) {
         BufferedImage bestImage = e.bestImage().map(t -> Preprocessing.toImage(t, conv)).orElse(null);

@@ -54,7 +54,7 @@ class DivergenceTest {
   }
 
   @Test
-  void theRunsThreadBudgetReachesTheOptimiser() {
+  void theRunsThreadBudgetAndWorkArraysReachTheOptimiser() {
     // a batch worker or Spark task given one thread: L-BFGS must be told, or it splits its passes
     // over the JVM's common pool beside the other workers
     for (int threads : new int[] {1, 3}) {
@@ -67,13 +67,15 @@ class DivergenceTest {
 
         @Override
         public void minimize(dev.nst.api.DifferentiableFunction f, float[] x, IterationCallback callback) {
-          throw new AssertionError("the run must pass its threads");
+          throw new AssertionError("the run must pass its workspace");
         }
 
         @Override
-        public void minimize(dev.nst.api.DifferentiableFunction f, float[] x, IterationCallback callback, int n) {
-          told[0] = n;
-          Lbfgs.defaults().minimize(f, x, callback, n);
+        public void minimize(dev.nst.api.DifferentiableFunction f, float[] x, IterationCallback callback,
+            Workspace workspace) {
+          told[0] = workspace.threads();
+          assertThat(workspace.floats(5)).hasSizeGreaterThanOrEqualTo(5);
+          Lbfgs.defaults().minimize(f, x, callback, workspace);
         }
       };
       run(recording, 2, new java.util.ArrayList<>()).threads(threads).build().run();

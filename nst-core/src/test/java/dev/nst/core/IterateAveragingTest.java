@@ -44,7 +44,8 @@ class IterateAveragingTest {
 
   private static IterationLoop loop(Quadratic q, Adam adam, int iterations, double decay) {
     return new IterationLoop(q, InputConvention.UNIT, adam, iterations, System.nanoTime(), new Settings.Output(null, 0, 0.95f),
-        new Settings.Execution(null, Device.CPU, 0, 0, 0, 0, List.of(), null), decay, null);
+        new Settings.Execution(null, Device.CPU, 0, 0, 0, 0, List.of(), null), decay, null,
+        dev.nst.api.Optimizer.Workspace.of(0));
   }
 
   @Test

@@ -33,6 +33,11 @@ class StyleTransferSessionTest {
       assertThat(pixels(first.image())).isEqualTo(pixels(alone.image()));
       assertThat(pixels(again.image())).isEqualTo(pixels(alone.image()));
       assertThat(first.history()).isEqualTo(alone.history());
+      // the second image ran on the first one's L-BFGS history arrays (longer, and holding its values)
+      StyleTransferResult secondAlone = t.toBuilder().content(image(7, 12, 18)).build().run();
+      assertThat(pixels(second.image())).isEqualTo(pixels(secondAlone.image()));
+      assertThat(second.history()).isEqualTo(secondAlone.history());
+      assertThat(s.workArrays().idleValues()).as("history arrays kept for the next run").isPositive();
       assertThat(second.image().getWidth()).isEqualTo(11);
       assertThat(second.image().getHeight()).isEqualTo(16);
       assertThat(pixels(Images.read(a))).isEqualTo(pixels(first.image()));

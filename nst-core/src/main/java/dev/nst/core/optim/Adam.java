@@ -151,7 +151,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
   @Override
   public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback) {
-    minimize(f, x, callback, null);
+    minimize(f, x, callback, (State) null);
   }
 
   /**

@@ -125,20 +125,22 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
 
   @Override
   public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback) {
-    minimize(f, x, callback, 0);
+    minimize(f, x, callback, Workspace.of(0));
   }
 
   /**
-   * With {@code threads} 1 every pass runs on the calling thread alone (nothing waits on the
-   * JVM's common pool, which other workers share); otherwise passes are split over the common
-   * fork-join pool. The iterates are the same either way.
+   * With 1 thread every pass runs on the calling thread alone (nothing waits on the JVM's common
+   * pool, which other workers share); otherwise passes are split over the common fork-join pool.
+   * The history pairs are the workspace's arrays, so a session reuses them from image to image.
+   * The iterates are the same either way.
    */
   @Override
-  public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback, int threads) {
+  public void minimize(DifferentiableFunction f, float[] x, IterationCallback callback, Workspace workspace) {
     Objects.requireNonNull(f, "f");
     Objects.requireNonNull(x, "x");
     Objects.requireNonNull(callback, "callback");
-    new Run(f, x, threads != 1).run(callback);
+    Objects.requireNonNull(workspace, "workspace");
+    new Run(f, x, workspace).run(callback);
   }
 
   /** The state of one minimisation. */
@@ -148,6 +150,8 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     private final int n;
     /** Whether passes split over the common pool, or run on the calling thread. */
     private final boolean parallel;
+    /** Lends the history arrays: at least n values each, of which the first n are used. */
+    private final Workspace workspace;
     private float[] g;
     private float[] gPrev;
     private final float[] d;
@@ -161,8 +165,9 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
     private int count;
     private double hDiag = 1;
 
-    Run(DifferentiableFunction f, float[] x, boolean parallel) {
-      this.parallel = parallel;
+    Run(DifferentiableFunction f, float[] x, Workspace workspace) {
+      this.parallel = workspace.threads() != 1;
+      this.workspace = workspace;
       this.f = f;
       this.x = x;
       this.n = x.length;
@@ -263,8 +268,8 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
         count++;
       }
       if (sHist[slot] == null) {
-        sHist[slot] = new float[n];
-        yHist[slot] = new float[n];
+        sHist[slot] = workspace.floats(n);
+        yHist[slot] = workspace.floats(n);
       }
       float[] s = sHist[slot];
       float[] y = yHist[slot];

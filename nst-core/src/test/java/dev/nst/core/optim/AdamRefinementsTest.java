@@ -54,7 +54,7 @@ class AdamRefinementsTest {
     float[] whole = TestFunctions.quadraticStart();
     adam.minimize(new TestFunctions.Quadratic(), whole, (k, p, v) -> k < 40);
     float[] split = TestFunctions.quadraticStart();
-    Adam.State half = adam.minimize(new TestFunctions.Quadratic(), split, (k, p, v) -> k < 20, null);
+    Adam.State half = adam.minimize(new TestFunctions.Quadratic(), split, (k, p, v) -> k < 20, (Adam.State) null);
     // the 20th evaluation reported the point before the 20th step: the state holds 19 steps
     assertThat(half.step()).isEqualTo(19);
     adam.minimize(new TestFunctions.Quadratic(), split, (k, p, v) -> k < 21, half);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.nst.api.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -255,7 +256,7 @@ class LbfgsTest {
       }
     }
     float[] alone = start.clone(); // a run given one thread: every pass on the calling thread
-    NO_TOLERANCE.withHistorySize(8).minimize(f, alone, (k, p, v) -> k < 30, 1);
+    NO_TOLERANCE.withHistorySize(8).minimize(f, alone, (k, p, v) -> k < 30, Optimizer.Workspace.of(1));
     results[2] = alone;
     assertThat(results[2]).containsExactly(results[0]);
     assertThat(results[1]).containsExactly(results[0]);
