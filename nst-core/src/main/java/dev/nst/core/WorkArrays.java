@@ -21,7 +21,9 @@ import java.util.List;
  * <p>A run gets the smallest idle array that is long enough, so images of other sizes and aspect
  * ratios reuse them too. Between runs the session keeps at most as many values as the largest run
  * borrowed, and keeps them softly: the collector takes them back before it would run out of
- * memory. Not thread-safe: a session's runs take turns, and each fork has its own.
+ * memory. A session's runs take turns and each fork has its own pool; the pool is thread-safe all
+ * the same (its methods lock it), so that runs started at once on one session never share an
+ * array.
  */
 final class WorkArrays {
   private SoftReference<List<float[]>> idle = new SoftReference<>(new ArrayList<>());
@@ -39,7 +41,7 @@ final class WorkArrays {
   }
 
   /** Values held by idle arrays (tests). */
-  long idleValues() {
+  synchronized long idleValues() {
     List<float[]> free = idle.get();
     return free == null ? 0 : free.stream().mapToLong(a -> a.length).sum();
   }
@@ -61,6 +63,12 @@ final class WorkArrays {
     @Override
     public float[] floats(int length) {
       checkArgument(length >= 0, "length must be >= 0, got %s", length);
+      synchronized (WorkArrays.this) {
+        return take(length);
+      }
+    }
+
+    private float[] take(int length) {
       List<float[]> free = idle.get();
       float[] fit = null;
       if (free != null) {
@@ -82,6 +90,12 @@ final class WorkArrays {
     /** Returns the arrays, keeping the longest up to the most values one lease has used. */
     @Override
     public void close() {
+      synchronized (WorkArrays.this) {
+        giveBack();
+      }
+    }
+
+    private void giveBack() {
       mostLent = Math.max(mostLent, lent.stream().mapToLong(a -> a.length).sum());
       List<float[]> free = idle.get();
       if (free == null) {

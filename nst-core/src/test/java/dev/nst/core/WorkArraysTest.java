@@ -3,6 +3,15 @@ package dev.nst.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** A session's optimiser arrays: lent run after run, the smallest that fits, trimmed to one run's worth. */
@@ -44,6 +53,40 @@ class WorkArraysTest {
     }
     // idle: 15, 10, 10 (35 values) trimmed to 20, longest first: 15 kept, then a 10 would exceed
     assertThat(pool.idleValues()).isEqualTo(15);
+  }
+
+  @Test
+  void runsStartedAtOnceOnOneSessionNeverShareAnArray() throws Exception {
+    WorkArrays pool = new WorkArrays();
+    try (WorkArrays.Lease run = pool.lend(1)) {
+      for (int i = 0; i < 8; i++) {
+        run.floats(100);
+      }
+    }
+    CyclicBarrier bothHoldTheirs = new CyclicBarrier(2);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<List<float[]>>> runs = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        runs.add(threads.submit(() -> {
+          try (WorkArrays.Lease run = pool.lend(1)) {
+            List<float[]> taken = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+              taken.add(run.floats(80));
+            }
+            bothHoldTheirs.await(); // both leases open at once
+            return taken;
+          }
+        }));
+      }
+      Set<float[]> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Future<List<float[]>> r : runs) {
+        distinct.addAll(r.get());
+      }
+      assertThat(distinct).hasSize(12); // 8 idle ones and 4 new, none twice
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test
