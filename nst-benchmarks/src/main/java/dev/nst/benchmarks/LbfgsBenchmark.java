@@ -1,6 +1,7 @@
 package dev.nst.benchmarks;
 
 import dev.nst.api.DifferentiableFunction;
+import dev.nst.api.Optimizer;
 import dev.nst.core.optim.Lbfgs;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,10 @@ public class LbfgsBenchmark {
   @Param({"523776"})
   public int n;
 
+  /** The run's threads: 0 splits the passes over the common pool, 1 keeps them on the caller (a batch worker). */
+  @Param({"0", "1"})
+  public int threads;
+
   private float[] start;
   private float[] curvature;
 
@@ -67,7 +72,7 @@ public class LbfgsBenchmark {
     Lbfgs.defaults().withTolerances(-1, -1).minimize(f, x, (iteration, point, value) -> {
       reached[0] = iteration;
       return iteration < ITERATIONS;
-    });
+    }, Optimizer.Workspace.of(threads));
     if (reached[0] != ITERATIONS) {
       throw new IllegalStateException("L-BFGS stopped after " + reached[0] + " iterations: the benchmark's "
           + "function no longer measures " + ITERATIONS);

@@ -345,8 +345,13 @@ public record Lbfgs(int historySize, double learningRate, double toleranceGrad, 
 
   /** Runs {@code task} on every chunk of n positions: on the common pool, or in order on this thread. */
   static void inChunks(int n, boolean parallel, ChunkTask task) {
-    IntStream chunks = IntStream.range(0, chunks(n));
-    (parallel ? chunks.parallel() : chunks).forEach(c -> task.run(c, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+    if (parallel) {
+      IntStream.range(0, chunks(n)).parallel().forEach(c -> task.run(c, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+    } else { // a plain loop: no stream built 200 times an iteration
+      for (int c = 0, chunks = chunks(n); c < chunks; c++) {
+        task.run(c, c * CHUNK, Math.min(n, (c + 1) * CHUNK));
+      }
+    }
   }
 
   /**
