@@ -117,21 +117,8 @@ public final class StylizeJob {
     if (input == null || output == null || styles.isEmpty()) {
       throw new IllegalArgumentException("--input, --output and at least one --style are needed");
     }
-    TransferSettings.Builder t = TransferSettings.builder()
-        .size(Integer.parseInt(one(o, "size", "512")))
-        .iterations(Integer.parseInt(one(o, "iterations", "300")))
-        .seed(Long.parseLong(one(o, "seed", "0")))
-        .device(Device.valueOf(one(o, "device", "auto").toUpperCase(Locale.ROOT)))
-        .threads(Integer.parseInt(one(o, "threads", "0")));
-    if (o.containsKey("model")) {
-      t.model(one(o, "model", null));
-    }
-    if (o.containsKey("convention")) {
-      t.convention(one(o, "convention", null));
-    }
-    if (o.containsKey("backend")) {
-      t.backend(one(o, "backend", null));
-    }
+    TransferSettings settings = settings(o);
+    Integer explicitPartitions = partitions(o);
     // listed on the driver: a binaryFile scan would run a Spark job (and its planning) only to list names
     List<String> paths = HadoopFiles.of(spark.sparkContext().hadoopConfiguration())
         .list(input, IMAGE_FILES, o.containsKey("recursive"));
@@ -144,19 +131,19 @@ public final class StylizeJob {
       }
     }
     int rows = paths.size() * styles.size();
-    int partitions = Integer.parseInt(one(o, "partitions",
-        String.valueOf(Math.max(1, Math.min(rows, 4 * spark.sparkContext().defaultParallelism())))));
+    int partitions = explicitPartitions != null ? explicitPartitions
+        : Math.max(1, Math.min(rows, 4 * spark.sparkContext().defaultParallelism()));
     // the paths dealt out to the partitions here rather than repartitioned by the transformer:
     // a repartition is a shuffle, one more stage before the first image starts
     Dataset<Row> files;
-    if (paths.size() >= partitions) {
+    if (partitions > 0 && paths.size() >= partitions) {
       files = spark.createDataset(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(paths, partitions)
           .rdd(), Encoders.STRING()).toDF("path");
       partitions = 0;
-    } else { // more partitions than images: the (image, style) rows are spread
+    } else { // 0: as Spark slices the list; more partitions than images: the (image, style) rows are spread
       files = spark.createDataset(paths, Encoders.STRING()).toDF("path");
     }
-    SparkStyleTransfer.Builder b = SparkStyleTransfer.builder(t.build()).inputColumn("path").outputPath(output)
+    SparkStyleTransfer.Builder b = SparkStyleTransfer.builder(settings).inputColumn("path").outputPath(output)
         .overwrite(o.containsKey("overwrite")).partitions(partitions);
     styles.forEach(b::style);
     List<Row> result = b.build().transform(files)
@@ -172,6 +159,65 @@ public final class StylizeJob {
     System.err.printf(Locale.ROOT, "StylizeJob: %d done, %d skipped (existed), %d failed; report %s/%s%n",
         summary.done(), summary.skipped(), summary.failed(), output, "batch-report.json");
     return summary;
+  }
+
+  /**
+   * The transfer settings the arguments give.
+   *
+   * @throws IllegalArgumentException for a number that is not one, an unknown device, or a value
+   *     the settings refuse, with a message that names the option
+   */
+  static TransferSettings settings(Map<String, List<String>> o) {
+    String device = one(o, "device", "auto");
+    Device d;
+    try {
+      d = Device.valueOf(device.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--device is auto, cpu or gpu, got '" + device + "'");
+    }
+    TransferSettings.Builder t = TransferSettings.builder()
+        .size((int) number(o, "size", 512, Integer.MIN_VALUE, Integer.MAX_VALUE))
+        .iterations((int) number(o, "iterations", 300, Integer.MIN_VALUE, Integer.MAX_VALUE))
+        .seed(number(o, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE))
+        .device(d)
+        .threads((int) number(o, "threads", 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
+    if (o.containsKey("model")) {
+      t.model(one(o, "model", null));
+    }
+    if (o.containsKey("convention")) {
+      t.convention(one(o, "convention", null));
+    }
+    if (o.containsKey("backend")) {
+      t.backend(one(o, "backend", null));
+    }
+    return t.build();
+  }
+
+  /**
+   * The {@code --partitions} given (0: as Spark slices the input), or null for the default.
+   *
+   * @throws IllegalArgumentException when it is not a whole number of at least 0
+   */
+  static Integer partitions(Map<String, List<String>> o) {
+    return o.containsKey("partitions") ? (int) number(o, "partitions", 0, 0, Integer.MAX_VALUE) : null;
+  }
+
+  /** The whole number {@code --key} gives (or {@code fallback}), checked against [min, max]. */
+  private static long number(Map<String, List<String>> o, String key, long fallback, long min, long max) {
+    String v = one(o, key, null);
+    if (v == null) {
+      return fallback;
+    }
+    long n;
+    try {
+      n = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + v + "'");
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("--" + key + " must be between " + min + " and " + max + ", got " + v);
+    }
+    return n;
   }
 
   private static int count(List<Row> rows, String status) {

@@ -144,8 +144,9 @@ class SparkStyleTransferTest {
     assertThat(pairs.select("style").collectAsList()).extracting(r -> r.getString(0))
         .containsExactlyInAnyOrder("mosaic", "starry_night", "mosaic", "starry_night");
 
-    // the job: its paths dealt out to partitions (more partitions than images: spread after the styles are added)
-    for (String partitions : List.of("2", "3")) {
+    // the job: its paths dealt out to partitions (more partitions than images: spread after the styles are
+    // added; 0: as Spark slices the list)
+    for (String partitions : List.of("0", "2", "3")) {
       Path out = dir.resolve("two-styles-" + partitions);
       StylizeJob.Summary s = StylizeJob.run(spark, "--input", two.toString(), "--output", out.toString(), "--style",
           style.toString(), "--style", starry.toString(), "--model", model.toString(), "--size", String.valueOf(SIZE),
@@ -156,6 +157,7 @@ class SparkStyleTransferTest {
     }
     assertThat(pixels(Images.read(dir.resolve("two-styles-3/coffee_mosaic.png"))))
         .isEqualTo(pixels(Images.read(dir.resolve("two-styles-2/coffee_mosaic.png"))))
+        .isEqualTo(pixels(Images.read(dir.resolve("two-styles-0/coffee_mosaic.png"))))
         .isEqualTo(pixels(alone(two.resolve("coffee.png"))));
   }
 
