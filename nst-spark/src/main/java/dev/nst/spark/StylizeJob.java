@@ -71,6 +71,10 @@ public final class StylizeJob {
     Map<String, List<String>> options;
     try {
       options = parse(args);
+      if (!options.containsKey("help")) { // refused before Spark takes seconds to start
+        settings(options);
+        partitions(options);
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("StylizeJob: " + e.getMessage());
       System.err.println(USAGE);
