@@ -26,12 +26,16 @@ import java.util.Set;
 final class GraphBuilder {
   static final int OPSET = 17;
 
+  /** ONNX Runtime's own operators (FusedMatMul), opset 1 of this domain. */
+  static final String MICROSOFT = "com.microsoft";
+
   /** Constants of at least this many values travel beside the graph rather than in it. */
   static final int EXTERNAL_MIN_VALUES = 1024;
 
   private final GraphProto.Builder graph = GraphProto.newBuilder().setName("nst");
   private final Map<String, Tensor> weights = new LinkedHashMap<>();
   private final Set<String> initializers = new HashSet<>();
+  private final Set<String> domains = new java.util.TreeSet<>();
   private int counter;
 
   /**
@@ -167,6 +171,8 @@ final class GraphBuilder {
         .setIrVersion(8)
         .setProducerName("nst")
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .addAllOpsetImport(domains.stream()
+            .map(d -> OperatorSetIdProto.newBuilder().setDomain(d).setVersion(1).build()).toList())
         .setGraph(graph)
         .build(), kept);
   }
@@ -195,6 +201,13 @@ final class GraphBuilder {
 
     Node f(String name, float value) {
       n.addAttribute(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value));
+      return this;
+    }
+
+    /** Puts the node in another operator domain than ONNX's own, e.g. {@link #MICROSOFT}. */
+    Node domain(String name) {
+      n.setDomain(name);
+      domains.add(name);
       return this;
     }
 

@@ -16,8 +16,9 @@ import java.util.Map;
  * {@link GraphBuilder} for one fixed input size (DESIGN.md section 4):
  *
  * <ul>
- *   <li>Conv (stride 1): Conv of the gradient with the flipped, transposed weights; strided
- *       Conv: ConvTranspose with the same weights.
+ *   <li>Conv (stride 1): Conv of the gradient with the flipped, transposed weights (as
+ *       Winograd: the forward pass's transformed kernels, read transposed by the variant's
+ *       {@link WinogradConv#backward()}); strided Conv: ConvTranspose with the same weights.
  *   <li>Relu: Where(mask, g, 0); LeakyRelu: Where(mask, g, alpha g), with the boolean mask
  *       (output &gt; 0) taken in the forward pass, so that the backward pass keeps one byte per
  *       activation instead of the four of the output itself.
@@ -42,6 +43,11 @@ final class NetworkGraph {
   private final Map<Integer, String> maxPoolIndices = new HashMap<>();
   /** The (output &gt; 0) mask of every rectifier, taken in the forward pass for the backward one. */
   private final Map<Integer, String> reluMasks = new HashMap<>();
+  /**
+   * The forward pass's Winograd kernels U of every convolution whose backward pass reads them
+   * ({@link WinogradConv#backward()}) instead of transforming its own.
+   */
+  private final Map<Integer, String> sharedKernels = new HashMap<>();
 
   /**
    * Emits the forward pass of {@code network} (its pools already of the wanted kind) from graph
@@ -111,13 +117,17 @@ final class NetworkGraph {
       // The weight is the only large constant handed over; the kernels the passes need (rotated,
       // Winograd-transformed) are graph nodes that ONNX Runtime folds into constants once.
       String w = b.initializer("W/" + c.name(), c.weight());
+      String u = wino == null ? null : wino.weightTransform(b, w, false);
       if (backward && c.stride() == 1) {
         WinogradConv back = winograd(c, true);
-        String wt = back != null ? back.weightTransform(b, w, true) : rotated(w);
-        b.named("Identity", "WT/" + c.name(), wt).build();
+        if (back != null && back == wino && wino.backward() != null) {
+          sharedKernels.put(i, u); // its backward variant reads the forward's kernels
+        } else {
+          String wt = back != null ? back.weightTransform(b, w, true) : rotated(w);
+          b.named("Identity", "WT/" + c.name(), wt).build();
+        }
       }
       if (wino != null) {
-        String u = wino.weightTransform(b, w, false);
         return wino.emit(b, name, x, u, bias, in[1], c.weight().dim(0), in[2], in[3]);
       }
       return b.named("Conv", name, x, w, bias)
@@ -247,7 +257,10 @@ final class NetworkGraph {
     WinogradConv wino = winograd(c, true);
     if (wino != null) {
       int[] outShape = shapes.get(i);
-      return wino.emit(b, b.fresh("dConv"), g, "WT/" + c.name(), null, outShape[1], inShape[1], inShape[2], inShape[3]);
+      String u = sharedKernels.get(i);
+      return u != null
+          ? wino.backward().emit(b, b.fresh("dConv"), g, u, null, outShape[1], inShape[1], inShape[2], inShape[3])
+          : wino.emit(b, b.fresh("dConv"), g, "WT/" + c.name(), null, outShape[1], inShape[1], inShape[2], inShape[3]);
     }
     if (c.stride() == 1) {
       return b.node("Conv", g, "WT/" + c.name())

@@ -23,20 +23,42 @@ class WinogradConvTest {
   void referenceCase01MatchesWithWinogradOnEveryConvolution(int tile) throws Exception {
     OnnxObjectiveSmokeTest.Case01 c = OnnxObjectiveSmokeTest.Case01.load();
     ObjectiveGraph graph = new ObjectiveGraph(ObjectivePlan.of(c.net(), c.spec()), WinogradConv.Choice.always(variant(tile)));
-    long matMuls = graph.model.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")).count();
     long convs = graph.model.model().getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv") && n.getAttributeList().stream().noneMatch(a -> a.getName().equals("group")))
         .count();
-    // 13 convolutions forward and 13 backward to relu5_1, all 3x3 pad 1: 2 MatMuls each and an
-    // Einsum for the weight transform (folded into a constant by ONNX Runtime), no plain Conv left
-    assertThat(matMuls).isEqualTo(2 * 26);
-    assertThat(graph.model.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Einsum")))
-        .hasSize(26);
+    // 13 convolutions forward and 13 backward to relu5_1, all 3x3 pad 1: 2 MatMuls each (the
+    // backward's first one transposing the forward's kernels) and one Einsum per convolution for
+    // the weight transform (folded into a constant by ONNX Runtime), no plain Conv left
+    assertThat(count(graph, "MatMul")).isEqualTo(26 + 13);
+    assertThat(count(graph, "FusedMatMul")).isEqualTo(13);
+    assertThat(count(graph, "Einsum")).isEqualTo(13);
     assertThat(convs).isZero();
     try (OnnxBackend b = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
         OnnxObjective o = new OnnxObjective(b, graph)) {
       c.assertMatches(o);
     }
+  }
+
+  @Test
+  void referenceCase01MatchesWhenTheBackwardPassUsesAnotherVariantThanTheForward() throws Exception {
+    // F4 forward and F2 backward where a convolution widens, the other way round where it
+    // narrows: each backward pass transforms its own turned kernels
+    OnnxObjectiveSmokeTest.Case01 c = OnnxObjectiveSmokeTest.Case01.load();
+    WinogradConv.Choice mixed = (in, out) -> in < out ? WinogradConv.F4 : WinogradConv.F2;
+    ObjectiveGraph graph = new ObjectiveGraph(ObjectivePlan.of(c.net(), c.spec()), mixed);
+    // one Einsum per forward pass and per backward pass of another variant, one FusedMatMul per
+    // backward pass of the same variant (where the channel count stays): both kinds occur
+    assertThat(count(graph, "Einsum") + count(graph, "FusedMatMul")).isEqualTo(26);
+    assertThat(count(graph, "Einsum")).isGreaterThan(13);
+    assertThat(count(graph, "FusedMatMul")).isPositive();
+    try (OnnxBackend b = (OnnxBackend) new OnnxBackendProvider().open(BackendOptions.defaults());
+        OnnxObjective o = new OnnxObjective(b, graph)) {
+      c.assertMatches(o);
+    }
+  }
+
+  private static long count(ObjectiveGraph graph, String op) {
+    return graph.model.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(op)).count();
   }
 
   private static WinogradConv variant(int tile) {
@@ -68,6 +90,64 @@ class WinogradConvTest {
         }
       }
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 4})
+  void theBackwardVariantOnTheForwardKernelsConvolvesWithTheTurnedSwappedKernel(int tile) throws Exception {
+    WinogradConv v = variant(tile);
+    java.util.Random r = new java.util.Random(6);
+    int k = 4; // the forward convolution's output channels: the backward pass's input
+    int c = 3;
+    Tensor weight = gaussian(r, 0.5, k, c, 3, 3);
+    float[] wv = weight.toArray();
+    float[] turned = new float[wv.length]; // (C, K, 3, 3), each kernel turned by 180 degrees
+    for (int o = 0; o < k; o++) {
+      for (int i = 0; i < c; i++) {
+        for (int t = 0; t < 9; t++) {
+          turned[(i * k + o) * 9 + 8 - t] = wv[(o * c + i) * 9 + t];
+        }
+      }
+    }
+    Tensor backwardWeight = Tensor.of(turned, c, k, 3, 3);
+    for (int[] hw : new int[][] {{9, 13}, {10, 7}, {2, 3}, {1, 1}}) {
+      Tensor g = gaussian(r, 1.0, 1, k, hw[0], hw[1]);
+      Tensor x = Tensor.of(java.util.Arrays.copyOf(g.toArray(), c * hw[0] * hw[1]), 1, c, hw[0], hw[1]);
+      float[] direct = direct(backwardWeight, g);
+      float[] forward = direct(weight, x);
+      long row = (long) v.alpha * v.alpha * k * ((hw[1] + tile - 1) / tile);
+      for (long strip : new long[] {Long.MAX_VALUE, row}) {
+        float[] y = runBothPasses(v, weight, g, strip);
+        for (int i = 0; i < direct.length; i++) {
+          assertThat(y[i]).as("F(%d) backward %dx%d, strips of %d values, output %d", tile, hw[0], hw[1], strip, i)
+              .isCloseTo(direct[i], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+        for (int i = 0; i < forward.length; i++) {
+          assertThat(y[direct.length + i]).as("F(%d) forward beside it %dx%d, output %d", tile, hw[0], hw[1], i)
+              .isCloseTo(forward[i], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+      }
+    }
+  }
+
+  /**
+   * One graph with both passes on one U, as a network's graph has them: the backward variant of
+   * {@code v} on g (1, K, h, w), then v's forward convolution of g's first C channels; both
+   * outputs, flattened one after the other.
+   */
+  private static float[] runBothPasses(WinogradConv v, Tensor weight, Tensor g, long stripValues) throws Exception {
+    GraphBuilder b = new GraphBuilder();
+    int[] s = g.shape();
+    int c = weight.dim(1);
+    b.input("g", s);
+    String u = v.weightTransform(b, b.initializer("W", weight), false);
+    String back = v.backward().emit(b, b.fresh("back"), "g", u, null, s[1], c, s[2], s[3], stripValues);
+    String x = b.op("Slice", "g", b.int64s(0), b.int64s(c), b.int64s(1));
+    String forward = v.emit(b, b.fresh("forward"), x, u, null, c, weight.dim(0), s[2], s[3], stripValues);
+    b.named("Concat", "y", b.op("Reshape", back, b.int64s(-1)), b.op("Reshape", forward, b.int64s(-1)))
+        .i("axis", 0).build();
+    b.output("y");
+    return runOnce(b, "g", g, "y");
   }
 
   private static Tensor gaussian(java.util.Random r, double std, int... shape) {
