@@ -113,8 +113,8 @@ final class WinogradConv {
    * transform of the kernel as it is: G' (J g J) G'^T = G J J g J J G^T = G g G^T. With input and
    * output channels swapped as well, each plane's product is U[t]^T V[t] (a MatMul with its first
    * operand transposed, no copy); B' and A' are the interpolation points' (B' solved from
-   * A'^T ((G' g) . (B'^T d)) = the correlation of d with g, in exact fractions). Null when this is
-   * a backward variant.
+   * A'^T ((G' g) . (B'^T d)) = the correlation of d with g, in exact fractions, by
+   * tools/winograd_backward.py). Null when this is a backward variant.
    */
   WinogradConv backward() {
     return backward;
