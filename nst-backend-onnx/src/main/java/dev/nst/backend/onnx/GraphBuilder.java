@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Small fluent helper that writes an ONNX graph (opset 17) node by node with unique names.
@@ -35,7 +36,7 @@ final class GraphBuilder {
   private final GraphProto.Builder graph = GraphProto.newBuilder().setName("nst");
   private final Map<String, Tensor> weights = new LinkedHashMap<>();
   private final Set<String> initializers = new HashSet<>();
-  private final Set<String> domains = new java.util.TreeSet<>();
+  private final Set<String> domains = new TreeSet<>();
   private int counter;
 
   /**
