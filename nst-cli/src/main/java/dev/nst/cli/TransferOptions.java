@@ -144,7 +144,7 @@ final class TransferOptions {
   ColorControl color;
 
   @Option(names = "--memory", paramLabel = "SIZE", converter = MemorySize.class,
-      description = "Memory budget of a run, e.g. 8g or 1500m (default: 60% of this machine's memory). Larger "
+      description = "Memory budget of a run, e.g. 8g or 1500m (default: 60%% of this machine's memory). Larger "
           + "images are evaluated in exact tiles that fit it; 0 = no budget.")
   Long memory;
 

@@ -89,6 +89,34 @@ class UsageTest {
         .contains(" 130 interrupted (Ctrl-C); the best image so far is written");
   }
 
+  /**
+   * Every description formats: picocli formats them as {@code String.format} patterns, and one
+   * with a bare percent sign falls back to its raw text with a warning that picocli prints to the
+   * process's stderr, not the command's.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "stylize", "batch", "video", "models", "models list", "models pull", "models verify",
+      "backends"})
+  void everyHelpTextFormats(String command) {
+    String[] words = command.isEmpty() ? new String[0] : command.split(" ");
+    String[] args = java.util.Arrays.copyOf(words, words.length + 1);
+    args[words.length] = "--help";
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    Run r;
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      r = nst(args);
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).as("picocli's own warnings").isEmpty();
+    assertThat(r.out()).doesNotContain("%n");
+    if (command.equals("stylize") || command.equals("batch")) {
+      assertThat(r.out().replaceAll("\\s+", " ")).contains("(default: 60% of this machine's memory)");
+    }
+  }
+
   @Test
   void helpCommandStillWorks() {
     Run r = nst("help", "stylize");
