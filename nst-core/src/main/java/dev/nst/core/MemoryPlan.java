@@ -26,17 +26,22 @@ import java.util.Optional;
  *   <li>The <b>budget</b> ({@link StyleTransfer.Builder#memoryLimit}) bounds everything the
  *       process holds: the heap as used, the backend's native memory ({@link MemoryEstimate}),
  *       and a fixed allowance for the runtime. The backend evaluates the whole image when its
- *       estimate fits in what the heap leaves, else the largest tiles that fit.
+ *       estimate fits in what the heap leaves; else in its lean mode when it has one
+ *       ({@link dev.nst.api.spi.Backend#leanMemoryModel()}) and that fits (slower per evaluation,
+ *       but faster than tiles); else in the largest tiles that fit.
  * </ul>
  *
  * @param layout the tiles of the objective, empty for an untiled evaluation
  * @param optimizer the optimiser to run, its L-BFGS history possibly shortened
  * @param heapBytes heap the scale holds by estimate
  * @param nativeBytes the backend's native memory by estimate (for one tile when tiled)
+ * @param nativeRoom what the budget leaves for the backend's native memory
+ * @param model the backend's default memory model (forward passes for targets use it)
+ * @param lean whether the whole image is evaluated in the backend's lean mode
  * @param notices what the plan changed, one sentence each
  */
 record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapBytes, long nativeBytes,
-    long nativeRoom, MemoryModel model, List<String> notices) {
+    long nativeRoom, MemoryModel model, boolean lean, List<String> notices) {
 
   /** What the runtime itself holds besides the heap: code, native libraries, thread stacks. */
   static final long RUNTIME_BYTES = 400L << 20;
@@ -71,6 +76,18 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
    */
   static MemoryPlan plan(Network network, List<String> lossLayers, List<String> contentLayers, int height, int width,
       long limit, long heapLimit, int tileSize, Optimizer optimizer, MemoryModel model) {
+    return plan(network, lossLayers, contentLayers, height, width, limit, heapLimit, tileSize, optimizer, model,
+        Optional.empty());
+  }
+
+  /**
+   * Plans one scale of {@code height x width} for a backend that may have a lean mode.
+   *
+   * @param lean the memory model of the backend's lean mode, if it has one
+   * @see #plan(Network, List, List, int, int, long, long, int, Optimizer, MemoryModel)
+   */
+  static MemoryPlan plan(Network network, List<String> lossLayers, List<String> contentLayers, int height, int width,
+      long limit, long heapLimit, int tileSize, Optimizer optimizer, MemoryModel model, Optional<MemoryModel> lean) {
     long values = (long) network.inputChannels() * height * width;
     long fixedHeap = heapFixed(network, contentLayers, height, width);
     long perState = saturatedMultiply(values, Float.BYTES);
@@ -131,14 +148,22 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
           l.tileHeight(), l.overlap()));
       long tileRoom = limit <= 0 ? Long.MAX_VALUE : limit - heap - heap / 4 - RUNTIME_BYTES;
       return new MemoryPlan(Optional.of(l), chosen, heap, tileBytes(model, network, l.tileHeight(),
-          l.tileWidth()), tileRoom, model, List.copyOf(notices));
+          l.tileWidth()), tileRoom, model, false, List.copyOf(notices));
     }
     if (limit <= 0) {
-      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, Long.MAX_VALUE, model, List.copyOf(notices));
+      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, Long.MAX_VALUE, model, false,
+          List.copyOf(notices));
     }
     long nativeRoom = limit - heap - heap / 4 - RUNTIME_BYTES;
     if (untiled <= nativeRoom) {
-      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, nativeRoom, model, List.copyOf(notices));
+      return new MemoryPlan(Optional.empty(), chosen, heap, untiled, nativeRoom, model, false, List.copyOf(notices));
+    }
+    long leanBytes = lean.map(m -> m.bytes(network, height, width)).orElse(Long.MAX_VALUE);
+    if (leanBytes <= nativeRoom) {
+      notices.add(String.format(Locale.ROOT, "%dx%d is evaluated whole in the backend's lean mode (about %s of native "
+          + "memory instead of %s; slower per evaluation, faster than tiles) to fit the memory budget of %s", width,
+          height, gib(leanBytes), gib(untiled), gib(limit)));
+      return new MemoryPlan(Optional.empty(), chosen, heap, leanBytes, nativeRoom, model, true, List.copyOf(notices));
     }
     Optional<TileLayout> layout = largestTiles(network, lossLayers, height, width, nativeRoom, model, TILE_GRAPHS);
     if (layout.isEmpty()) {
@@ -154,7 +179,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
         + "to fit the memory budget of %s; the result is the same as untiled", width, height, l.tiles().size(),
         l.tileWidth(), l.tileHeight(), l.overlap(), gib(limit)));
     return new MemoryPlan(layout, chosen, heap, tileBytes(model, network, l.tileHeight(), l.tileWidth()),
-        nativeRoom, model, List.copyOf(notices));
+        nativeRoom, model, false, List.copyOf(notices));
   }
 
   /**

@@ -94,7 +94,7 @@ final class TransferRun {
     MemoryPlan[] plans = new MemoryPlan[scales.longSides().size()];
     for (int i = plans.length - 1; i >= 0; i--) {
       int[] hw = fit(contentOriginal, scales.longSides().get(i));
-      plans[i] = plan(network, hw[0], hw[1], backend.memoryModel());
+      plans[i] = plan(network, hw[0], hw[1], backend);
     }
     FeatureExtractor fx = session.extractor();
     Duration setup = Duration.ofNanos(System.nanoTime() - start);
@@ -187,11 +187,11 @@ final class TransferRun {
   }
 
   /** How a scale of {@code height x width} fits the memory budget; throws when it cannot. */
-  private MemoryPlan plan(Network network, int height, int width, dev.nst.api.spi.MemoryModel model) {
+  private MemoryPlan plan(Network network, int height, int width, Backend backend) {
     List<String> contentLayers = settings.layers().content().stream().map(LayerWeight::layer).toList();
     return MemoryPlan.plan(network, settings.layers().names(), contentLayers, height, width,
         settings.execution().memoryLimit(), Runtime.getRuntime().maxMemory(), settings.execution().tileSize(),
-        settings.schedule().optimizer(), model);
+        settings.schedule().optimizer(), backend.memoryModel(), backend.leanMemoryModel());
   }
 
   /**
@@ -371,7 +371,7 @@ final class TransferRun {
       return new ChosenObjective(new HostObjective(fx, spec, custom.content(), custom.style(), custom.totalVariation()),
           false);
     }
-    Optional<Objective> compiled = backend.compile(network, spec);
+    Optional<Objective> compiled = plan.lean() ? backend.compileLean(network, spec) : backend.compile(network, spec);
     return compiled.map(o -> new ChosenObjective(o, true))
         .orElseGet(() -> new ChosenObjective(HostObjective.classic(fx, spec), false));
   }

@@ -51,6 +51,43 @@ class MemoryPlanTest {
   }
 
   @Test
+  void aLeanModeIsChosenBeforeTilesWhereItFitsAndOnlyThere() {
+    MemoryModel fast = new MemoryModel(10, 16, 16);
+    MemoryModel lean = new MemoryModel(5, 16, 16);
+    java.util.Optional<MemoryModel> leanMode = java.util.Optional.of(lean);
+    int h = 683;
+    int w = 1024;
+    long heap = MemoryPlan.heapFixed(vgg, CONTENT, h, w) + MemoryPlan.stateArrays(Adam.withLearningRate(1)) * 3L * h * w * 4;
+    long overhead = heap + heap / 4 + MemoryPlan.RUNTIME_BYTES;
+    long fastBytes = fast.bytes(vgg, h, w);
+    long leanBytes = lean.bytes(vgg, h, w);
+    // a budget between the two estimates: whole, lean, and said
+    long between = overhead + (fastBytes + leanBytes) / 2;
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, between, 8 * GIB, 0, Adam.withLearningRate(1), fast,
+        leanMode);
+    assertThat(p.layout()).isEmpty();
+    assertThat(p.lean()).isTrue();
+    assertThat(p.nativeBytes()).isEqualTo(leanBytes);
+    assertThat(p.model()).isEqualTo(fast); // forward passes for targets run in the default mode
+    assertThat(p.notices()).singleElement().asString().contains("lean mode").contains("1024x683");
+    // enough for the default mode: it is kept, lean mode or not
+    MemoryPlan roomy = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, overhead + fastBytes + GIB / 4, 8 * GIB, 0,
+        Adam.withLearningRate(1), fast, leanMode);
+    assertThat(roomy.lean()).isFalse();
+    assertThat(roomy.layout()).isEmpty();
+    assertThat(roomy.notices()).isEmpty();
+    // too little for either: tiles in the default mode
+    MemoryPlan tight = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, overhead + leanBytes / 2, 8 * GIB, 0,
+        Adam.withLearningRate(1), fast, leanMode);
+    assertThat(tight.lean()).isFalse();
+    assertThat(tight.layout()).isPresent();
+    // without a lean mode the in-between budget tiles
+    MemoryPlan noLean = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, between, 8 * GIB, 0, Adam.withLearningRate(1), fast);
+    assertThat(noLean.lean()).isFalse();
+    assertThat(noLean.layout()).isPresent();
+  }
+
+  @Test
   void theHistoryShrinksToFitTheHeapAndSaysSo() {
     // 2048x1365: an image-sized array is 33 MB, 100 steps of history 6.7 GB
     MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 1365, 2048, 0, 2 * GIB, 0, Lbfgs.defaults(), MemoryModel.CONSERVATIVE);

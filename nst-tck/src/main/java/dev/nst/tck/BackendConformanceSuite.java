@@ -56,6 +56,8 @@ import org.junit.jupiter.api.TestInstance;
  *   <li><b>Declared features</b> ({@code FeatureTests}): for each {@link ObjectiveFeature}, a
  *       declared one compiles and agrees with level 1, an undeclared one compiles to empty, and
  *       the level-1 fallback handles it.
+ *   <li><b>Lean mode</b> ({@code LeanModeTests}): {@code compileLean} gives the default mode's
+ *       losses and gradient over several evaluations, and its memory model estimates no more.
  *   <li><b>Lifecycle</b> ({@code LifecycleTests}): identity and device; closing twice is
  *       harmless, use after close is an {@link IllegalStateException}.
  *   <li><b>Bad input</b> ({@code BadInputTests}): wrong shapes are
@@ -174,6 +176,14 @@ public abstract class BackendConformanceSuite {
   @Nested
   class TiledEvaluation extends TiledEvaluationTests {
     TiledEvaluation() {
+      super(target);
+    }
+  }
+
+  /** The lean mode: the default mode's objective with less memory. */
+  @Nested
+  class LeanMode extends LeanModeTests {
+    LeanMode() {
       super(target);
     }
   }

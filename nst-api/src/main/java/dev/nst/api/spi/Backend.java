@@ -76,6 +76,31 @@ public interface Backend extends AutoCloseable {
     return MemoryModel.CONSERVATIVE;
   }
 
+  /**
+   * The memory model of this backend's lean mode ({@link #compileLean}), or empty when it has
+   * none. A run's memory plan evaluates the whole image in lean mode when the default mode's
+   * estimate does not fit the budget but the lean mode's does, before it falls back to tiles,
+   * which cost more time than a lean evaluation.
+   *
+   * @return the lean mode's model, empty by default
+   */
+  default Optional<MemoryModel> leanMemoryModel() {
+    return Optional.empty();
+  }
+
+  /**
+   * Level 2 in lean mode: the objective {@link #compile} gives (the same losses and gradient),
+   * evaluated holding less memory at once for more time per evaluation. Backends without a lean
+   * mode compile their default one.
+   *
+   * @param network the network to run
+   * @param spec the objective's terms and targets for one image size
+   * @return an objective the caller closes, or empty
+   */
+  default Optional<Objective> compileLean(Network network, ObjectiveSpec spec) {
+    return compile(network, spec);
+  }
+
   @Override
   void close();
 }

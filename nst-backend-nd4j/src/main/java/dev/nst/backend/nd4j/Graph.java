@@ -20,6 +20,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
+import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -39,6 +40,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the garbage collector; with a large heap that meant +1 GB of resident memory before a
  * collection came. A listener records every op output of a run, and after the run the ones that
  * are neither results, nor in the session's cache, nor inputs or constants are closed.
+ *
+ * <p>A lean graph ({@link #build(boolean, Function)}, the backend's lean mode) caches nothing:
+ * its session's memory manager frees each array as soon as SameDiff releases it (never an input's
+ * or a constant's buffer), which halves the peak of a large evaluation.
  */
 final class Graph implements AutoCloseable {
   /** The placeholder the image is fed to, in every graph of this backend. */
@@ -59,9 +64,17 @@ final class Graph implements AutoCloseable {
       produced.addAll(Arrays.asList(outputs));
     }
   };
+  private final boolean lean;
+  /** In a lean graph, the buffers of this run's inputs and of the constants: never freed by a release. */
+  private final Set<Long> kept = new HashSet<>();
   private boolean closed;
 
   Graph() {
+    this(false);
+  }
+
+  private Graph(boolean lean) {
+    this.lean = lean;
     sd.addListeners(recorder);
   }
 
@@ -70,7 +83,15 @@ final class Graph implements AutoCloseable {
    * is closed before the exception goes on, so that a failed build frees its native arrays.
    */
   static <T> T build(Function<Graph, T> builder) {
-    Graph g = new Graph();
+    return build(false, builder);
+  }
+
+  /**
+   * Like {@link #build(Function)}; a {@code lean} graph frees every intermediate array as soon as
+   * its last reader ran instead of caching it for reuse ({@link ReleasingMemoryMgr}).
+   */
+  static <T> T build(boolean lean, Function<Graph, T> builder) {
+    Graph g = new Graph(lean);
     try {
       return builder.apply(g);
     } catch (RuntimeException | Error e) {
@@ -112,6 +133,17 @@ final class Graph implements AutoCloseable {
     requireOpen();
     produced.clear();
     Map<String, INDArray> out;
+    if (lean) {
+      kept.clear();
+      feed.values().forEach(a -> kept.add(address(a)));
+      owned.forEach(a -> kept.add(address(a)));
+      // SameDiff keeps one inference session per thread; the one this thread runs gets its manager
+      sd.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> {
+        InferenceSession s = new InferenceSession(sd);
+        s.setMmgr(new ReleasingMemoryMgr());
+        return s;
+      });
+    }
     try {
       out = new LinkedHashMap<>(sd.output(feed, outputs.toArray(new String[0])));
     } catch (RuntimeException e) {
@@ -120,6 +152,17 @@ final class Graph implements AutoCloseable {
     }
     freeDropped(feed, out.values());
     return out;
+  }
+
+  /** Bytes of released arrays SameDiff's sessions hold for reuse (none in a lean graph). */
+  long cachedBytes() {
+    long bytes = 0;
+    for (InferenceSession s : sd.getSessions().values()) {
+      if (s.getMmgr() instanceof ArrayCacheMemoryMgr cache) {
+        bytes += cache.getCurrentCacheSize();
+      }
+    }
+    return bytes;
   }
 
   /** Closes the op outputs of the last run that SameDiff neither returned nor cached. */
@@ -141,6 +184,21 @@ final class Graph implements AutoCloseable {
       }
     }
     produced.clear();
+  }
+
+  /**
+   * A session memory manager that frees a released array at once. SameDiff's default
+   * ({@link ArrayCacheMemoryMgr}) keeps every released array (up to a quarter of the machine's
+   * memory) for later allocations of its shape to reuse: 20-25% faster, but a 1024 px VGG-19
+   * evaluation then peaks at 5.8 GiB instead of 2.9 (docs/benchmarks.md).
+   */
+  private final class ReleasingMemoryMgr extends NoOpMemoryMgr {
+    @Override
+    public void release(INDArray array) {
+      if (array != null && !array.wasClosed() && !kept.contains(address(array))) {
+        Graph.release(array);
+      }
+    }
   }
 
   private static long address(INDArray a) {

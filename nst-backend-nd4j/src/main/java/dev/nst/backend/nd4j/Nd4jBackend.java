@@ -77,7 +77,12 @@ final class Nd4jBackend extends AbstractBackend {
 
   @Override
   protected Objective newObjective(ObjectivePlan plan) {
-    return new Nd4jObjective(plan); // its NetworkGraph refuses layers this backend cannot run
+    return new Nd4jObjective(plan, false); // its NetworkGraph refuses layers this backend cannot run
+  }
+
+  @Override
+  protected Objective newLeanObjective(ObjectivePlan plan) {
+    return new Nd4jObjective(plan, true);
   }
 
   @Override
@@ -98,6 +103,20 @@ final class Nd4jBackend extends AbstractBackend {
   }
 
   private static final MemoryModel MEMORY = new MemoryModel(10, 16, 16);
+
+  /**
+   * Intermediate arrays freed at once instead of cached (docs/benchmarks.md, "ND4J's lean mode"):
+   * the first evaluation of VGG-19 to relu5_1 peaks at 1.08 GiB at 512 px and 2.81 GiB at
+   * 1024 px (the default mode: 1.75 and 6.2 GiB), 3.9 bytes per activation value above a fixed
+   * part; malloc's heap then keeps some freed memory, and after 40 and 20 evaluations the peaks
+   * were 1.43 and 3.31 GiB. 6 covers those.
+   */
+  @Override
+  public Optional<MemoryModel> leanMemoryModel() {
+    return Optional.of(LEAN_MEMORY);
+  }
+
+  private static final MemoryModel LEAN_MEMORY = new MemoryModel(6, 16, 16);
 
   @Override
   protected FeatureExtractor newFeatureExtractor(Network network, Pooling pooling) {

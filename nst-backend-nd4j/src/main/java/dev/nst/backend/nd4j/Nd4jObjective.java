@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * one native array that each evaluation overwrites, the targets and masks are graph constants
  * uploaded once, and the results of each run are freed as soon as they are copied out, so 1,000
  * evaluations use the same native memory as 10 (the arrays SameDiff caches between runs are
- * reused, not added to).
+ * reused, not added to; in the lean mode it caches none).
  */
 final class Nd4jObjective implements Objective {
   private final ObjectivePlan plan;
@@ -23,9 +23,14 @@ final class Nd4jObjective implements Objective {
   private final Map<String, INDArray> feed;
   private boolean closed;
 
-  Nd4jObjective(ObjectivePlan plan) {
+  /**
+   * @param plan the checked plan
+   * @param lean whether the graph frees intermediate arrays at once instead of caching them
+   *     (the backend's lean mode, see {@link Graph})
+   */
+  Nd4jObjective(ObjectivePlan plan, boolean lean) {
     this.plan = plan;
-    this.objective = Graph.build(g -> new ObjectiveGraph(g, plan));
+    this.objective = Graph.build(lean, g -> new ObjectiveGraph(g, plan));
     this.feed = Map.of(Graph.IMAGE, objective.input);
   }
 
@@ -54,6 +59,11 @@ final class Nd4jObjective implements Objective {
     } finally {
       Graph.release(out);
     }
+  }
+
+  /** See {@link Graph#cachedBytes()}. */
+  long cachedBytes() {
+    return objective.graph.cachedBytes();
   }
 
   @Override

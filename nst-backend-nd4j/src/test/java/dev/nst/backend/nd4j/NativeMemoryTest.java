@@ -51,6 +51,30 @@ class NativeMemoryTest {
   }
 
   @Test
+  void leanObjectiveCachesNothingAndKeepsNativeMemoryFlat() {
+    Network net = Reference.load("case01_default").network();
+    SplittableRandom r = new SplittableRandom(6);
+    Tensor content = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80);
+    Tensor style = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 96, 128);
+    try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
+        FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
+      ObjectiveSpec spec = new ObjectiveSpec(Targets.content(fx, content, List.of(new LayerWeight("relu4_2", 1.0))),
+          Targets.style(fx, style, CrossBackendTest.STYLE), 10, 40, 1e-3, Pooling.MAX, 80, 80);
+      fx.close();
+      try (Objective fast = b.compile(net, spec).orElseThrow(); Objective lean = b.compileLean(net, spec).orElseThrow()) {
+        float[] x = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80).toArray();
+        float[] g = new float[x.length];
+        fast.evaluate(x, g);
+        lean.evaluate(x, g);
+        assertThat(((Nd4jObjective) fast).cachedBytes()).as("the default mode keeps released arrays").isPositive();
+        assertThat(((Nd4jObjective) lean).cachedBytes()).as("the lean mode frees them").isZero();
+        fast.close(); // only the lean objective runs below
+        measure("lean compiled objective", lean, NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80));
+      }
+    }
+  }
+
+  @Test
   void hostObjectiveOverTheFeatureExtractorKeepsNativeMemoryFlat() {
     Reference ref = Reference.load("case02_custom_layers_tv_avgpool");
     Network net = ref.network();

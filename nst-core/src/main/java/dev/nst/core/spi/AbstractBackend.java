@@ -84,13 +84,26 @@ public abstract class AbstractBackend implements Backend {
    */
   @Override
   public final Optional<Objective> compile(Network network, ObjectiveSpec spec) {
+    return compile(network, spec, false);
+  }
+
+  /**
+   * Like {@link #compile(Network, ObjectiveSpec)}, through {@link #newLeanObjective}: the
+   * objectives that need a statistics pass are compiled as in the default mode.
+   */
+  @Override
+  public final Optional<Objective> compileLean(Network network, ObjectiveSpec spec) {
+    return compile(network, spec, true);
+  }
+
+  private Optional<Objective> compile(Network network, ObjectiveSpec spec, boolean lean) {
     requireOpen();
     Optional<ObjectivePlan> plan = ObjectivePlan.of(network, spec).ifSupportedBy(features);
     if (plan.isPresent() && plan.get().needsStatisticsPass()) {
       return spec.normalizeGradients() ? Optional.empty()
           : dev.nst.core.tile.TiledObjective.compiled(this, plan.get().network(), spec);
     }
-    return plan.map(this::newObjective);
+    return plan.map(lean ? this::newLeanObjective : this::newObjective);
   }
 
   /**
@@ -109,6 +122,17 @@ public abstract class AbstractBackend implements Backend {
    * @return the compiled objective
    */
   protected abstract Objective newObjective(ObjectivePlan plan);
+
+  /**
+   * Compiles a plan whose features this backend supports in its lean mode
+   * ({@link #leanMemoryModel()}); by default the same as {@link #newObjective}.
+   *
+   * @param plan the checked plan
+   * @return the compiled objective
+   */
+  protected Objective newLeanObjective(ObjectivePlan plan) {
+    return newObjective(plan);
+  }
 
   /**
    * Checks that this backend is open; extractors call it on every use.
