@@ -66,6 +66,10 @@ public class ObjectiveBenchmark {
    * and HISTOGRAM with the targets of a random style image (their statistics must be those of
    * real activations); W2 and HISTOGRAM run as a statistics call and a gradient call.
    */
+  /** Whether the backend's lean mode is measured ({@code Backend.compileLean}), ND4J's for one. */
+  @Param({"false"})
+  public boolean lean;
+
   @Param({"GRAM"})
   public String styleLoss = "GRAM"; // the initial values serve mains that set up an instance themselves (PeakMemory)
 
@@ -103,7 +107,7 @@ public class ObjectiveBenchmark {
         spec = new ObjectiveSpec(spec.content(), style, 0.015, 1, 1e-3, Pooling.MAX, size, size);
       }
     }
-    objective = opened.compile(net, spec).orElseThrow();
+    objective = (lean ? opened.compileLean(net, spec) : opened.compile(net, spec)).orElseThrow();
     image = random(rnd, 1f, 1, 3, size, size).toArray();
     gradient = new float[image.length];
   }

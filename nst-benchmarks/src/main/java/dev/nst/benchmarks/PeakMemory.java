@@ -12,7 +12,8 @@ import java.util.Locale;
  * {@code /usr/bin/time -v pytorch_peer.py}.
  *
  * <pre>java -cp nst-benchmarks/target/benchmarks.jar dev.nst.benchmarks.PeakMemory onnx 512
- * java -cp ... PeakMemory onnx 2048 GPU 4      (backend, size, device CPU/GPU/AUTO, evaluations)</pre>
+ * java -cp ... PeakMemory onnx 2048 GPU 4      (backend, size, device CPU/GPU/AUTO, evaluations)
+ * java -cp ... PeakMemory nd4j 1024 CPU 3 lean (the backend's lean mode)</pre>
  */
 public final class PeakMemory {
   private PeakMemory() {}
@@ -23,9 +24,10 @@ public final class PeakMemory {
     b.size = args.length > 1 ? Integer.parseInt(args[1]) : 512;
     b.device = args.length > 2 ? args[2].toUpperCase(Locale.ROOT) : "CPU";
     int evaluations = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    b.lean = args.length > 4 && args[4].equals("lean");
     long t0 = System.nanoTime();
     b.setup();
-    System.out.printf(Locale.ROOT, "backend: %s%n", b.backendDescription());
+    System.out.printf(Locale.ROOT, "backend: %s%s%n", b.backendDescription(), b.lean ? ", lean mode" : "");
     System.out.printf(Locale.ROOT,
         "setup: %d ms (peak so far %.2f GiB, resident now %.2f GiB, Java heap used %.2f GiB)%n",
         (System.nanoTime() - t0) / 1_000_000, gib("VmHWM"), gib("VmRSS"), heapUsed());
