@@ -123,7 +123,11 @@ public final class GaussianW2 {
     double[] k = SymmetricEigen.multiply(SymmetricEigen.multiply(sqrtCovariance, s, c), sqrtCovariance, c);
     double[] values = new double[c];
     double[][] vectors = SymmetricEigen.decompose(k, c, values);
-    double floor = 1e-300;
+    // With eps I on both covariances, K = R S R >= eps R^2 = eps S_t >= eps^2 I in exact
+    // arithmetic. Below that an eigenvalue is rounding: the float32 sums of a large image can make
+    // S indefinite (E[f^2] - mu^2 cancels for a channel whose mean dwarfs its spread), and K^-1/2
+    // at such a value would be infinite.
+    double floor = StyleLossKind.W2_EPSILON * StyleLossKind.W2_EPSILON;
     double rootSum = 0;
     double[] inverseRoots = new double[c];
     for (int i = 0; i < c; i++) {

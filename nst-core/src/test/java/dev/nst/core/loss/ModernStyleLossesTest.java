@@ -130,6 +130,33 @@ class ModernStyleLossesTest {
   }
 
   @Test
+  void w2StaysFiniteWhenRoundingMakesTheCovarianceIndefinite() {
+    // sums as float32 gives them for a large image: channel 0's mean (10) dwarfs its spread, and
+    // E[f^2] - mu^2 came out -1e-3, ten times eps below zero
+    double weight = 1.5e6;
+    double[] mu = {10, 1};
+    double[] variance = {-1e-3, 0.5};
+    double[] gram = new double[4];
+    double[] firstMoment = new double[2];
+    for (int i = 0; i < 2; i++) {
+      firstMoment[i] = mu[i] * weight;
+      for (int j = 0; j < 2; j++) {
+        gram[i * 2 + j] = (mu[i] * mu[j] + (i == j ? variance[i] : 0)) * weight;
+      }
+    }
+    Targets.LayerStatistics t = Targets.LayerStatistics.of(dev.nst.api.StyleLossKind.W2,
+        diagonalGaussian(new double[] {9, 1.5}, new double[] {0.01, 0.7}, 16));
+    GaussianW2.Step step = GaussianW2.target(t.mean(), t.meanGram()).evaluate(gram, firstMoment, weight, 1);
+    assertThat(step.loss()).isFinite().isPositive();
+    for (float a : step.matrix()) {
+      assertThat(a).isFinite();
+    }
+    for (float b : step.offset()) {
+      assertThat(b).isFinite();
+    }
+  }
+
+  @Test
   void w2GradientMatchesCentralDifferencesWholeAndGuided() {
     Random r = new Random(11);
     int c = 5;
