@@ -68,10 +68,7 @@ class UsageTest {
   @ValueSource(strings = {"", "stylize", "batch", "video", "models", "models list", "models pull", "models verify",
       "backends"})
   void everyCommandHasHelpWithTheExitCodes(String command) {
-    String[] words = command.isEmpty() ? new String[0] : command.split(" ");
-    String[] args = java.util.Arrays.copyOf(words, words.length + 1);
-    args[words.length] = "--help";
-    Run r = nst(args);
+    Run r = nst(help(command));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("Usage: nst" + (command.isEmpty() ? "" : " " + command))
         .contains("-h, --help")
@@ -98,9 +95,7 @@ class UsageTest {
   @ValueSource(strings = {"", "stylize", "batch", "video", "models", "models list", "models pull", "models verify",
       "backends"})
   void everyHelpTextFormats(String command) {
-    String[] words = command.isEmpty() ? new String[0] : command.split(" ");
-    String[] args = java.util.Arrays.copyOf(words, words.length + 1);
-    args[words.length] = "--help";
+    String[] args = help(command);
     java.io.PrintStream stderr = System.err;
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     Run r;
@@ -115,6 +110,14 @@ class UsageTest {
     if (command.equals("stylize") || command.equals("batch")) {
       assertThat(r.out().replaceAll("\\s+", " ")).contains("(default: 60% of this machine's memory)");
     }
+  }
+
+  /** The arguments of {@code command --help} ("" for the top-level command). */
+  private static String[] help(String command) {
+    String[] words = command.isEmpty() ? new String[0] : command.split(" ");
+    String[] args = java.util.Arrays.copyOf(words, words.length + 1);
+    args[words.length] = "--help";
+    return args;
   }
 
   @Test

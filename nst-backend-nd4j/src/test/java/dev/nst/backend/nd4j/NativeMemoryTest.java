@@ -37,12 +37,9 @@ class NativeMemoryTest {
     // The reference network at 80x80: each evaluation allocates ~5 MB of native arrays.
     Network net = Reference.load("case01_default").network();
     SplittableRandom r = new SplittableRandom(5);
-    Tensor content = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80);
-    Tensor style = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 96, 128);
     try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
         FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
-      ObjectiveSpec spec = new ObjectiveSpec(Targets.content(fx, content, List.of(new LayerWeight("relu4_2", 1.0))),
-          Targets.style(fx, style, CrossBackendTest.STYLE), 10, 40, 1e-3, Pooling.MAX, 80, 80);
+      ObjectiveSpec spec = spec(fx, r);
       fx.close(); // only the objective runs below
       try (Objective o = b.compile(net, spec).orElseThrow()) {
         measure("compiled objective", o, NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80));
@@ -54,12 +51,9 @@ class NativeMemoryTest {
   void leanObjectiveCachesNothingAndKeepsNativeMemoryFlat() {
     Network net = Reference.load("case01_default").network();
     SplittableRandom r = new SplittableRandom(6);
-    Tensor content = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80);
-    Tensor style = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 96, 128);
     try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
         FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
-      ObjectiveSpec spec = new ObjectiveSpec(Targets.content(fx, content, List.of(new LayerWeight("relu4_2", 1.0))),
-          Targets.style(fx, style, CrossBackendTest.STYLE), 10, 40, 1e-3, Pooling.MAX, 80, 80);
+      ObjectiveSpec spec = spec(fx, r);
       fx.close();
       try (Objective fast = b.compile(net, spec).orElseThrow(); Objective lean = b.compileLean(net, spec).orElseThrow()) {
         float[] x = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80).toArray();
@@ -85,6 +79,14 @@ class NativeMemoryTest {
         measure("level 1 (forward + backward)", o, ref.input("generated"));
       }
     }
+  }
+
+  /** Content at relu4_2 and style of random 80x80 and 96x128 images, for the 80x80 objective. */
+  private static ObjectiveSpec spec(FeatureExtractor fx, SplittableRandom r) {
+    Tensor content = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80);
+    Tensor style = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 96, 128);
+    return new ObjectiveSpec(Targets.content(fx, content, List.of(new LayerWeight("relu4_2", 1.0))),
+        Targets.style(fx, style, CrossBackendTest.STYLE), 10, 40, 1e-3, Pooling.MAX, 80, 80);
   }
 
   private static void measure(String what, Objective o, Tensor start) {
