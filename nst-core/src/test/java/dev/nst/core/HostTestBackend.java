@@ -14,6 +14,7 @@ import dev.nst.api.spi.Backend;
 import dev.nst.api.spi.BackendOptions;
 import dev.nst.api.spi.BackendProvider;
 import dev.nst.api.spi.Device;
+import dev.nst.api.spi.MemoryModel;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +98,83 @@ public final class HostTestBackend implements BackendProvider {
       @Override
       public void close() {}
     };
+  }
+
+  /**
+   * The host test backend with a lean mode ({@value #NAME}): its lean model counts one byte per
+   * activation value where the default counts {@link MemoryModel#CONSERVATIVE}'s, and it counts
+   * the objectives compiled in lean mode (both modes compile nothing).
+   */
+  public static final class Lean implements BackendProvider {
+    public static final String NAME = "host-test-lean";
+    private static final AtomicInteger LEAN_COMPILES = new AtomicInteger();
+
+    /** Objectives compiled in lean mode so far, in this JVM. */
+    public static int leanCompiles() {
+      return LEAN_COMPILES.get();
+    }
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public int priority() {
+      return Integer.MIN_VALUE;
+    }
+
+    @Override
+    public Availability probe() {
+      return Availability.available(Set.of(Device.CPU), "host, 1x1 convolutions only, with a lean mode (tests)");
+    }
+
+    @Override
+    public Backend open(BackendOptions options) {
+      Backend host = new HostTestBackend().open(options);
+      return new Backend() {
+        @Override
+        public String name() {
+          return NAME;
+        }
+
+        @Override
+        public Device device() {
+          return host.device();
+        }
+
+        @Override
+        public String description() {
+          return "host test backend with a lean mode";
+        }
+
+        @Override
+        public FeatureExtractor featureExtractor(Network network, Pooling pooling) {
+          return host.featureExtractor(network, pooling);
+        }
+
+        @Override
+        public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
+          return Optional.empty();
+        }
+
+        @Override
+        public Optional<MemoryModel> leanMemoryModel() {
+          return Optional.of(new MemoryModel(1, 0, 0));
+        }
+
+        @Override
+        public Optional<Objective> compileLean(Network network, ObjectiveSpec spec) {
+          LEAN_COMPILES.incrementAndGet();
+          return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+          host.close();
+        }
+      };
+    }
   }
 
   /** Runs a network whose only layer is a 1x1 convolution without stride or padding. */
