@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the host and compiles nothing, so the run uses the host objective. Registered under the name
  * {@value #NAME} with the lowest priority; tests name it with {@code backend(NAME)}.
  */
-public final class HostTestBackend implements BackendProvider {
+public class HostTestBackend implements BackendProvider {
   public static final String NAME = "host-test";
 
   /**
@@ -69,35 +69,7 @@ public final class HostTestBackend implements BackendProvider {
 
   @Override
   public Backend open(BackendOptions options) {
-    return new Backend() {
-      @Override
-      public String name() {
-        return NAME;
-      }
-
-      @Override
-      public Device device() {
-        return Device.CPU;
-      }
-
-      @Override
-      public String description() {
-        return "host test backend";
-      }
-
-      @Override
-      public FeatureExtractor featureExtractor(Network network, Pooling pooling) {
-        return new OneByOne(network);
-      }
-
-      @Override
-      public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
-        return Optional.empty();
-      }
-
-      @Override
-      public void close() {}
-    };
+    return new HostBackend(name(), false);
   }
 
   /**
@@ -105,9 +77,8 @@ public final class HostTestBackend implements BackendProvider {
    * activation value where the default counts {@link MemoryModel#CONSERVATIVE}'s, and it counts
    * the objectives compiled in lean mode (both modes compile nothing).
    */
-  public static final class Lean implements BackendProvider {
+  public static final class Lean extends HostTestBackend {
     public static final String NAME = "host-test-lean";
-    private static final AtomicInteger LEAN_COMPILES = new AtomicInteger();
 
     /** Objectives compiled in lean mode so far, in this JVM. */
     public static int leanCompiles() {
@@ -120,61 +91,63 @@ public final class HostTestBackend implements BackendProvider {
     }
 
     @Override
-    public int priority() {
-      return Integer.MIN_VALUE;
-    }
-
-    @Override
-    public Availability probe() {
-      return Availability.available(Set.of(Device.CPU), "host, 1x1 convolutions only, with a lean mode (tests)");
-    }
-
-    @Override
     public Backend open(BackendOptions options) {
-      Backend host = new HostTestBackend().open(options);
-      return new Backend() {
-        @Override
-        public String name() {
-          return NAME;
-        }
-
-        @Override
-        public Device device() {
-          return host.device();
-        }
-
-        @Override
-        public String description() {
-          return "host test backend with a lean mode";
-        }
-
-        @Override
-        public FeatureExtractor featureExtractor(Network network, Pooling pooling) {
-          return host.featureExtractor(network, pooling);
-        }
-
-        @Override
-        public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<MemoryModel> leanMemoryModel() {
-          return Optional.of(new MemoryModel(1, 0, 0));
-        }
-
-        @Override
-        public Optional<Objective> compileLean(Network network, ObjectiveSpec spec) {
-          LEAN_COMPILES.incrementAndGet();
-          return Optional.empty();
-        }
-
-        @Override
-        public void close() {
-          host.close();
-        }
-      };
+      return new HostBackend(NAME, true);
     }
+  }
+
+  private static final AtomicInteger LEAN_COMPILES = new AtomicInteger();
+
+  /** Level 1 on the host; compiles nothing, in either mode. */
+  private static final class HostBackend implements Backend {
+    private final String name;
+    private final boolean lean;
+
+    HostBackend(String name, boolean lean) {
+      this.name = name;
+      this.lean = lean;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Device device() {
+      return Device.CPU;
+    }
+
+    @Override
+    public String description() {
+      return lean ? "host test backend with a lean mode" : "host test backend";
+    }
+
+    @Override
+    public FeatureExtractor featureExtractor(Network network, Pooling pooling) {
+      return new OneByOne(network);
+    }
+
+    @Override
+    public Optional<Objective> compile(Network network, ObjectiveSpec spec) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<MemoryModel> leanMemoryModel() {
+      return lean ? Optional.of(new MemoryModel(1, 0, 0)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Objective> compileLean(Network network, ObjectiveSpec spec) {
+      if (lean) {
+        LEAN_COMPILES.incrementAndGet();
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** Runs a network whose only layer is a 1x1 convolution without stride or padding. */
