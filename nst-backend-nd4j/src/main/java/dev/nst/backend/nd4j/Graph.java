@@ -135,8 +135,7 @@ final class Graph implements AutoCloseable {
     Map<String, INDArray> out;
     if (lean) {
       kept.clear();
-      feed.values().forEach(a -> kept.add(address(a)));
-      owned.forEach(a -> kept.add(address(a)));
+      addInputsAndConstants(feed, kept);
       // SameDiff keeps one inference session per thread; the one this thread runs gets its manager
       sd.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> {
         InferenceSession s = new InferenceSession(sd);
@@ -175,8 +174,7 @@ final class Graph implements AutoCloseable {
         cache.getLruCacheValues().values().forEach(a -> keep.add(address(a)));
       }
     }
-    feed.values().forEach(a -> keep.add(address(a)));
-    owned.forEach(a -> keep.add(address(a)));
+    addInputsAndConstants(feed, keep);
     results.forEach(a -> keep.add(address(a)));
     for (INDArray a : produced) {
       if (a != null && !a.wasClosed() && a.closeable() && keep.add(address(a))) { // add: each buffer once
@@ -199,6 +197,12 @@ final class Graph implements AutoCloseable {
         Graph.release(array);
       }
     }
+  }
+
+  /** Adds the buffer addresses of the run's inputs and of this graph's constants to {@code set}. */
+  private void addInputsAndConstants(Map<String, INDArray> feed, Set<Long> set) {
+    feed.values().forEach(a -> set.add(address(a)));
+    owned.forEach(a -> set.add(address(a)));
   }
 
   private static long address(INDArray a) {

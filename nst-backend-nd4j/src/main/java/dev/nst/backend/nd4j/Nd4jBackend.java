@@ -87,9 +87,18 @@ final class Nd4jBackend extends AbstractBackend {
 
   @Override
   public Optional<TileObjective> compileTile(Network network, TileSpec spec) {
+    return compileTile(network, spec, false);
+  }
+
+  @Override
+  protected Optional<TileObjective> compileLeanTile(Network network, TileSpec spec) {
+    return compileTile(network, spec, true);
+  }
+
+  private Optional<TileObjective> compileTile(Network network, TileSpec spec, boolean lean) {
     requireOpen();
     return Optional.of(new Nd4jTileObjective(java.util.Objects.requireNonNull(network, "network"),
-        java.util.Objects.requireNonNull(spec, "spec")));
+        java.util.Objects.requireNonNull(spec, "spec"), lean));
   }
 
   /**

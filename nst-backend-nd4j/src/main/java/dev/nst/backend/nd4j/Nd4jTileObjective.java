@@ -42,7 +42,11 @@ final class Nd4jTileObjective extends AbstractTileObjective {
   /** The sums of the gradient pass: each content term's, then each histogram term's. */
   private final List<String> sums = new ArrayList<>();
 
-  Nd4jTileObjective(Network network, TileSpec spec) {
+  /**
+   * @param lean whether its graphs free intermediate arrays at once instead of caching them (the
+   *     backend's lean mode, see {@link Graph})
+   */
+  Nd4jTileObjective(Network network, TileSpec spec, boolean lean) {
     super(spec, network.inputChannels(), Nd4jBackendProvider.NAME);
     Network pooled = network.withPooling(spec.pooling());
     imageShape = imageShape();
@@ -74,9 +78,9 @@ final class Nd4jTileObjective extends AbstractTileObjective {
     Graph stats = null;
     try {
       stats = styleTerms == 0 ? null
-          : Graph.build(g -> statisticsGraph(g, net.truncatedAfter(spec.styleLayers()), spec));
+          : Graph.build(lean, g -> statisticsGraph(g, net.truncatedAfter(spec.styleLayers()), spec));
       statistics = stats;
-      gradientGraph = Graph.build(g -> gradientGraph(g, net, spec));
+      gradientGraph = Graph.build(lean, g -> gradientGraph(g, net, spec));
     } catch (RuntimeException e) {
       if (stats != null) {
         stats.close();

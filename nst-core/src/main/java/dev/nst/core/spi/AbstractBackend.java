@@ -10,6 +10,8 @@ import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
 import dev.nst.api.Pooling;
 import dev.nst.api.spi.Backend;
+import dev.nst.api.spi.TileObjective;
+import dev.nst.api.spi.TileSpec;
 import java.util.Optional;
 import java.util.Set;
 
@@ -88,8 +90,8 @@ public abstract class AbstractBackend implements Backend {
   }
 
   /**
-   * Like {@link #compile(Network, ObjectiveSpec)}, through {@link #newLeanObjective}: the
-   * objectives that need a statistics pass are compiled as in the default mode.
+   * Like {@link #compile(Network, ObjectiveSpec)}, through {@link #newLeanObjective}, or
+   * {@link #compileLeanTile} for the objectives that need a statistics pass (W2, histogram).
    */
   @Override
   public final Optional<Objective> compileLean(Network network, ObjectiveSpec spec) {
@@ -100,8 +102,10 @@ public abstract class AbstractBackend implements Backend {
     requireOpen();
     Optional<ObjectivePlan> plan = ObjectivePlan.of(network, spec).ifSupportedBy(features);
     if (plan.isPresent() && plan.get().needsStatisticsPass()) {
+      Network net = plan.get().network();
       return spec.normalizeGradients() ? Optional.empty()
-          : dev.nst.core.tile.TiledObjective.compiled(this, plan.get().network(), spec);
+          : dev.nst.core.tile.TiledObjective.compiled(
+              t -> lean ? compileLeanTile(net, t) : compileTile(net, t), net, spec);
     }
     return plan.map(lean ? this::newLeanObjective : this::newObjective);
   }
@@ -132,6 +136,18 @@ public abstract class AbstractBackend implements Backend {
    */
   protected Objective newLeanObjective(ObjectivePlan plan) {
     return newObjective(plan);
+  }
+
+  /**
+   * {@link #compileTile} in this backend's lean mode, for {@link #compileLean}'s objectives with
+   * a statistics pass; by default the same as {@code compileTile}.
+   *
+   * @param network the network to run
+   * @param spec the tile size and the terms' layers
+   * @return the compiled tile objective, or empty
+   */
+  protected Optional<TileObjective> compileLeanTile(Network network, TileSpec spec) {
+    return compileTile(network, spec);
   }
 
   /**

@@ -125,12 +125,22 @@ public final class TiledObjective implements Objective {
    */
   public static java.util.Optional<Objective> compiled(dev.nst.api.spi.Backend backend, dev.nst.api.Network network,
       ObjectiveSpec spec) {
+    return compiled(tileSpec -> backend.compileTile(network, tileSpec), network, spec);
+  }
+
+  /**
+   * Like {@link #compiled(dev.nst.api.spi.Backend, dev.nst.api.Network, ObjectiveSpec)}, with the
+   * tile objective compiled by {@code compileTile} (a backend's lean mode compiles its own).
+   */
+  public static java.util.Optional<Objective> compiled(
+      java.util.function.Function<dev.nst.api.spi.TileSpec, java.util.Optional<dev.nst.api.spi.TileObjective>>
+          compileTile, dev.nst.api.Network network, ObjectiveSpec spec) {
     TileLayout layout = TileLayout.plan(network, spec.layers(), spec.height(), spec.width(), spec.height(),
         spec.width()).orElseThrow(() -> new IllegalStateException("no one-tile layout for " + spec.width() + "x"
             + spec.height() + ": a tiling bug"));
     TiledTerms terms = new TiledTerms(layout.network(), spec, layout);
     int channels = network.inputChannels();
-    return backend.compileTile(network, terms.tileSpec(spec.pooling()))
+    return compileTile.apply(terms.tileSpec(spec.pooling()))
         .map(o -> new TiledObjective(spec, layout, terms, new CompiledTileEngine(o, terms), channels, null));
   }
 
