@@ -14,6 +14,8 @@ import dev.nst.api.ObjectiveSpec.StyleTarget;
 import dev.nst.api.Pooling;
 import dev.nst.api.Tensor;
 import dev.nst.api.spi.Device;
+import dev.nst.api.spi.TileObjective;
+import dev.nst.api.spi.TileSpec;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,6 +28,8 @@ class AbstractBackendTest {
   /** A backend that records the plans it compiles; its extractors and objectives do nothing. */
   static final class Fake extends AbstractBackend {
     final List<ObjectivePlan> compiled = new ArrayList<>();
+    /** The hooks called, in order. */
+    final List<String> calls = new ArrayList<>();
 
     Fake(Set<ObjectiveFeature> features) {
       super(features);
@@ -52,7 +56,30 @@ class AbstractBackendTest {
     }
 
     @Override
+    protected Objective newLeanObjective(ObjectivePlan plan) {
+      calls.add("newLeanObjective");
+      return objective(plan);
+    }
+
+    @Override
+    public Optional<TileObjective> compileTile(Network network, TileSpec spec) {
+      calls.add("compileTile");
+      return Optional.empty();
+    }
+
+    @Override
+    protected Optional<TileObjective> compileLeanTile(Network network, TileSpec spec) {
+      calls.add("compileLeanTile");
+      return Optional.empty();
+    }
+
+    @Override
     protected Objective newObjective(ObjectivePlan plan) {
+      calls.add("newObjective");
+      return objective(plan);
+    }
+
+    private Objective objective(ObjectivePlan plan) {
       compiled.add(plan);
       return new Objective() {
         @Override
@@ -88,6 +115,23 @@ class AbstractBackendTest {
     assertThat(o.get().imageShape()).containsExactly(1, 2, 6, 8);
     assertThat(all.compiled).hasSize(1);
     assertThat(all.compiled.get(0).requires()).contains(ObjectiveFeature.STYLE_MASKS);
+  }
+
+  @Test
+  void theLeanModeReachesEveryObjectiveKind() {
+    Fake backend = new Fake(EnumSet.allOf(ObjectiveFeature.class));
+    ObjectiveSpec gram = new ObjectiveSpec(List.of(), List.of(new StyleTarget("r1", 1, ramp(1, 3, 3))),
+        1, 1, 0, Pooling.MAX, 6, 8);
+    ObjectiveSpec w2 = new ObjectiveSpec(List.of(), List.of(StyleTarget.w2("r1", 1, ramp(1, 3), ramp(1, 3, 3),
+        null)), 1, 1, 0, Pooling.MAX, 6, 8);
+    backend.compileLean(tiny(), gram);
+    backend.compile(tiny(), gram);
+    assertThat(backend.calls).containsExactly("newLeanObjective", "newObjective");
+    backend.calls.clear();
+    // W2 and histogram terms compile through the statistics pass's tile path, in the same mode
+    backend.compileLean(tiny(), w2);
+    backend.compile(tiny(), w2);
+    assertThat(backend.calls).containsExactly("compileLeanTile", "compileTile");
   }
 
   @Test
