@@ -127,6 +127,15 @@ final class Nd4jBackend extends AbstractBackend {
 
   private static final MemoryModel LEAN_MEMORY = new MemoryModel(6, 16, 16);
 
+  /**
+   * The bytes of released arrays a default-mode graph of {@code network} at {@code height x width}
+   * keeps for reuse: the default model's margin over the lean one (4 bytes, one float, per
+   * activation value), so that the cache stays inside the estimate the memory plan counted.
+   */
+  static long cacheBytes(Network network, int height, int width) {
+    return Math.max(0, MEMORY.bytes(network, height, width) - LEAN_MEMORY.bytes(network, height, width));
+  }
+
   @Override
   protected FeatureExtractor newFeatureExtractor(Network network, Pooling pooling) {
     return new Nd4jFeatureExtractor(this, network, pooling);

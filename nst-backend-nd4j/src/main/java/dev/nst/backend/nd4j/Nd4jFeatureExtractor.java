@@ -38,7 +38,9 @@ final class Nd4jFeatureExtractor extends CachedFeatureExtractor<Nd4jFeatureExtra
 
   @Override
   protected Compiled compileForward(Network network, int[] imageShape, List<String> layers) {
-    return Graph.build(g -> {
+    // no cache: a run asks for a forward pass once per scale (targets), and arrays cached for the
+    // next one would sit beside the objective's evaluations, outside its memory estimate
+    return Graph.build(0, g -> {
       NetworkGraph net = networkGraph(g, network, imageShape);
       return new Compiled(g, layers.stream().map(l -> net.output(l).name()).toList());
     });
@@ -64,7 +66,7 @@ final class Nd4jFeatureExtractor extends CachedFeatureExtractor<Nd4jFeatureExtra
 
   @Override
   protected Compiled compileBackward(Network network, int[] imageShape, List<String> layers) {
-    return Graph.build(g -> {
+    return Graph.build(Nd4jBackend.cacheBytes(network, imageShape[2], imageShape[3]), g -> {
       NetworkGraph net = networkGraph(g, network, imageShape);
       Map<Integer, SDVariable> atLayers = new HashMap<>();
       layers.forEach(l -> atLayers.put(network.indexOf(l), g.placeholder("G/" + l, net.shape(l))));

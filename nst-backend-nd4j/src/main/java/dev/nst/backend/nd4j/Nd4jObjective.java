@@ -30,7 +30,9 @@ final class Nd4jObjective implements Objective {
    */
   Nd4jObjective(ObjectivePlan plan, boolean lean) {
     this.plan = plan;
-    this.objective = Graph.build(lean, g -> new ObjectiveGraph(g, plan));
+    int[] shape = plan.imageShape();
+    long cache = lean ? 0 : Nd4jBackend.cacheBytes(plan.network(), shape[2], shape[3]);
+    this.objective = Graph.build(cache, g -> new ObjectiveGraph(g, plan));
     this.feed = Map.of(Graph.IMAGE, objective.input);
   }
 

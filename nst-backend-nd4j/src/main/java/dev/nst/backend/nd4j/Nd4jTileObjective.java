@@ -77,10 +77,13 @@ final class Nd4jTileObjective extends AbstractTileObjective {
     }
     Graph stats = null;
     try {
+      Network styleNet = net.truncatedAfter(spec.styleLayers());
       stats = styleTerms == 0 ? null
-          : Graph.build(lean, g -> statisticsGraph(g, net.truncatedAfter(spec.styleLayers()), spec));
+          : Graph.build(lean ? 0 : Nd4jBackend.cacheBytes(styleNet, spec.height(), spec.width()),
+              g -> statisticsGraph(g, styleNet, spec));
       statistics = stats;
-      gradientGraph = Graph.build(lean, g -> gradientGraph(g, net, spec));
+      gradientGraph = Graph.build(lean ? 0 : Nd4jBackend.cacheBytes(net, spec.height(), spec.width()),
+          g -> gradientGraph(g, net, spec));
     } catch (RuntimeException e) {
       if (stats != null) {
         stats.close();

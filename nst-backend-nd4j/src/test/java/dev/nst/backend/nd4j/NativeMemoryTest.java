@@ -69,6 +69,31 @@ class NativeMemoryTest {
   }
 
   @Test
+  void defaultObjectiveCachesNoMoreThanItsMemoryModelAllows() {
+    // SameDiff's own bound is a quarter of the machine's memory; the graph's is the default
+    // model's margin over the lean one, so that the plan's estimate holds (Graph's doc)
+    Network net = Reference.load("case01_default").network();
+    SplittableRandom r = new SplittableRandom(7);
+    try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
+        FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
+      ObjectiveSpec spec = spec(fx, r);
+      fx.close();
+      long bound = Nd4jBackend.cacheBytes(net.truncatedAfter(spec.layers()), 80, 80);
+      try (Objective o = b.compile(net, spec).orElseThrow()) {
+        float[] x = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80).toArray();
+        float[] g = new float[x.length];
+        long most = 0;
+        for (int i = 0; i < 5; i++) {
+          o.evaluate(x, g);
+          most = Math.max(most, ((Nd4jObjective) o).cachedBytes());
+        }
+        System.out.printf(Locale.ROOT, "default objective: cache at most %d bytes, bound %d%n", most, bound);
+        assertThat(most).as("the cache is used").isPositive().isLessThanOrEqualTo(bound);
+      }
+    }
+  }
+
+  @Test
   void hostObjectiveOverTheFeatureExtractorKeepsNativeMemoryFlat() {
     Reference ref = Reference.load("case02_custom_layers_tv_avgpool");
     Network net = ref.network();

@@ -124,7 +124,7 @@ class NetworkGraphTest {
     assertThat(mine.shape()).containsExactly(x.shape());
 
     // Autodiff of sum_l <grads_l, out_l> with the image as a trainable variable.
-    try (Graph g = new Graph()) {
+    try (Graph g = Graph.build(0, java.util.function.Function.identity())) {
       SameDiff sd = g.sameDiff();
       INDArray image = Graph.upload(x);
       SDVariable in = sd.var("image", image);
