@@ -24,8 +24,14 @@ import java.util.Optional;
  *       image copies and the content targets. If they cannot fit, the run is refused with what
  *       to change; an L-BFGS history that does not fit is shortened, and the run says so.
  *   <li>The <b>budget</b> ({@link StyleTransfer.Builder#memoryLimit}) bounds everything the
- *       process holds: the heap as used, the backend's native memory ({@link MemoryEstimate}),
- *       and a fixed allowance for the runtime. The backend evaluates the whole image when its
+ *       process holds: the heap, the backend's native memory ({@link MemoryEstimate}), and a
+ *       fixed allowance for the runtime. The heap counts at what it may grow to, its limit, up
+ *       to {@link #HEAP_SHARE} of the budget ({@link #heapCharge}): a garbage-collected heap
+ *       grows under the allocations of a run well past what it holds alive (measured: 2.3 GiB
+ *       committed for 0.3-1.0 GiB in use at 1536 px), and only {@code -Xmx} bounds it. So the
+ *       budget holds when {@code -Xmx} is at most that share ({@code bin/nst} sees to it); the
+ *       workers of a batch share one heap and split the budget, so each counts its share of
+ *       the heap. The backend evaluates the whole image when its
  *       estimate fits in what the heap leaves; else in its lean mode when it has one
  *       ({@link dev.nst.api.spi.Backend#leanMemoryModel()}) and that fits (slower per evaluation,
  *       but faster than tiles); else in the largest tiles that fit.
@@ -58,6 +64,12 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
    * at 8192 px a run in 1008 x 2025 tiles held 1.8x one evaluation's estimate of such a tile.
    */
   static final int TILE_GRAPHS = 2;
+
+  /**
+   * The share of the budget the heap counts at most: the heap limit when it is below (bin/nst
+   * sets {@code -Xmx} to this share of {@code --memory}), else this share.
+   */
+  static final double HEAP_SHARE = 0.5;
 
   /** The shortest L-BFGS history the plan shortens to before it refuses the run. */
   static final int MIN_HISTORY = 3;
@@ -146,7 +158,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
       notices.add(String.format(Locale.ROOT, "%dx%d runs in %d tiles of %dx%d as asked (%.2fx the pixels, by the "
           + "halos); the result is the same as untiled", width, height, l.tiles().size(), l.tileWidth(),
           l.tileHeight(), l.overlap()));
-      long tileRoom = limit <= 0 ? Long.MAX_VALUE : limit - heap - heap / 4 - RUNTIME_BYTES;
+      long tileRoom = limit <= 0 ? Long.MAX_VALUE : limit - heapCharge(heap, heapLimit, limit) - RUNTIME_BYTES;
       return new MemoryPlan(Optional.of(l), chosen, heap, tileBytes(model, network, l.tileHeight(),
           l.tileWidth()), tileRoom, model, false, List.copyOf(notices));
     }
@@ -154,7 +166,8 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
       return new MemoryPlan(Optional.empty(), chosen, heap, untiled, Long.MAX_VALUE, model, false,
           List.copyOf(notices));
     }
-    long nativeRoom = limit - heap - heap / 4 - RUNTIME_BYTES;
+    long charge = heapCharge(heap, heapLimit, limit);
+    long nativeRoom = limit - charge - RUNTIME_BYTES;
     if (untiled <= nativeRoom) {
       return new MemoryPlan(Optional.empty(), chosen, heap, untiled, nativeRoom, model, false, List.copyOf(notices));
     }
@@ -169,9 +182,9 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
     if (layout.isEmpty()) {
       int side = TileLayout.minimumTileSide(network, lossLayers);
       throw new MemoryBudgetException(String.format(Locale.ROOT,
-          "a %dx%d image does not fit the memory budget of %s: the heap takes about %s, and even the smallest "
-              + "tile (%dx%d) needs about %s more of native memory; raise the budget (memoryLimit, --memory), "
-              + "or use a smaller size", width, height, gib(limit), gib(heap), side, side,
+          "a %dx%d image does not fit the memory budget of %s: the Java heap counts %s of it, and even the "
+              + "smallest tile (%dx%d) needs about %s more of native memory; raise the budget (memoryLimit, "
+              + "--memory), or use a smaller size", width, height, gib(limit), gib(charge), side, side,
           gib(tileBytes(model, network, side, side))));
     }
     TileLayout l = layout.get();
@@ -180,6 +193,15 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
         l.tileWidth(), l.tileHeight(), l.overlap(), gib(limit)));
     return new MemoryPlan(layout, chosen, heap, tileBytes(model, network, l.tileHeight(), l.tileWidth()),
         nativeRoom, model, false, List.copyOf(notices));
+  }
+
+  /**
+   * What the budget counts for a heap that holds about {@code heap} bytes alive under a limit of
+   * {@code heapLimit}: the limit, which a busy heap grows toward, capped at {@link #HEAP_SHARE}
+   * of the budget {@code limit}; never less than the estimate and a quarter for the collector.
+   */
+  static long heapCharge(long heap, long heapLimit, long limit) {
+    return Math.max(saturatedAdd(heap, heap / 4), Math.min(heapLimit, (long) (limit * HEAP_SHARE)));
   }
 
   /**

@@ -176,7 +176,9 @@ public final class StyleTransfer {
 
     /**
      * The memory budget of a run in bytes, heap and native: larger images run in exact tiles, and
-     * what cannot fit is refused before the work (docs/guide.md, "Large images"). Default
+     * what cannot fit is refused before the work (docs/guide.md, "Large images"). The Java heap
+     * counts at its limit ({@code -Xmx}), which a busy heap grows toward, up to half the budget:
+     * the budget holds for a JVM whose {@code -Xmx} is at most half of it. Default
      * {@link MemoryEstimate#defaultLimit()}; 0 evaluates untiled whatever the size.
      */
     public Builder memoryLimit(long bytes) {

@@ -32,11 +32,11 @@ class MemoryPlanTest {
 
   @Test
   void aLargeImageRunsInTheLargestTilesThatFit() {
-    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 2731, 4096, 14 * GIB, 8 * GIB, 0, Adam.withLearningRate(1), MemoryModel.CONSERVATIVE);
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, 2731, 4096, 14 * GIB, 6 * GIB, 0, Adam.withLearningRate(1), MemoryModel.CONSERVATIVE);
     TileLayout l = p.layout().orElseThrow();
     assertThat(l.tiles()).hasSizeGreaterThan(1);
-    assertThat(p.nativeBytes() + p.heapBytes() + p.heapBytes() / 4 + MemoryPlan.RUNTIME_BYTES)
-        .isLessThanOrEqualTo(14 * GIB);
+    // the heap counts at its limit, which it may grow to
+    assertThat(p.nativeBytes() + 6 * GIB + MemoryPlan.RUNTIME_BYTES).isLessThanOrEqualTo(14 * GIB);
     // no more tiles, and no more pixels, than in the largest square tiles that fit
     int side = 4096;
     while (MemoryPlan.TILE_GRAPHS * MemoryEstimate.bytes(vgg, side, side) > p.nativeRoom()) {
@@ -57,13 +57,14 @@ class MemoryPlanTest {
     java.util.Optional<MemoryModel> leanMode = java.util.Optional.of(lean);
     int h = 683;
     int w = 1024;
-    long heap = MemoryPlan.heapFixed(vgg, CONTENT, h, w) + MemoryPlan.stateArrays(Adam.withLearningRate(1)) * 3L * h * w * 4;
-    long overhead = heap + heap / 4 + MemoryPlan.RUNTIME_BYTES;
+    long heapLimit = GIB; // at most half of every budget below, so the heap counts at its limit
+    long overhead = heapLimit + MemoryPlan.RUNTIME_BYTES;
     long fastBytes = fast.bytes(vgg, h, w);
     long leanBytes = lean.bytes(vgg, h, w);
+    assertThat(overhead + leanBytes / 2).isGreaterThanOrEqualTo(2 * heapLimit);
     // a budget between the two estimates: whole, lean, and said
     long between = overhead + (fastBytes + leanBytes) / 2;
-    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, between, 8 * GIB, 0, Adam.withLearningRate(1), fast,
+    MemoryPlan p = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, between, heapLimit, 0, Adam.withLearningRate(1), fast,
         leanMode);
     assertThat(p.layout()).isEmpty();
     assertThat(p.lean()).isTrue();
@@ -71,18 +72,19 @@ class MemoryPlanTest {
     assertThat(p.model()).isEqualTo(fast); // forward passes for targets run in the default mode
     assertThat(p.notices()).singleElement().asString().contains("lean mode").contains("1024x683");
     // enough for the default mode: it is kept, lean mode or not
-    MemoryPlan roomy = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, overhead + fastBytes + GIB / 4, 8 * GIB, 0,
+    MemoryPlan roomy = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, overhead + fastBytes + GIB / 4, heapLimit, 0,
         Adam.withLearningRate(1), fast, leanMode);
     assertThat(roomy.lean()).isFalse();
     assertThat(roomy.layout()).isEmpty();
     assertThat(roomy.notices()).isEmpty();
     // too little for either: tiles in the default mode
-    MemoryPlan tight = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, overhead + leanBytes / 2, 8 * GIB, 0,
+    MemoryPlan tight = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, overhead + leanBytes / 2, heapLimit, 0,
         Adam.withLearningRate(1), fast, leanMode);
     assertThat(tight.lean()).isFalse();
     assertThat(tight.layout()).isPresent();
     // without a lean mode the in-between budget tiles
-    MemoryPlan noLean = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, between, 8 * GIB, 0, Adam.withLearningRate(1), fast);
+    MemoryPlan noLean = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, between, heapLimit, 0, Adam.withLearningRate(1),
+        fast);
     assertThat(noLean.lean()).isFalse();
     assertThat(noLean.layout()).isPresent();
   }
@@ -108,10 +110,26 @@ class MemoryPlanTest {
     assertThat(l.overlap()).isLessThan(3.0);
     int history = ((Lbfgs) p.optimizer()).historySize();
     assertThat(history).isBetween(MemoryPlan.MIN_HISTORY, 99);
-    assertThat(p.nativeBytes() + p.heapBytes() + p.heapBytes() / 4 + MemoryPlan.RUNTIME_BYTES)
+    assertThat(p.nativeBytes() + MemoryPlan.heapCharge(p.heapBytes(), 12 * GIB, 14 * GIB) + MemoryPlan.RUNTIME_BYTES)
         .isLessThanOrEqualTo(14 * GIB);
     assertThat(p.notices()).hasSize(2);
     assertThat(p.notices().get(0)).contains("L-BFGS keeps " + history + " instead of 100").contains("budget");
+  }
+
+  @Test
+  void theHeapCountsAtItsLimitUpToHalfTheBudget() {
+    long heap = 100L << 20;
+    assertThat(MemoryPlan.heapCharge(heap, 2 * GIB, 8 * GIB)).isEqualTo(2 * GIB); // it may grow to its limit
+    assertThat(MemoryPlan.heapCharge(heap, 6 * GIB, 8 * GIB)).isEqualTo(4 * GIB); // half the budget at most
+    assertThat(MemoryPlan.heapCharge(3 * GIB, 6 * GIB, 4 * GIB)).isEqualTo(3 * GIB + 3 * GIB / 4); // the estimate
+    // a run of 1024x683 with a small heap: all but the heap limit and the runtime is native room
+    MemoryPlan small = MemoryPlan.plan(vgg, LAYERS, CONTENT, 683, 1024, 8 * GIB, 2 * GIB, 0,
+        Adam.withLearningRate(1), MemoryModel.CONSERVATIVE);
+    assertThat(small.nativeRoom()).isEqualTo(6 * GIB - MemoryPlan.RUNTIME_BYTES);
+    // a heap limit above half the budget counts at half (a batch's workers share one heap)
+    MemoryPlan large = MemoryPlan.plan(vgg, LAYERS, CONTENT, 683, 1024, 8 * GIB, 6 * GIB, 0,
+        Adam.withLearningRate(1), MemoryModel.CONSERVATIVE);
+    assertThat(large.nativeRoom()).isEqualTo(4 * GIB - MemoryPlan.RUNTIME_BYTES);
   }
 
   @Test
