@@ -100,6 +100,21 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
    */
   static MemoryPlan plan(Network network, List<String> lossLayers, List<String> contentLayers, int height, int width,
       long limit, long heapLimit, int tileSize, Optimizer optimizer, MemoryModel model, Optional<MemoryModel> lean) {
+    return plan(network, lossLayers, contentLayers, height, width, limit, heapLimit, tileSize, optimizer, model,
+        lean, 1);
+  }
+
+  /**
+   * Plans one scale of {@code height x width} whose whole-image evaluation holds
+   * {@code wholeGraphs} compiled graphs at once: 1 for a Gram objective, {@link #TILE_GRAPHS}
+   * for one with a statistics pass (W2, histogram: a tiled objective of one tile) or on the host
+   * (the feature extractor's forward and backward graphs).
+   *
+   * @see #plan(Network, List, List, int, int, long, long, int, Optimizer, MemoryModel, Optional)
+   */
+  static MemoryPlan plan(Network network, List<String> lossLayers, List<String> contentLayers, int height, int width,
+      long limit, long heapLimit, int tileSize, Optimizer optimizer, MemoryModel model, Optional<MemoryModel> lean,
+      int wholeGraphs) {
     long values = (long) network.inputChannels() * height * width;
     long fixedHeap = heapFixed(network, contentLayers, height, width);
     long perState = saturatedMultiply(values, Float.BYTES);
@@ -149,7 +164,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
               + "smaller size, or Adam, whose state is smaller than L-BFGS's", width, height, gib(heap),
           gib(heapLimit)));
     }
-    long untiled = model.bytes(network, height, width);
+    long untiled = graphBytes(model, network, wholeGraphs, height, width);
     if (tileSize > 0 && (height > tileSize || width > tileSize)) {
       TileLayout l = TileLayout.plan(network, lossLayers, height, width, tileSize, tileSize)
           .orElseThrow(() -> new IllegalArgumentException(String.format(Locale.ROOT, "tiles of at most %dx%d leave "
@@ -171,7 +186,7 @@ record MemoryPlan(Optional<TileLayout> layout, Optimizer optimizer, long heapByt
     if (untiled <= nativeRoom) {
       return new MemoryPlan(Optional.empty(), chosen, heap, untiled, nativeRoom, model, false, List.copyOf(notices));
     }
-    long leanBytes = lean.map(m -> m.bytes(network, height, width)).orElse(Long.MAX_VALUE);
+    long leanBytes = lean.map(m -> graphBytes(m, network, wholeGraphs, height, width)).orElse(Long.MAX_VALUE);
     if (leanBytes <= nativeRoom) {
       notices.add(String.format(Locale.ROOT, "%dx%d is evaluated whole in the backend's lean mode (about %s of native "
           + "memory instead of %s; slower per evaluation, faster than tiles) to fit the memory budget of %s", width,

@@ -191,7 +191,17 @@ final class TransferRun {
     List<String> contentLayers = settings.layers().content().stream().map(LayerWeight::layer).toList();
     return MemoryPlan.plan(network, settings.layers().names(), contentLayers, height, width,
         settings.execution().memoryLimit(), Runtime.getRuntime().maxMemory(), settings.execution().tileSize(),
-        settings.schedule().optimizer(), backend.memoryModel(), backend.leanMemoryModel());
+        settings.schedule().optimizer(), backend.memoryModel(), backend.leanMemoryModel(), wholeGraphs());
+  }
+
+  /**
+   * Graphs a whole-image evaluation holds at once: one for a compiled Gram objective; W2 and
+   * histogram objectives run a statistics graph beside the gradient graph, and custom losses run
+   * on the host over the feature extractor's forward and backward graphs.
+   */
+  private int wholeGraphs() {
+    Settings.LossWeights l = settings.losses();
+    return l.styleLoss() == StyleLossKind.GRAM && l.custom() == null ? 1 : MemoryPlan.TILE_GRAPHS;
   }
 
   /**

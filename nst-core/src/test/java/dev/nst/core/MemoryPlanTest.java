@@ -117,6 +117,29 @@ class MemoryPlanTest {
   }
 
   @Test
+  void anObjectiveWithAStatisticsPassCountsTwoGraphs() {
+    MemoryModel model = new MemoryModel(10, 16, 16);
+    int h = 683;
+    int w = 1024;
+    long heapLimit = GIB;
+    long one = model.bytes(vgg, h, w);
+    // room for one graph, not two: a Gram objective runs whole, a W2 one in tiles
+    long budget = heapLimit + MemoryPlan.RUNTIME_BYTES + one * 3 / 2;
+    MemoryPlan gram = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, budget, heapLimit, 0, Adam.withLearningRate(1),
+        model, java.util.Optional.empty(), 1);
+    assertThat(gram.layout()).isEmpty();
+    assertThat(gram.nativeBytes()).isEqualTo(one);
+    MemoryPlan w2 = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, budget, heapLimit, 0, Adam.withLearningRate(1),
+        model, java.util.Optional.empty(), MemoryPlan.TILE_GRAPHS);
+    assertThat(w2.layout()).isPresent();
+    // with room for two it runs whole, counted twice
+    MemoryPlan roomy = MemoryPlan.plan(vgg, LAYERS, CONTENT, h, w, budget + one, heapLimit, 0,
+        Adam.withLearningRate(1), model, java.util.Optional.empty(), MemoryPlan.TILE_GRAPHS);
+    assertThat(roomy.layout()).isEmpty();
+    assertThat(roomy.nativeBytes()).isEqualTo(2 * one);
+  }
+
+  @Test
   void theHeapCountsAtItsLimitUpToHalfTheBudget() {
     long heap = 100L << 20;
     assertThat(MemoryPlan.heapCharge(heap, 2 * GIB, 8 * GIB)).isEqualTo(2 * GIB); // it may grow to its limit
