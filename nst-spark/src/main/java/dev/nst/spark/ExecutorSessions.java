@@ -56,16 +56,18 @@ final class ExecutorSessions {
    * @param firstStyle a style image for the root's configuration, which needs one (never run)
    * @param threads backend threads of the task
    * @param gpu the GPU address Spark assigned the task, -1 for none
+   * @param memory the task's memory budget in bytes
    */
-  static Lease borrow(TransferSettings settings, BufferedImage firstStyle, int threads, int gpu) {
+  static Lease borrow(TransferSettings settings, BufferedImage firstStyle, int threads, int gpu, long memory) {
     Entry entry;
     StyleTransferSession idle;
-    String shape = threads + "@" + gpu;
+    String shape = threads + "@" + gpu + "/" + memory;
     synchronized (ExecutorSessions.class) {
       entry = ENTRIES.get(settings);
       if (entry == null) {
         // loading under the lock: a second task of the same settings waits for this model rather than loading its own
-        StyleTransferSession root = settings.toBuilder(threads, gpu).content(firstStyle).style(firstStyle).build().open();
+        StyleTransferSession root =
+            settings.toBuilder(threads, gpu, memory).content(firstStyle).style(firstStyle).build().open();
         MODEL_LOADS.incrementAndGet();
         entry = new Entry(root);
         ENTRIES.put(settings, entry);
@@ -75,7 +77,7 @@ final class ExecutorSessions {
       idle = shaped == null ? null : shaped.poll();
     }
     if (idle == null) {
-      idle = entry.root.fork(b -> settings.forTask(b, threads, gpu));
+      idle = entry.root.fork(b -> settings.forTask(b, threads, gpu, memory));
     }
     return new Lease(entry, idle, shape);
   }

@@ -1,5 +1,6 @@
 package dev.nst.spark;
 
+import dev.nst.core.MemoryEstimate;
 import dev.nst.api.BackendNotFoundException;
 import dev.nst.api.DeviceUnavailableException;
 import dev.nst.api.ModelLoadException;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -79,8 +82,11 @@ final class StylizePartition implements MapPartitionsFunction<Row, Row> {
     TaskContext task = TaskContext.get();
     int threads = task == null ? 0 : task.cpus();
     int gpu = task == null ? -1 : gpuAddress(task);
+    long memory = task == null || SparkEnv.get() == null ? MemoryEstimate.defaultLimit()
+        : taskMemoryLimit(MemoryEstimate.defaultLimit(), task.cpus(), executorCores(SparkEnv.get().conf()));
     String firstStyle = styleDigests.values().iterator().next();
-    ExecutorSessions.Lease lease = ExecutorSessions.borrow(settings, decodedStyle(firstStyle), threads, gpu);
+    ExecutorSessions.Lease lease =
+        ExecutorSessions.borrow(settings, decodedStyle(firstStyle), threads, gpu, memory);
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) t -> lease.close());
     }
@@ -108,6 +114,39 @@ final class StylizePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   /** The first GPU address Spark assigned this task, or -1 when it assigned none. */
+  /**
+   * A task's share of its executor's memory budget: the tasks of an executor run at once in one
+   * JVM, each a run with a budget of its own, so each gets the share its CPUs are of the
+   * executor's (as {@code nst batch} splits its budget between workers).
+   *
+   * @param executorBudget the executor's budget ({@link MemoryEstimate#defaultLimit()})
+   * @param taskCpus the task's CPUs ({@code spark.task.cpus})
+   * @param executorCores the executor's cores ({@link #executorCores})
+   * @return the task's budget in bytes
+   */
+  static long taskMemoryLimit(long executorBudget, int taskCpus, int executorCores) {
+    int slots = Math.max(1, executorCores / Math.max(1, taskCpus));
+    return executorBudget / slots;
+  }
+
+  /**
+   * The executor's cores: {@code spark.executor.cores} where set, N for a {@code local[N]} master
+   * (the driver is the executor), else the cores the JVM sees.
+   */
+  static int executorCores(SparkConf conf) {
+    int all = Runtime.getRuntime().availableProcessors();
+    if (conf.contains("spark.executor.cores")) {
+      return Math.max(1, conf.getInt("spark.executor.cores", all));
+    }
+    java.util.regex.Matcher local = java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?")
+        .matcher(conf.get("spark.master", ""));
+    if (local.matches()) {
+      String n = local.group(1);
+      return n == null ? 1 : n.equals("*") ? all : Math.max(1, Integer.parseInt(n));
+    }
+    return all;
+  }
+
   private static int gpuAddress(TaskContext task) {
     ResourceInformation gpu = task.resourcesJMap().get("gpu");
     if (gpu == null || gpu.addresses().length == 0) {

@@ -72,14 +72,15 @@ public record TransferSettings(String model, String convention, int size, int it
   }
 
   /**
-   * These settings on a fresh builder, for one task: its threads and device (the GPU Spark gave
-   * the task, if any) set.
+   * These settings on a fresh builder, for one task: its threads, device (the GPU Spark gave the
+   * task, if any) and memory budget set.
    *
    * @param taskThreads backend threads when {@link #threads()} is 0
    * @param gpu the GPU address Spark assigned the task, or -1 for none
+   * @param memory the task's memory budget in bytes
    * @return a builder without content and style images
    */
-  StyleTransfer.Builder toBuilder(int taskThreads, int gpu) {
+  StyleTransfer.Builder toBuilder(int taskThreads, int gpu, long memory) {
     StyleTransfer.Builder b = StyleTransfer.builder();
     if (ModelRegistry.builtIn().find(model).isPresent()) {
       b.model(model);
@@ -107,19 +108,21 @@ public record TransferSettings(String model, String convention, int size, int it
     if (backend != null) {
       b.backend(backend);
     }
-    return forTask(b, taskThreads, gpu);
+    return forTask(b, taskThreads, gpu, memory);
   }
 
   /**
-   * {@code b} with one task's backend threads and device: the GPU Spark assigned the task, if any.
+   * {@code b} with one task's backend threads, device (the GPU Spark assigned the task, if any)
+   * and memory budget.
    *
    * @param b the builder to change
    * @param taskThreads backend threads when {@link #threads()} is 0
    * @param gpu the GPU address Spark assigned the task, or -1 for none
+   * @param memory the task's memory budget in bytes (its share of the executor's)
    * @return {@code b}
    */
-  StyleTransfer.Builder forTask(StyleTransfer.Builder b, int taskThreads, int gpu) {
-    b.threads(threads > 0 ? threads : taskThreads);
+  StyleTransfer.Builder forTask(StyleTransfer.Builder b, int taskThreads, int gpu, long memory) {
+    b.threads(threads > 0 ? threads : taskThreads).memoryLimit(memory);
     Device d = Device.valueOf(device.toUpperCase(Locale.ROOT));
     return gpu >= 0 && d != Device.CPU ? b.device(Device.GPU, gpu) : b.device(d);
   }
