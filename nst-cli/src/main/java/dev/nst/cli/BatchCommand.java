@@ -88,6 +88,9 @@ final class BatchCommand implements Callable<Integer> {
     if (transfer.threads > 0) {
       b.threadsPerWorker(transfer.threads);
     }
+    if (transfer.memory != null) {
+      b.memoryLimit(transfer.memory); // the batch's budget, shared by its workers; each run gets its share
+    }
     BatchLine line = new BatchLine(err, nst.terminal());
     b.listener(line);
     BatchStyleTransfer batch;

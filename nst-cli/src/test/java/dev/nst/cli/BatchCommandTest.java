@@ -39,6 +39,20 @@ class BatchCommandTest {
   }
 
   @Test
+  void theMemoryBudgetIsTheBatchsSharedByItsWorkers() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Files.copy(Path.of(NstCommandTest.CONTENT), in.resolve("chelsea.jpg"));
+    Images.write(Images.resize(Images.read(Path.of("../examples/images/mask_left.png")), 40, 30),
+        dir.resolve("dots.png"));
+    // 300 MB for two workers is less than the runtime's own allowance: every run is refused
+    // before its work, which shows the budget reached the runs
+    Run tight = batch(in, dir.resolve("out"), "--memory", "300m");
+    assertThat(tight.code()).as(tight.err()).isEqualTo(NstCommand.SOME_FAILED);
+    assertThat(tight.err()).contains("does not fit the memory budget of 0.15 GiB")
+        .contains("batch: 0 done, 0 skipped (existed), 2 failed");
+  }
+
+  @Test
   void aCorruptImageIsExitCode7WithEveryOtherOutputWrittenAndARerunDoesWhatIsMissing() throws Exception {
     Path in = Files.createDirectories(dir.resolve("in"));
     Files.copy(Path.of(NstCommandTest.CONTENT), in.resolve("chelsea.jpg"));
