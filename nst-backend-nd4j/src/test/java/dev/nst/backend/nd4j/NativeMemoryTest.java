@@ -38,12 +38,8 @@ class NativeMemoryTest {
     Network net = Reference.load("case01_default").network();
     SplittableRandom r = new SplittableRandom(5);
     try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
-        FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
-      ObjectiveSpec spec = spec(fx, r);
-      fx.close(); // only the objective runs below
-      try (Objective o = b.compile(net, spec).orElseThrow()) {
-        measure("compiled objective", o, NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80));
-      }
+        Objective o = b.compile(net, spec(b, net, r)).orElseThrow()) {
+      measure("compiled objective", o, NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80));
     }
   }
 
@@ -51,10 +47,8 @@ class NativeMemoryTest {
   void leanObjectiveCachesNothingAndKeepsNativeMemoryFlat() {
     Network net = Reference.load("case01_default").network();
     SplittableRandom r = new SplittableRandom(6);
-    try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
-        FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
-      ObjectiveSpec spec = spec(fx, r);
-      fx.close();
+    try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults())) {
+      ObjectiveSpec spec = spec(b, net, r);
       try (Objective fast = b.compile(net, spec).orElseThrow(); Objective lean = b.compileLean(net, spec).orElseThrow()) {
         float[] x = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80).toArray();
         float[] g = new float[x.length];
@@ -74,10 +68,8 @@ class NativeMemoryTest {
     // model's margin over the lean one, so that the plan's estimate holds (Graph's doc)
     Network net = Reference.load("case01_default").network();
     SplittableRandom r = new SplittableRandom(7);
-    try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults());
-        FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
-      ObjectiveSpec spec = spec(fx, r);
-      fx.close();
+    try (Backend b = new Nd4jBackendProvider().open(BackendOptions.defaults())) {
+      ObjectiveSpec spec = spec(b, net, r);
       long bound = Nd4jBackend.cacheBytes(net.truncatedAfter(spec.layers()), 80, 80);
       try (Objective o = b.compile(net, spec).orElseThrow()) {
         float[] x = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80).toArray();
@@ -107,6 +99,13 @@ class NativeMemoryTest {
   }
 
   /** Content at relu4_2 and style of random 80x80 and 96x128 images, for the 80x80 objective. */
+  /** A spec of content and style targets from random images, its extractor closed again. */
+  private static ObjectiveSpec spec(Backend b, Network net, SplittableRandom r) {
+    try (FeatureExtractor fx = b.featureExtractor(net, Pooling.MAX)) {
+      return spec(fx, r);
+    }
+  }
+
   private static ObjectiveSpec spec(FeatureExtractor fx, SplittableRandom r) {
     Tensor content = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 80, 80);
     Tensor style = NetworkGraphTest.gaussian(r, 1.0, 1, 3, 96, 128);
