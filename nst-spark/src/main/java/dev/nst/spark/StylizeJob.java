@@ -43,7 +43,7 @@ public final class StylizeJob {
 
   private static final String USAGE = "usage: StylizeJob --input PATH --output PATH --style FILE [--style FILE]... "
       + "[--model NAME|FILE] [--convention torch|caffe|unit] [--size PIXELS] [--iterations N] [--seed N] "
-      + "[--backend NAME] [--device auto|cpu|gpu] [--threads N] [--partitions N] [--recursive] [--overwrite]";
+      + "[--backend NAME] [--device auto|cpu|gpu] [--threads N] [--memory SIZE] [--partitions N] [--recursive] [--overwrite]";
 
   private StylizeJob() {}
 
@@ -184,7 +184,8 @@ public final class StylizeJob {
         .iterations((int) number(o, "iterations", 300, Integer.MIN_VALUE, Integer.MAX_VALUE))
         .seed(number(o, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE))
         .device(d)
-        .threads((int) number(o, "threads", 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        .threads((int) number(o, "threads", 0, Integer.MIN_VALUE, Integer.MAX_VALUE))
+        .executorMemory(memory(one(o, "memory", "0")));
     if (o.containsKey("model")) {
       t.model(one(o, "model", null));
     }
@@ -195,6 +196,27 @@ public final class StylizeJob {
       t.backend(one(o, "backend", null));
     }
     return t.build();
+  }
+
+  /** A memory size such as 8g, 1500m or 20GiB (binary units), or bytes; 0 for the default. */
+  static long memory(String value) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?")
+        .matcher(value.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--memory needs a size such as 8g, 1500m or 20GiB, got '" + value + "'");
+    }
+    int shift = switch (m.group(2)) {
+      case "k" -> 10;
+      case "m" -> 20;
+      case "g" -> 30;
+      case "t" -> 40;
+      default -> 0;
+    };
+    double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
+    if (bytes >= Long.MAX_VALUE) {
+      throw new IllegalArgumentException("--memory " + value + " is more memory than any machine has");
+    }
+    return (long) bytes;
   }
 
   /**
@@ -267,7 +289,7 @@ public final class StylizeJob {
   static Map<String, List<String>> parse(String... args) {
     List<String> flags = List.of("recursive", "overwrite", "help");
     List<String> valued = List.of("input", "output", "style", "model", "convention", "size", "iterations", "seed",
-        "backend", "device", "threads", "partitions");
+        "backend", "device", "threads", "memory", "partitions");
     Map<String, List<String>> o = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];

@@ -82,8 +82,9 @@ final class StylizePartition implements MapPartitionsFunction<Row, Row> {
     TaskContext task = TaskContext.get();
     int threads = task == null ? 0 : task.cpus();
     int gpu = task == null ? -1 : gpuAddress(task);
-    long memory = task == null || SparkEnv.get() == null ? MemoryEstimate.defaultLimit()
-        : taskMemoryLimit(MemoryEstimate.defaultLimit(), task.cpus(), executorCores(SparkEnv.get().conf()));
+    long executorBudget = settings.executorMemory() > 0 ? settings.executorMemory() : MemoryEstimate.defaultLimit();
+    long memory = task == null || SparkEnv.get() == null ? executorBudget
+        : taskMemoryLimit(executorBudget, task.cpus(), executorCores(SparkEnv.get().conf()));
     String firstStyle = styleDigests.values().iterator().next();
     ExecutorSessions.Lease lease =
         ExecutorSessions.borrow(settings, decodedStyle(firstStyle), threads, gpu, memory);
@@ -119,7 +120,8 @@ final class StylizePartition implements MapPartitionsFunction<Row, Row> {
    * JVM, each a run with a budget of its own, so each gets the share its CPUs are of the
    * executor's (as {@code nst batch} splits its budget between workers).
    *
-   * @param executorBudget the executor's budget ({@link MemoryEstimate#defaultLimit()})
+   * @param executorBudget the executor's budget ({@link TransferSettings#executorMemory()}, by
+   *     default {@link MemoryEstimate#defaultLimit()})
    * @param taskCpus the task's CPUs ({@code spark.task.cpus})
    * @param executorCores the executor's cores ({@link #executorCores})
    * @return the task's budget in bytes

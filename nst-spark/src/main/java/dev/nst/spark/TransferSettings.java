@@ -42,11 +42,13 @@ import java.util.Locale;
  * @param backend the backend's name, null for the best available
  * @param device "auto", "cpu" or "gpu"; a task given a GPU by Spark runs on it whatever this says
  * @param threads backend threads per task, 0 for {@code spark.task.cpus}
+ * @param executorMemory the memory budget of each executor in bytes, shared by its concurrent
+ *     tasks; 0 for the default, 60% of the memory the executor's JVM sees
  */
 public record TransferSettings(String model, String convention, int size, int iterations, Double contentWeight,
     Double styleWeight, Double tvWeight, long seed, boolean noiseInit, boolean adam, Double learningRate,
-    boolean averagePooling, String color, double styleScale, String backend, String device, int threads)
-    implements Serializable {
+    boolean averagePooling, String color, double styleScale, String backend, String device, int threads,
+    long executorMemory) implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -60,6 +62,7 @@ public record TransferSettings(String model, String convention, int size, int it
     checkArgument(styleScale > 0 && Double.isFinite(styleScale), "styleScale must be positive, got %s", styleScale);
     Device.valueOf(checkNotNull(device, "device").toUpperCase(Locale.ROOT));
     checkArgument(threads >= 0, "threads must be >= 0, got %s", threads);
+    checkArgument(executorMemory >= 0, "executorMemory must be >= 0 (0 = the default), got %s", executorMemory);
   }
 
   /**
@@ -155,6 +158,7 @@ public record TransferSettings(String model, String convention, int size, int it
     private String backend;
     private String device = "auto";
     private int threads;
+    private long executorMemory;
 
     private Builder() {}
 
@@ -325,13 +329,27 @@ public record TransferSettings(String model, String convention, int size, int it
     }
 
     /**
+     * The memory budget of each executor, shared by its concurrent tasks by their share of its
+     * cores (default 0: 60% of the memory the executor's JVM sees). Give executors an
+     * {@code spark.executor.memory} (their heap) of at most half of it.
+     *
+     * @param bytes at least 0
+     * @return this builder
+     */
+    public Builder executorMemory(long bytes) {
+      checkArgument(bytes >= 0, "executorMemory must be >= 0 (0 = the default), got %s", bytes);
+      executorMemory = bytes;
+      return this;
+    }
+
+    /**
      * The settings.
      *
      * @return the settings
      */
     public TransferSettings build() {
       return new TransferSettings(model, convention, size, iterations, contentWeight, styleWeight, tvWeight, seed,
-          noiseInit, adam, learningRate, averagePooling, color, styleScale, backend, device, threads);
+          noiseInit, adam, learningRate, averagePooling, color, styleScale, backend, device, threads, executorMemory);
     }
   }
 }

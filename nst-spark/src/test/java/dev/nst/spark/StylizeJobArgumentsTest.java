@@ -16,6 +16,9 @@ class StylizeJobArgumentsTest {
     assertThat(s.seed()).isEqualTo(-3);
     assertThat(s.device()).isEqualTo("cpu");
     assertThat(s.threads()).isEqualTo(2);
+    assertThat(s.executorMemory()).isZero(); // the default: 60% of each executor's memory
+    assertThat(StylizeJob.settings(StylizeJob.parse("--memory", "6g")).executorMemory()).isEqualTo(6L << 30);
+    assertThat(StylizeJob.settings(StylizeJob.parse("--memory", "1500MiB")).executorMemory()).isEqualTo(1500L << 20);
     assertThat(StylizeJob.partitions(StylizeJob.parse("--partitions", "0"))).isZero(); // as Spark slices the input
     assertThat(StylizeJob.partitions(StylizeJob.parse("--partitions", "7"))).isEqualTo(7);
     assertThat(StylizeJob.partitions(StylizeJob.parse())).isNull(); // the default, from the cores and images
@@ -33,5 +36,8 @@ class StylizeJobArgumentsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--iterations must be between");
     assertThatThrownBy(() -> StylizeJob.settings(StylizeJob.parse("--device", "tpu")))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("--device is auto, cpu or gpu, got 'tpu'");
+    assertThatThrownBy(() -> StylizeJob.settings(StylizeJob.parse("--memory", "lots")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--memory needs a size such as 8g, 1500m or 20GiB, got 'lots'");
   }
 }

@@ -20,6 +20,14 @@ class TaskMemoryTest {
   }
 
   @Test
+  void theExecutorsBudgetIsASetting() {
+    assertThat(TransferSettings.builder().build().executorMemory()).isZero();
+    assertThat(TransferSettings.builder().executorMemory(12 * GIB).build().executorMemory()).isEqualTo(12 * GIB);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TransferSettings.builder().executorMemory(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("executorMemory must be >= 0");
+  }
+
+  @Test
   void theExecutorsCoresComeFromItsConfigurationOrALocalMaster() {
     int all = Runtime.getRuntime().availableProcessors();
     assertThat(StylizePartition.executorCores(new SparkConf(false).setMaster("local[3]"))).isEqualTo(3);
