@@ -33,6 +33,36 @@ public final class MemoryEstimate {
     return physical == Long.MAX_VALUE ? 0 : (long) (physical * DEFAULT_SHARE);
   }
 
+  private static final java.util.regex.Pattern SIZE =
+      java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?");
+
+  /**
+   * A memory size as people write it, in binary units: {@code 8g}, {@code 1500m}, {@code 20GiB},
+   * {@code 2.5g}, or plain bytes; the same syntax as {@code bin/nst} reads for the heap.
+   *
+   * @param value the size
+   * @return the number of bytes
+   * @throws IllegalArgumentException when {@code value} is not a size, or not one any machine has
+   */
+  public static long parseSize(String value) {
+    java.util.regex.Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + value + "' is not a memory size; write e.g. 8g, 1500m or 20GiB");
+    }
+    int shift = switch (m.group(2)) {
+      case "k" -> 10;
+      case "m" -> 20;
+      case "g" -> 30;
+      case "t" -> 40;
+      default -> 0;
+    };
+    double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
+    if (bytes >= Long.MAX_VALUE) {
+      throw new IllegalArgumentException("'" + value + "' is more memory than any machine has");
+    }
+    return (long) bytes;
+  }
+
   /** The machine's physical memory, or Long.MAX_VALUE when the JVM cannot tell. */
   static long physicalMemory() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

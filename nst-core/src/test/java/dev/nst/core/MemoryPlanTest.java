@@ -168,6 +168,18 @@ class MemoryPlanTest {
   }
 
   @Test
+  void memorySizesParseInBinaryUnits() {
+    assertThat(MemoryEstimate.parseSize("8g")).isEqualTo(8 * GIB);
+    assertThat(MemoryEstimate.parseSize(" 1500M")).isEqualTo(1500L << 20);
+    assertThat(MemoryEstimate.parseSize("20GiB")).isEqualTo(20 * GIB);
+    assertThat(MemoryEstimate.parseSize("2.5g")).isEqualTo(5 * GIB / 2);
+    assertThat(MemoryEstimate.parseSize("4096")).isEqualTo(4096);
+    assertThatThrownBy(() -> MemoryEstimate.parseSize("lots")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'lots' is not a memory size; write e.g. 8g, 1500m or 20GiB");
+    assertThatThrownBy(() -> MemoryEstimate.parseSize("99999999t")).hasMessageContaining("more memory than any");
+  }
+
+  @Test
   void absurdSizesGiveHugeEstimatesNotOverflows() {
     assertThat(MemoryEstimate.bytes(vgg, 1 << 20, 1 << 20)).isGreaterThan(1L << 50);
     assertThat(MemoryPlan.heapFixed(vgg, CONTENT, Integer.MAX_VALUE / 2, Integer.MAX_VALUE / 2)).isPositive();

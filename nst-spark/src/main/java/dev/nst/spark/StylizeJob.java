@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.nst.api.spi.Device;
+import dev.nst.core.MemoryEstimate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -200,23 +201,11 @@ public final class StylizeJob {
 
   /** A memory size such as 8g, 1500m or 20GiB (binary units), or bytes; 0 for the default. */
   static long memory(String value) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?")
-        .matcher(value.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException("--memory needs a size such as 8g, 1500m or 20GiB, got '" + value + "'");
+    try {
+      return MemoryEstimate.parseSize(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--memory: " + e.getMessage(), e);
     }
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      case "t" -> 40;
-      default -> 0;
-    };
-    double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
-    if (bytes >= Long.MAX_VALUE) {
-      throw new IllegalArgumentException("--memory " + value + " is more memory than any machine has");
-    }
-    return (long) bytes;
   }
 
   /**

@@ -38,6 +38,6 @@ class StylizeJobArgumentsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("--device is auto, cpu or gpu, got 'tpu'");
     assertThatThrownBy(() -> StylizeJob.settings(StylizeJob.parse("--memory", "lots")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--memory needs a size such as 8g, 1500m or 20GiB, got 'lots'");
+        .hasMessage("--memory: 'lots' is not a memory size; write e.g. 8g, 1500m or 20GiB");
   }
 }
