@@ -71,7 +71,6 @@ final class Graph implements AutoCloseable {
   };
   /** The most bytes of released arrays the graph's sessions keep for reuse; 0 keeps none. */
   private final long cacheBytes;
-  private final boolean lean;
   /** In a lean graph, the buffers of this run's inputs and of the constants: never freed by a release. */
   private final Set<Long> kept = new HashSet<>();
   private boolean closed;
@@ -79,7 +78,6 @@ final class Graph implements AutoCloseable {
   private Graph(long cacheBytes) {
     checkArgument(cacheBytes >= 0, "cacheBytes must be >= 0, got %s", cacheBytes);
     this.cacheBytes = cacheBytes;
-    this.lean = cacheBytes == 0;
     sd.addListeners(recorder);
   }
 
@@ -133,6 +131,7 @@ final class Graph implements AutoCloseable {
     requireOpen();
     produced.clear();
     Map<String, INDArray> out;
+    boolean lean = cacheBytes == 0;
     if (lean) {
       kept.clear();
       addInputsAndConstants(feed, kept);
