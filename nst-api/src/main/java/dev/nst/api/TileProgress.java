@@ -2,7 +2,9 @@ package dev.nst.api;
 
 /**
  * Where a tiled evaluation is: sent before each tile (see {@link ProgressListener#onTile}).
- * An evaluation runs two passes over the tiles, the statistics pass and the gradient pass.
+ * An evaluation runs two passes over the tiles, the statistics pass and the gradient pass; with
+ * Gram style losses on a backend that compiles tiles, the statistics pass starts at tile 2, as
+ * tile 1's gradient pass forms its statistics itself.
  *
  * @param iteration the 1-based iteration being evaluated, within the current scale
  * @param iterations the iteration budget of the current scale

@@ -13,7 +13,9 @@ import java.util.Locale;
  *
  * <pre>java -cp nst-benchmarks/target/benchmarks.jar dev.nst.benchmarks.PeakMemory onnx 512
  * java -cp ... PeakMemory onnx 2048 GPU 4      (backend, size, device CPU/GPU/AUTO, evaluations)
- * java -cp ... PeakMemory nd4j 1024 CPU 3 lean (the backend's lean mode)</pre>
+ * java -cp ... PeakMemory nd4j 1024 CPU 3 lean (the backend's lean mode)
+ * java -cp ... PeakMemory onnx 1024 CPU 3 tile=768 (tiled, {@link TiledObjectiveBenchmark}'s objective)
+ * java -cp ... PeakMemory onnx 1024 CPU 3 tile=1024x592 (tiles of at most 1024 wide, 592 high)</pre>
  */
 public final class PeakMemory {
   private PeakMemory() {}
@@ -24,7 +26,14 @@ public final class PeakMemory {
     b.size = args.length > 1 ? Integer.parseInt(args[1]) : 512;
     b.device = args.length > 2 ? args[2].toUpperCase(Locale.ROOT) : "CPU";
     int evaluations = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-    b.lean = args.length > 4 && args[4].equals("lean");
+    String mode = args.length > 4 ? args[4] : "";
+    if (mode.startsWith("tile=")) {
+      String[] side = mode.substring(5).split("x");
+      tiled(b.backend, b.size, Integer.parseInt(side[0]), side.length > 1 ? Integer.parseInt(side[1]) : 0,
+          evaluations);
+      return;
+    }
+    b.lean = mode.equals("lean");
     long t0 = System.nanoTime();
     b.setup();
     System.out.printf(Locale.ROOT, "backend: %s%s%n", b.backendDescription(), b.lean ? ", lean mode" : "");
@@ -39,6 +48,29 @@ public final class PeakMemory {
     }
     b.tearDown();
     System.out.printf(Locale.ROOT, "%s %d px: peak resident set %.2f GiB%n", b.backend, b.size, gib("VmHWM"));
+  }
+
+  /** Like {@link #main} for {@link TiledObjectiveBenchmark}'s tiled objective (CPU). */
+  private static void tiled(String backend, int size, int tile, int tileHeight, int evaluations)
+      throws Exception {
+    TiledObjectiveBenchmark b = new TiledObjectiveBenchmark();
+    b.backend = backend;
+    b.size = size;
+    b.tile = tile;
+    b.tileHeight = tileHeight;
+    long t0 = System.nanoTime();
+    b.setup();
+    System.out.printf(Locale.ROOT, "setup: %d ms (peak so far %.2f GiB, resident now %.2f GiB)%n",
+        (System.nanoTime() - t0) / 1_000_000, gib("VmHWM"), gib("VmRSS"));
+    for (int i = 0; i < evaluations; i++) {
+      long t = System.nanoTime();
+      b.evaluate();
+      System.out.printf(Locale.ROOT, "eval %d: %d ms (peak so far %.2f GiB)%n", i, (System.nanoTime() - t) / 1_000_000,
+          gib("VmHWM"));
+    }
+    b.tearDown();
+    System.out.printf(Locale.ROOT, "%s %d px in tiles of at most %d: peak resident set %.2f GiB%n", backend, size,
+        tile, gib("VmHWM"));
   }
 
   /** A memory figure of this process from /proc/self/status (Linux), in GiB. */

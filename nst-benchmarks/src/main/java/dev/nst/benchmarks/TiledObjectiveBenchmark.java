@@ -52,6 +52,10 @@ public class TiledObjectiveBenchmark {
   @Param({"0", "512", "768"})
   public int tile;
 
+  /** The tiles' largest height, 0 for {@code tile}: {@code -p tile=1024 -p tileHeight=592} gives strips. */
+  @Param({"0"})
+  public int tileHeight;
+
   private Backend opened;
   private FeatureExtractor extractor;
   private Objective objective;
@@ -68,7 +72,7 @@ public class TiledObjectiveBenchmark {
       objective = opened.compile(truncated, spec).orElseThrow();
     } else {
       extractor = opened.featureExtractor(truncated, Pooling.MAX);
-      TileLayout layout = TileLayout.plan(truncated, spec.layers(), size, size, tile, tile).orElseThrow();
+      TileLayout layout = TileLayout.plan(truncated, spec.layers(), size, size, tileHeight > 0 ? tileHeight : tile, tile).orElseThrow();
       objective = TiledObjective.on(opened, extractor, spec, layout, null);
       System.out.println(layout + ", " + String.format("%.2f", layout.overlap()) + "x the pixels");
     }

@@ -99,6 +99,70 @@ abstract class TiledEvaluationTests extends ConformanceTests {
     assertThrows(IllegalStateException.class, () -> o.statistics(tile, masks, grams), "statistics after close");
   }
 
+  @Test
+  @DisplayName("tiles: a tile's own Gram matrices joined to its gradient pass equal a statistics and a gradient pass")
+  final void ownStatisticsJoinTheGradientPass() {
+    Network net = TinyNetwork.build(TinyNetwork.SEED);
+    int h = 24;
+    int w = 28;
+    List<String> styleLayers = List.of("relu1", "conv3");
+    TileSpec spec = TileSpec.ofGram(h, w, Pooling.MAX, List.of("lrelu2"), styleLayers);
+    Optional<TileObjective> compiled = backend().compileTile(net, spec);
+    if (compiled.isEmpty()) {
+      return; // level-1 tiles serve this backend and run the two passes apart
+    }
+    TileObjective o = compiled.get();
+    Random r = new Random(TinyNetwork.SEED + 21);
+    float[] tile = Numerics.gaussian(r, TinyNetwork.CHANNELS * h * w, 1.0);
+    int[] c = net.shapeOf("lrelu2", h, w);
+    float[][] contentTargets = {Numerics.gaussian(r, c[0] * c[1] * c[2], 1.0)};
+    float[][] contentMasks = {uniform(r, c[1] * c[2])};
+    float[] contentScales = {0.7f};
+    float[][] styleMasks = new float[2][];
+    float[][] matrices = new float[2][];
+    float[][] grams = new float[2][];
+    float[][] ownGrams = new float[2][];
+    for (int i = 0; i < 2; i++) {
+      int[] s = net.shapeOf(styleLayers.get(i), h, w);
+      styleMasks[i] = uniform(r, s[1] * s[2]);
+      matrices[i] = Numerics.gaussian(r, s[0] * s[0], 0.01);
+      grams[i] = new float[s[0] * s[0]];
+      ownGrams[i] = new float[s[0] * s[0]];
+    }
+    float[] selfScales = {0.3f, 1.7f};
+    float[][] given = {matrices[0].clone(), matrices[1].clone()};
+    try (o) {
+      o.statistics(tile, styleMasks, grams);
+      float[][] whole = new float[2][];
+      for (int i = 0; i < 2; i++) {
+        whole[i] = matrices[i].clone();
+        for (int k = 0; k < whole[i].length; k++) {
+          whole[i][k] += selfScales[i] * grams[i][k];
+        }
+      }
+      float[] expected = new float[tile.length];
+      double[] expectedSums = o.gradient(tile, contentTargets, contentMasks, contentScales, styleMasks, whole, expected);
+      float[] joined = new float[tile.length];
+      double[] sums = o.gradientWithOwnStatistics(tile, contentTargets, contentMasks, contentScales, styleMasks,
+          matrices, selfScales, ownGrams, joined);
+      for (int i = 0; i < 2; i++) {
+        Checks.assertRelativeNorm(ownGrams[i], grams[i], 1e-5, "own Gram matrix of style term " + i);
+        assertArrayEquals(given[i], matrices[i], "the caller's matrix " + i + " is read only");
+      }
+      Checks.assertRelativeNorm(joined, expected, 1e-5, "gradient with the tile's own Gram matrices");
+      assertEquals(expectedSums.length, sums.length, "sums");
+      Checks.assertRelative(sums[0], expectedSums[0], 1e-6, "content sum");
+    }
+  }
+
+  private static float[] uniform(Random r, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextFloat();
+    }
+    return v;
+  }
+
   private static float[] ones(int n) {
     float[] v = new float[n];
     java.util.Arrays.fill(v, 1f);

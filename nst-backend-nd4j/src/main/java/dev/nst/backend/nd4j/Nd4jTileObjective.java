@@ -25,7 +25,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * term's statistics of its kind: the Gram of its masked activation, for W2 also the weighted
  * first moment, for a histogram the node weights by two unsorted segment sums) and a gradient
  * graph (forward, the layer gradients from the fed targets, masks, scales, matrices, offsets and
- * remap tables, the backward pass of {@link NetworkGraph}). Every
+ * remap tables, the backward pass of {@link NetworkGraph}). When every style term is a Gram term
+ * the gradient graph has a second output, the gradient with each term's own Gram matrix of the
+ * tile added, times {@code style_self/i}, to its matrix, for
+ * {@link dev.nst.api.spi.TileObjective#gradientWithOwnStatistics}; SameDiff computes only what
+ * the requested outputs need, so a plain gradient pass does no Gram work. Every
  * placeholder is fed from a native array allocated once and overwritten per call; results are
  * freed as soon as they are copied out.
  */
@@ -41,6 +45,11 @@ final class Nd4jTileObjective extends AbstractTileObjective {
   private final List<String> gradientOutputs = new ArrayList<>();
   /** The sums of the gradient pass: each content term's, then each histogram term's. */
   private final List<String> sums = new ArrayList<>();
+  /** Whether the gradient graph forms the tile's own Gram matrices (every style term a Gram term). */
+  private final boolean joinable;
+  /** The outputs of a gradient pass with the tile's own Gram matrices: the sums, the gradient, each Gram. */
+  private final List<String> ownOutputs = new ArrayList<>();
+  private static final String OWN_GRADIENT = "gradient_with_own_statistics";
 
   /**
    * @param lean whether its graphs free intermediate arrays at once instead of caching them (the
@@ -55,6 +64,7 @@ final class Nd4jTileObjective extends AbstractTileObjective {
     List<String> all = new ArrayList<>(new LinkedHashSet<>(spec.contentLayers()));
     all.addAll(spec.styleLayers());
     Network net = pooled.truncatedAfter(all);
+    joinable = styleTerms > 0 && spec.style().stream().allMatch(st -> st.kind() == StyleLossKind.GRAM);
     allocate(IMAGE, imageShape);
     for (int i = 0; i < styleTerms; i++) {
       int[] s = shape(net, spec.styleLayers().get(i), spec);
@@ -64,6 +74,9 @@ final class Nd4jTileObjective extends AbstractTileObjective {
         allocate(styleScale(i), new int[] {1});
       } else {
         allocate(styleMatrix(i), new int[] {s[1], s[1]});
+      }
+      if (joinable) {
+        allocate(styleSelf(i), new int[] {1});
       }
       if (style(i).kind() == StyleLossKind.W2) {
         allocate(styleOffset(i), new int[] {1, s[1], 1, 1});
@@ -144,14 +157,16 @@ final class Nd4jTileObjective extends AbstractTileObjective {
     NetworkGraph n = new NetworkGraph(g, net, placeholder(g, IMAGE, gradientFeed), imageShape[2],
         imageShape[3]);
     Map<Integer, List<SDVariable>> contributions = new HashMap<>();
+    Map<Integer, List<SDVariable>> own = new HashMap<>(); // the same with each term's own Gram matrix
     for (int i = 0; i < contentTerms(); i++) {
       String layer = spec.contentLayers().get(i);
       SDVariable d = n.output(layer).sub(placeholder(g, contentTarget(i), gradientFeed))
           .mul(placeholder(g, contentMask(i), gradientFeed));
       sd.identity("content_sum/" + i, ObjectiveGraph.sumOfSquares(sd, d, 4));
       sums.add("content_sum/" + i);
-      contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>())
-          .add(d.mul(placeholder(g, contentScale(i), gradientFeed)));
+      SDVariable c = d.mul(placeholder(g, contentScale(i), gradientFeed));
+      contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>()).add(c);
+      own.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>()).add(c);
     }
     for (int i = 0; i < styleTerms(); i++) {
       String layer = spec.styleLayers().get(i);
@@ -175,21 +190,40 @@ final class Nd4jTileObjective extends AbstractTileObjective {
             s[2], s[3]);
       } else {
         SDVariable f = sd.reshape(n.output(layer).mul(mask), s[1], positions);
-        SDVariable af = sd.reshape(sd.mmul(placeholder(g, styleMatrix(i), gradientFeed), f), s[0], s[1], s[2], s[3]);
+        SDVariable matrix = placeholder(g, styleMatrix(i), gradientFeed);
+        SDVariable af = sd.reshape(sd.mmul(matrix, f), s[0], s[1], s[2], s[3]);
         contribution = af.mul(mask);
+        if (joinable) {
+          SDVariable gram = sd.identity("own_gram/" + i,
+              ObjectiveGraph.gram(sd, f, s[1], positions).castTo(DataType.FLOAT));
+          SDVariable withOwn = matrix.add(gram.mul(placeholder(g, styleSelf(i), gradientFeed)));
+          own.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>())
+              .add(sd.reshape(sd.mmul(withOwn, f), s[0], s[1], s[2], s[3]).mul(mask));
+          ownOutputs.add("own_gram/" + i);
+        }
         if (st.kind() == StyleLossKind.W2) {
           contribution = contribution.add(placeholder(g, styleOffset(i), gradientFeed).mul(mask.mul(mask)));
         }
       }
       contributions.computeIfAbsent(n.indexOf(layer), k -> new ArrayList<>()).add(contribution);
     }
+    sd.identity(ObjectiveGraph.GRADIENT, n.backward(sum(sd, contributions))); // every term reaches a layer
+    gradientOutputs.addAll(sums);
+    gradientOutputs.add(ObjectiveGraph.GRADIENT);
+    if (joinable) {
+      sd.identity(OWN_GRADIENT, n.backward(sum(sd, own)));
+      ownOutputs.addAll(sums);
+      ownOutputs.add(OWN_GRADIENT);
+    }
+    return g;
+  }
+
+  /** Each layer's gradient, the sum of its terms' contributions. */
+  private static Map<Integer, SDVariable> sum(SameDiff sd, Map<Integer, List<SDVariable>> contributions) {
     Map<Integer, SDVariable> atLayers = new HashMap<>();
     contributions.forEach((layer, list) -> atLayers.put(layer,
         list.size() == 1 ? list.get(0) : sd.math().mergeAdd(list.toArray(new SDVariable[0]))));
-    sd.identity(ObjectiveGraph.GRADIENT, n.backward(atLayers)); // every term reaches a layer, so never null
-    gradientOutputs.addAll(sums);
-    gradientOutputs.add(ObjectiveGraph.GRADIENT);
-    return g;
+    return atLayers;
   }
 
   /** A histogram term's bin of every value: the flat node index k (int) and the fraction t, both (C, N). */
@@ -246,6 +280,29 @@ final class Nd4jTileObjective extends AbstractTileObjective {
         out[i] = r.get(sums.get(i)).getDouble(0);
       }
       Graph.copy(r.get(ObjectiveGraph.GRADIENT), gradient);
+      return out;
+    } finally {
+      Graph.release(r);
+    }
+  }
+
+  @Override
+  protected boolean formsOwnStatistics() {
+    return joinable;
+  }
+
+  @Override
+  protected double[] runGradientWithOwnStatistics(float[] gradient, float[][] grams) {
+    Map<String, INDArray> r = run(gradientGraph, gradientFeed, ownOutputs, "gradient");
+    try {
+      double[] out = new double[sums.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = r.get(sums.get(i)).getDouble(0);
+      }
+      for (int i = 0; i < grams.length; i++) {
+        Graph.copy(r.get("own_gram/" + i), grams[i]);
+      }
+      Graph.copy(r.get(OWN_GRADIENT), gradient);
       return out;
     } finally {
       Graph.release(r);

@@ -38,6 +38,8 @@ final class OnnxTileObjective extends AbstractTileObjective {
   private final Set<String> grams = new LinkedHashSet<>();
   /** The sums of the gradient pass: each content term's, then each histogram term's. */
   private final List<String> sums;
+  /** Each Gram term's own Gram matrix, an output of the gradient pass. */
+  private final List<String> ownGrams = new java.util.ArrayList<>();
 
   OnnxTileObjective(OnnxBackend backend, TileGraphs graphs, TileSpec spec, int channels) {
     super(spec, channels, OnnxBackendProvider.NAME);
@@ -63,6 +65,10 @@ final class OnnxTileObjective extends AbstractTileObjective {
           continue;
         }
         gradientInputs.put(styleMatrix(i), bind(backend, styleMatrix(i), new int[] {s[1], s[1]}));
+        if (style(i).kind() == StyleLossKind.GRAM) {
+          gradientInputs.put(styleSelf(i), bind(backend, styleSelf(i), new int[] {1}));
+          ownGrams.add(TileGraphs.ownGram(i));
+        }
         if (style(i).kind() == StyleLossKind.W2) {
           gradientInputs.put(styleOffset(i), bind(backend, styleOffset(i), new int[] {s[1], 1}));
           grams.add(TileGraphs.moment(i));
@@ -126,10 +132,27 @@ final class OnnxTileObjective extends AbstractTileObjective {
 
   @Override
   protected double[] runGradient(float[] gradient) {
+    return runGradientWithOwnStatistics(gradient, null);
+  }
+
+  @Override
+  protected boolean formsOwnStatistics() {
+    return true;
+  }
+
+  @Override
+  protected double[] runGradientWithOwnStatistics(float[] gradient, float[][] grams) {
     double[] out = new double[sums.size()];
-    try (OrtSession.Result r = gradientSession.run(gradientInputs, new LinkedHashSet<>(sums), pinned)) {
+    Set<String> outputs = new LinkedHashSet<>(sums);
+    if (grams != null) {
+      outputs.addAll(ownGrams);
+    }
+    try (OrtSession.Result r = gradientSession.run(gradientInputs, outputs, pinned)) {
       for (int i = 0; i < out.length; i++) {
         out[i] = ((OnnxTensor) r.get(sums.get(i)).orElseThrow()).getDoubleBuffer().get(0);
+      }
+      for (int i = 0; grams != null && i < grams.length; i++) {
+        ((OnnxTensor) r.get(ownGrams.get(i)).orElseThrow()).getFloatBuffer().get(grams[i]);
       }
     } catch (OrtException e) {
       throw new RunFailedException("ONNX Runtime failed in the gradient pass of a tile: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import static dev.nst.core.spi.AbstractTileObjective.styleMask;
 import static dev.nst.core.spi.AbstractTileObjective.styleMatrix;
 import static dev.nst.core.spi.AbstractTileObjective.styleOffset;
 import static dev.nst.core.spi.AbstractTileObjective.styleScale;
+import static dev.nst.core.spi.AbstractTileObjective.styleSelf;
 import static dev.nst.core.spi.AbstractTileObjective.styleTable;
 
 import dev.nst.api.Network;
@@ -28,7 +29,10 @@ import java.util.Map;
  * by a MatMul; for a histogram the node weights by two ScatterElements adds); the gradient
  * graph, forward to the deepest term layer, the layer gradients from the inputs (targets, masks,
  * scales, matrices, offsets, remap tables, read by Gather) and the analytic backward pass of
- * {@link NetworkGraph} to the tile's pixels.
+ * {@link NetworkGraph} to the tile's pixels. The gradient graph also forms each Gram term's own
+ * Gram matrix of the tile and adds it, times the term's {@code style_self/i} factor, to its matrix
+ * ({@link dev.nst.api.spi.TileObjective#gradientWithOwnStatistics}): of every channel when the
+ * factor is not 0, else of none, an empty slice that costs nothing.
  */
 final class TileGraphs {
   static final String IMAGE = AbstractTileObjective.IMAGE;
@@ -73,6 +77,11 @@ final class TileGraphs {
 
   static String gram(int i) {
     return "gram/" + i;
+  }
+
+  /** A Gram term's own Gram matrix of the tile in the gradient graph, zeros when its factor is 0. */
+  static String ownGram(int i) {
+    return "own_gram/" + i;
   }
 
   static String contentSum(int i) {
@@ -153,7 +162,11 @@ final class TileGraphs {
       } else {
         b.input(styleMatrix(i), s[1], s[1]);
         String f = b.op("Reshape", b.op("Mul", act, styleMask(i)), b.int64s(s[1], n));
-        String af = b.op("Reshape", b.op("MatMul", styleMatrix(i), f), b.int64s(Resources.longs(s)));
+        String matrix = styleMatrix(i);
+        if (st.kind() == StyleLossKind.GRAM) {
+          matrix = b.op("Add", matrix, b.op("Mul", styleSelf(i), ownGram(b, f, i, s[1], n)));
+        }
+        String af = b.op("Reshape", b.op("MatMul", matrix, f), b.int64s(Resources.longs(s)));
         contribution = b.op("Mul", af, styleMask(i));
         if (st.kind() == StyleLossKind.W2) {
           b.input(styleOffset(i), s[1], 1);
@@ -167,6 +180,24 @@ final class TileGraphs {
     b.named("Identity", GRADIENT, gradient == null ? b.op("Mul", IMAGE, b.scalar(0f)) : gradient).build();
     b.output(GRADIENT);
     return b.build();
+  }
+
+  /**
+   * The tile's own Gram matrix (C x C) of {@code f} (C, n) when the one-value input
+   * {@code style_self/i} is not 0, else zeros: the Gram of the first C or 0 rows of {@code f},
+   * padded to C x C, so that a plain gradient pass does no Gram work.
+   */
+  private static String ownGram(GraphBuilder b, String f, int i, int channels, long n) {
+    b.input(styleSelf(i), 1);
+    String rows = b.node("Cast", b.op("Mul", b.op("Sign", b.op("Abs", styleSelf(i))), b.scalar(channels)))
+        .i("to", TensorProto.DataType.INT64_VALUE).build();
+    String kept = b.op("Slice", f, b.int64s(0), rows, b.int64s(0));
+    String gram = b.node("Cast", ObjectiveGraph.gram(b, kept, n)).i("to", TensorProto.DataType.FLOAT_VALUE).build();
+    String missing = b.op("Sub", b.int64s(channels), rows);
+    String pads = b.node("Concat", b.int64s(0, 0), missing, missing).i("axis", 0).build();
+    b.named("Pad", ownGram(i), gram, pads).build();
+    b.output(ownGram(i));
+    return ownGram(i);
   }
 
   /** A histogram term's bin of every value: the flat node index k (int64) and the fraction t, both (C, N). */

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.nst.api.StyleLossKind;
 import dev.nst.api.spi.TileObjective;
 import dev.nst.api.spi.TileSpec;
 import java.util.Arrays;
@@ -16,7 +17,9 @@ import java.util.List;
  * {@code content_mask/i} and {@code content_scale/i} (a one-value input) after the term they
  * belong to, and by a style term's kind (see {@link TileObjective} for the layouts):
  * {@code style_matrix/i} (Gram, W2), {@code style_offset/i} (W2), {@code style_table/i} and
- * {@code style_scale/i} (histogram).
+ * {@code style_scale/i} (histogram), and where the backend forms a tile's own Gram matrices in its
+ * gradient pass ({@link #formsOwnStatistics}) {@code style_self/i} (Gram: the factor of the
+ * tile's own Gram matrix, 0 in a plain gradient pass).
  */
 public abstract class AbstractTileObjective implements TileObjective {
   /** The name of the tile image input. */
@@ -51,6 +54,14 @@ public abstract class AbstractTileObjective implements TileObjective {
   /** The input holding style term {@code i}'s gradient matrix. */
   public static String styleMatrix(int i) {
     return "style_matrix/" + i;
+  }
+
+  /**
+   * The one-value input holding Gram style term {@code i}'s factor of the tile's own Gram matrix
+   * in the gradient pass (see {@link #gradientWithOwnStatistics}); 0 in a plain gradient pass.
+   */
+  public static String styleSelf(int i) {
+    return "style_self/" + i;
   }
 
   /** The input holding W2 style term {@code i}'s offset b, (C, 1). */
@@ -107,6 +118,43 @@ public abstract class AbstractTileObjective implements TileObjective {
   public final double[] gradient(float[] tile, float[][] contentTargets, float[][] contentMasks,
       float[] contentScales, float[][] styleMasks, float[][] styleMatrices, float[] gradient) {
     requireOpen();
+    feedGradient(tile, contentTargets, contentMasks, contentScales, styleMasks, styleMatrices, gradient);
+    if (formsOwnStatistics()) {
+      for (int i = 0; i < styleTerms; i++) {
+        if (styles.get(i).kind() == StyleLossKind.GRAM) {
+          feed(styleSelf(i), new float[] {0f});
+        }
+      }
+    }
+    return runGradient(gradient);
+  }
+
+  @Override
+  public final double[] gradientWithOwnStatistics(float[] tile, float[][] contentTargets, float[][] contentMasks,
+      float[] contentScales, float[][] styleMasks, float[][] styleMatrices, float[] selfScales, float[][] grams,
+      float[] gradient) {
+    requireOpen();
+    for (int i = 0; i < styleTerms; i++) {
+      checkArgument(styles.get(i).kind() == StyleLossKind.GRAM, "a tile's own statistics join its gradient pass "
+          + "for Gram terms only; style term %s is a %s term: call statistics, then gradient", i,
+          styles.get(i).kind());
+    }
+    checkArgument(selfScales.length == styleTerms && grams.length == styleTerms,
+        "give one factor and one Gram per style term (%s), got %s and %s", styleTerms, selfScales.length,
+        grams.length);
+    if (!formsOwnStatistics()) {
+      return TileObjective.super.gradientWithOwnStatistics(tile, contentTargets, contentMasks, contentScales,
+          styleMasks, styleMatrices, selfScales, grams, gradient);
+    }
+    feedGradient(tile, contentTargets, contentMasks, contentScales, styleMasks, styleMatrices, gradient);
+    for (int i = 0; i < styleTerms; i++) {
+      feed(styleSelf(i), new float[] {selfScales[i]});
+    }
+    return runGradientWithOwnStatistics(gradient, grams);
+  }
+
+  private void feedGradient(float[] tile, float[][] contentTargets, float[][] contentMasks, float[] contentScales,
+      float[][] styleMasks, float[][] styleMatrices, float[] gradient) {
     checkArgument(contentTargets.length == contentTerms && contentMasks.length == contentTerms
         && contentScales.length == contentTerms, "give one target, mask and scale per content term (%s)", contentTerms);
     checkArgument(styleMasks.length == styleTerms && styleMatrices.length == styleTerms,
@@ -124,7 +172,6 @@ public abstract class AbstractTileObjective implements TileObjective {
       feed(styleMask(i), styleMasks[i]);
       feedParameters(i, styleMatrices[i]);
     }
-    return runGradient(gradient);
   }
 
   /** Splits style term {@code i}'s parameters into the inputs of its kind. */
@@ -185,6 +232,23 @@ public abstract class AbstractTileObjective implements TileObjective {
    * content sums, then each histogram term's sum.
    */
   protected abstract double[] runGradient(float[] gradient);
+
+  /**
+   * Whether the gradient graph forms the tile's own Gram matrices ({@code style_self/i} inputs,
+   * {@link #runGradientWithOwnStatistics}); else {@link #gradientWithOwnStatistics} makes a
+   * statistics call and a gradient call.
+   */
+  protected boolean formsOwnStatistics() {
+    return false;
+  }
+
+  /**
+   * Runs the gradient graph on the fed inputs as {@link #runGradient} does, and also copies each
+   * style term's own Gram matrix into {@code grams}; called only when {@link #formsOwnStatistics}.
+   */
+  protected double[] runGradientWithOwnStatistics(float[] gradient, float[][] grams) {
+    throw new UnsupportedOperationException("this tile objective does not form its own statistics");
+  }
 
   /** Frees the backend's graphs and buffers; called once. */
   protected abstract void release();

@@ -47,6 +47,27 @@ final class CompiledTileEngine implements TileEngine {
   }
 
   @Override
+  public boolean joinsPasses() {
+    return true;
+  }
+
+  @Override
+  public void gradientWithOwnStatistics(float[] tile, int tileIndex, float[][] matrices, float[] selfScales,
+      double[][] sums, double[] contentSums, float[] gradient) {
+    buffers.fill(tileIndex);
+    double[] s = objective.gradientWithOwnStatistics(tile, buffers.contentTargets, buffers.contentMasks,
+        contentScales, buffers.styleMasks, matrices, selfScales, grams, gradient);
+    for (int i = 0; i < s.length; i++) {
+      contentSums[i] += s[i];
+    }
+    for (int i = 0; i < grams.length; i++) {
+      for (int k = 0; k < grams[i].length; k++) {
+        sums[i][k] += grams[i][k];
+      }
+    }
+  }
+
+  @Override
   public void close() {
     objective.close();
   }

@@ -3,6 +3,7 @@ package dev.nst.core.tile;
 import dev.nst.api.LossBreakdown;
 import dev.nst.api.Objective;
 import dev.nst.api.ObjectiveSpec;
+import dev.nst.api.StyleLossKind;
 import dev.nst.core.loss.GaussianW2;
 import dev.nst.core.loss.HistogramMatch;
 import dev.nst.core.loss.SquaredTotalVariation;
@@ -27,6 +28,13 @@ import java.util.Objects;
  *   <li>Total variation on the host, over the whole image.
  * </ol>
  *
+ * <p>Where every style term is a Gram term and the backend's tile objective can join the passes
+ * ({@link dev.nst.api.spi.TileObjective#gradientWithOwnStatistics}), tile 0 skips pass 1: pass 1
+ * sums the other tiles' Gram matrices, and tile 0's gradient pass adds its own Gram matrix G_0 to
+ * the matrix A = 4 k beta w sym(G_rest - T) of the others, which is the whole image's A since
+ * G_0 is symmetric; its G_0 then completes the whole image's statistics for the other tiles'
+ * gradient passes. One forward pass of 2N saved, with the same value and gradient.
+ *
  * <p>A one-tile layout is how a backend compiles the untiled objective of W2 and histogram
  * terms ({@link #compiled}): a statistics call and a gradient call per evaluation.
  *
@@ -43,9 +51,15 @@ public final class TiledObjective implements Objective {
   private final double[][] grams;
   private final float[][] coefficients;
   private final TileListener listener;
+  /** Whether tile 0's statistics join its gradient pass (Gram terms on a compiled tile objective). */
+  private final boolean joined;
+  private final float[] selfScales;
   private boolean closed;
 
-  /** Told before each tile of each pass, so that long evaluations can show progress and stop. */
+  /**
+   * Told before each tile of each pass, so that long evaluations can show progress and stop
+   * (pass 1 starts at tile 1, 0-based, where tile 0's passes are joined).
+   */
   @FunctionalInterface
   public interface TileListener {
     /**
@@ -76,6 +90,12 @@ public final class TiledObjective implements Objective {
     for (int i = 0; i < grams.length; i++) {
       grams[i] = new double[terms.style.get(i).statisticsLength()];
       coefficients[i] = new float[terms.style.get(i).parametersLength()];
+    }
+    joined = engine.joinsPasses() && layout.tiles().size() > 1 && !terms.style.isEmpty()
+        && terms.style.stream().allMatch(s -> s.kind() == StyleLossKind.GRAM);
+    selfScales = new float[terms.style.size()];
+    for (int i = 0; i < selfScales.length; i++) {
+      selfScales[i] = (float) (4 * terms.style.get(i).factor() * terms.style.get(i).strength());
     }
   }
 
@@ -170,23 +190,33 @@ public final class TiledObjective implements Objective {
           + Arrays.toString(imageShape()) + "), got " + image.length + " and " + gradient.length);
     }
     int tiles = layout.tiles().size();
+    int first = joined ? 1 : 0; // the first tile whose passes run apart
     double[] style = new double[terms.style.size()];
     if (!terms.style.isEmpty()) {
       for (double[] g : grams) {
         Arrays.fill(g, 0);
       }
-      for (int t = 0; t < tiles; t++) {
+      for (int t = first; t < tiles; t++) {
         listener.beforeTile(1, t, tiles);
         cut(image, t);
         engine.addStatistics(tile, t, grams);
       }
-      for (int i = 0; i < style.length; i++) {
-        style[i] = styleTerm(terms.style.get(i), grams[i], coefficients[i]);
-      }
     }
     Arrays.fill(gradient, 0f);
     double[] sums = new double[terms.content.size() + terms.histogramTerms.length];
-    for (int t = 0; t < tiles; t++) {
+    if (joined) {
+      for (int i = 0; i < style.length; i++) {
+        gramTerm(terms.style.get(i), grams[i], coefficients[i]); // A of the other tiles' statistics
+      }
+      listener.beforeTile(2, 0, tiles);
+      cut(image, 0);
+      engine.gradientWithOwnStatistics(tile, 0, coefficients, selfScales, grams, sums, tileGradient);
+      paste(tileGradient, 0, gradient);
+    }
+    for (int i = 0; i < style.length; i++) {
+      style[i] = styleTerm(terms.style.get(i), grams[i], coefficients[i]);
+    }
+    for (int t = first; t < tiles; t++) {
       listener.beforeTile(2, t, tiles);
       cut(image, t);
       engine.gradient(tile, t, coefficients, sums, tileGradient);
