@@ -3,8 +3,8 @@ package dev.nst.api;
 /**
  * Where a tiled evaluation is: sent before each tile (see {@link ProgressListener#onTile}).
  * An evaluation runs two passes over the tiles, the statistics pass and the gradient pass; with
- * Gram style losses on a backend that compiles tiles, the statistics pass starts at tile 2, as
- * tile 1's gradient pass forms its statistics itself.
+ * Gram style losses only, the statistics pass starts at tile 2, as tile 1's gradient pass forms
+ * its statistics itself.
  *
  * @param iteration the 1-based iteration being evaluated, within the current scale
  * @param iterations the iteration budget of the current scale

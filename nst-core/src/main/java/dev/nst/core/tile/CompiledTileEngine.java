@@ -47,11 +47,6 @@ final class CompiledTileEngine implements TileEngine {
   }
 
   @Override
-  public boolean joinsPasses() {
-    return true;
-  }
-
-  @Override
   public void gradientWithOwnStatistics(float[] tile, int tileIndex, float[][] matrices, float[] selfScales,
       double[][] sums, double[] contentSums, float[] gradient) {
     buffers.fill(tileIndex);

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Tiles on level 1 of any backend: activations are copied to the host, where the style
  * statistics and layer gradients are formed, and the backend's vector-Jacobian product pulls them back.
- * Costs three forward passes and one backward per tile (a compiled engine needs two and one),
- * so it is the fallback for backends that do not compile tiles.
+ * Costs three forward passes and one backward per tile (a compiled engine needs two and one;
+ * both one fewer for a tile whose passes join), so it is the fallback for backends that do not
+ * compile tiles.
  */
 final class FeatureTileEngine implements TileEngine {
   private final FeatureExtractor extractor;
@@ -72,6 +73,34 @@ final class FeatureTileEngine implements TileEngine {
     Tensor x = Tensor.of(tile, tileShape);
     Map<String, Tensor> acts = extractor.forward(x, allLayers);
     buffers.fill(tileIndex);
+    pullBack(x, acts, styleGradients, contentSums, gradient);
+  }
+
+  @Override
+  public void gradientWithOwnStatistics(float[] tile, int tileIndex, float[][] matrices, float[] selfScales,
+      double[][] grams, double[] contentSums, float[] gradient) {
+    Tensor x = Tensor.of(tile, tileShape);
+    Map<String, Tensor> acts = extractor.forward(x, allLayers);
+    buffers.fill(tileIndex);
+    float[][] whole = new float[matrices.length][];
+    for (int i = 0; i < whole.length; i++) {
+      TiledTerms.Style s = terms.style.get(i);
+      int c = s.site().channels();
+      int n = s.site().tilePositions();
+      double[] g = new double[c * c];
+      GramKernel.gram(masked(acts.get(s.site().layer()).toArray(), buffers.styleMasks[i], n), c, n, g);
+      whole[i] = matrices[i].clone();
+      for (int k = 0; k < g.length; k++) {
+        grams[i][k] += g[k];
+        whole[i][k] += (float) (selfScales[i] * g[k]);
+      }
+    }
+    pullBack(x, acts, whole, contentSums, gradient);
+  }
+
+  /** Pass 2 on the tile's activations: the layer gradients, pulled back to its pixels. */
+  private void pullBack(Tensor x, Map<String, Tensor> acts, float[][] styleGradients, double[] contentSums,
+      float[] gradient) {
     Map<String, float[]> layerGradients = new LinkedHashMap<>();
     for (int i = 0; i < terms.content.size(); i++) {
       TiledTerms.Content c = terms.content.get(i);

@@ -30,22 +30,12 @@ interface TileEngine extends AutoCloseable {
   void gradient(float[] tile, int tileIndex, float[][] styleGradients, double[] contentSums, float[] gradient);
 
   /**
-   * Whether {@link #gradientWithOwnStatistics} runs a tile's two passes in one (a backend's
-   * compiled tile objective): then a tiled evaluation of Gram terms skips pass 1 for one tile.
-   */
-  default boolean joinsPasses() {
-    return false;
-  }
-
-  /**
    * Pass 2 of a tile whose pass 1 has not run, for Gram terms only: each term's matrix is
    * {@code matrices[i]} (from the other tiles' statistics) plus {@code selfScales[i]} times the
    * tile's own Gram matrix, which is added into {@code grams[i]}; otherwise as {@link #gradient}.
    */
-  default void gradientWithOwnStatistics(float[] tile, int tileIndex, float[][] matrices, float[] selfScales,
-      double[][] grams, double[] contentSums, float[] gradient) {
-    throw new UnsupportedOperationException("this tile engine runs the two passes apart");
-  }
+  void gradientWithOwnStatistics(float[] tile, int tileIndex, float[][] matrices, float[] selfScales,
+      double[][] grams, double[] contentSums, float[] gradient);
 
   @Override
   void close();

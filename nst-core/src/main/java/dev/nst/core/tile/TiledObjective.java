@@ -28,8 +28,8 @@ import java.util.Objects;
  *   <li>Total variation on the host, over the whole image.
  * </ol>
  *
- * <p>Where every style term is a Gram term and the backend's tile objective can join the passes
- * ({@link dev.nst.api.spi.TileObjective#gradientWithOwnStatistics}), tile 0 skips pass 1: pass 1
+ * <p>Where every style term is a Gram term, tile 0 skips pass 1 (on a compiled tile objective
+ * through {@link dev.nst.api.spi.TileObjective#gradientWithOwnStatistics}): pass 1
  * sums the other tiles' Gram matrices, and tile 0's gradient pass adds its own Gram matrix G_0 to
  * the matrix A = 4 k beta w sym(G_rest - T) of the others, which is the whole image's A since
  * G_0 is symmetric; its G_0 then completes the whole image's statistics for the other tiles'
@@ -51,7 +51,7 @@ public final class TiledObjective implements Objective {
   private final double[][] grams;
   private final float[][] coefficients;
   private final TileListener listener;
-  /** Whether tile 0's statistics join its gradient pass (Gram terms on a compiled tile objective). */
+  /** Whether tile 0's statistics join its gradient pass (Gram terms only). */
   private final boolean joined;
   private final float[] selfScales;
   private boolean closed;
@@ -91,7 +91,7 @@ public final class TiledObjective implements Objective {
       grams[i] = new double[terms.style.get(i).statisticsLength()];
       coefficients[i] = new float[terms.style.get(i).parametersLength()];
     }
-    joined = engine.joinsPasses() && layout.tiles().size() > 1 && !terms.style.isEmpty()
+    joined = layout.tiles().size() > 1 && !terms.style.isEmpty()
         && terms.style.stream().allMatch(s -> s.kind() == StyleLossKind.GRAM);
     selfScales = new float[terms.style.size()];
     for (int i = 0; i < selfScales.length; i++) {
