@@ -62,14 +62,17 @@ public class ObjectiveBenchmark {
   public String device = "CPU";
 
   /**
+   * Whether the backend's lean mode is measured ({@code Backend.compileLean}): ND4J's frees
+   * arrays at once, ONNX's convolves directly.
+   */
+  @Param({"false"})
+  public boolean lean;
+
+  /**
    * The style loss ({@link dev.nst.api.StyleLossKind}): GRAM with random mean Gram targets, W2
    * and HISTOGRAM with the targets of a random style image (their statistics must be those of
    * real activations); W2 and HISTOGRAM run as a statistics call and a gradient call.
    */
-  /** Whether the backend's lean mode is measured ({@code Backend.compileLean}), ND4J's for one. */
-  @Param({"false"})
-  public boolean lean;
-
   @Param({"GRAM"})
   public String styleLoss = "GRAM"; // the initial values serve mains that set up an instance themselves (PeakMemory)
 

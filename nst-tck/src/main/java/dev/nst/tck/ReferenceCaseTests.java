@@ -148,6 +148,7 @@ abstract class ReferenceCaseTests extends ConformanceTests {
     private final Lazy<ObjectiveSpec> spec;
     private final Lazy<Evaluation> level2;
     private final Lazy<Evaluation> level1;
+    private final Lazy<Evaluation> lean;
 
     VariantTests(ReferenceCase c, ReferenceCase.Variant v, Lazy<Network> network, Lazy<Tensor> generated,
         Lazy<Tensor> content, Lazy<Tensor> style) {
@@ -169,6 +170,14 @@ abstract class ReferenceCaseTests extends ConformanceTests {
           c.alpha, c.beta, c.gamma, v.pooling(), generated.get().dim(2), generated.get().dim(3)));
       this.level2 = new Lazy<>(() -> {
         try (Objective o = compiled(spec.get())) {
+          return evaluate(o, generated.get());
+        }
+      });
+      this.lean = new Lazy<>(() -> {
+        Assumptions.assumeTrue(backend().leanMemoryModel().isPresent(),
+            "this backend has no lean mode: compileLean compiles its default one, checked above");
+        try (Objective o = backend().compileLean(network.get(), spec.get()).orElseThrow(
+            () -> new AssertionError("compileLean returned empty for a spec that compile compiled"))) {
           return evaluate(o, generated.get());
         }
       });
@@ -203,6 +212,15 @@ abstract class ReferenceCaseTests extends ConformanceTests {
       String l2 = "level 2 (compiled objective): ";
       t.add(dynamicTest(l2 + "losses", () -> compareLosses(level2.get().losses(), v.lossesFile())));
       t.add(dynamicTest(l2 + "gradient", () -> compareGradient(level2.get().gradient(), v.gradFile())));
+      String lean2 = "level 2 in the lean mode (compileLean): ";
+      t.add(dynamicTest(lean2 + "losses", () -> {
+        level2.get(); // the default mode first: a spec it does not compile skips both
+        compareLosses(lean.get().losses(), v.lossesFile());
+      }));
+      t.add(dynamicTest(lean2 + "gradient", () -> {
+        level2.get();
+        compareGradient(lean.get().gradient(), v.gradFile());
+      }));
       String l1 = "level 1 (HostObjective over the feature extractor): ";
       t.add(dynamicTest(l1 + "losses", () -> compareLosses(level1.get().losses(), v.lossesFile())));
       t.add(dynamicTest(l1 + "gradient", () -> compareGradient(level1.get().gradient(), v.gradFile())));

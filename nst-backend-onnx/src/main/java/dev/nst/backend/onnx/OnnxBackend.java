@@ -80,10 +80,26 @@ final class OnnxBackend extends AbstractBackend {
 
   @Override
   public Optional<TileObjective> compileTile(Network network, TileSpec spec) {
+    return compileTile(network, spec, WinogradConv.DEFAULT);
+  }
+
+  /** The lean mode: direct convolutions, no Winograd planes or transformed kernels. */
+  @Override
+  protected Objective newLeanObjective(ObjectivePlan plan) {
+    return new OnnxObjective(this, new ObjectiveGraph(plan, WinogradConv.Choice.never()));
+  }
+
+  @Override
+  protected Optional<TileObjective> compileLeanTile(Network network, TileSpec spec) {
+    return compileTile(network, spec, WinogradConv.Choice.never());
+  }
+
+  private Optional<TileObjective> compileTile(Network network, TileSpec spec, WinogradConv.Choice winograd) {
     requireOpen();
     checkNotNull(network, "network");
     checkNotNull(spec, "spec");
-    return Optional.of(new OnnxTileObjective(this, new TileGraphs(network, spec), spec, network.inputChannels()));
+    return Optional.of(new OnnxTileObjective(this, new TileGraphs(network, spec, winograd), spec,
+        network.inputChannels()));
   }
 
   /**
@@ -102,6 +118,19 @@ final class OnnxBackend extends AbstractBackend {
   }
 
   private static final MemoryModel MEMORY = new MemoryModel(6, 24, 16);
+
+  /**
+   * The lean mode, direct convolutions (docs/benchmarks.md, "The ONNX backend's lean mode"):
+   * measured as above, 1.8 KB per pixel above a fixed part, 3.45 bytes per activation value (the
+   * default mode's 4.5 less the Winograd planes); 4.5 keeps the default model's margin. Per
+   * weight: the kernel, its rotated copy for the backward pass, and room for the folding.
+   */
+  @Override
+  public Optional<MemoryModel> leanMemoryModel() {
+    return Optional.of(LEAN_MEMORY);
+  }
+
+  private static final MemoryModel LEAN_MEMORY = new MemoryModel(4.5, 16, 16);
 
   OrtEnvironment env() {
     return env;

@@ -43,8 +43,15 @@ final class TileGraphs {
   /** Shape (1, C, h, w) of each content term's layer, then of each style term's. */
   final List<int[]> contentShapes = new ArrayList<>();
   final List<int[]> styleShapes = new ArrayList<>();
+  private final WinogradConv.Choice winograd;
 
   TileGraphs(Network network, TileSpec spec) {
+    this(network, spec, WinogradConv.DEFAULT);
+  }
+
+  /** As above, with the Winograd choice of {@link NetworkGraph} given (the lean mode's none). */
+  TileGraphs(Network network, TileSpec spec, WinogradConv.Choice winograd) {
+    this.winograd = winograd;
     Network pooled = network.withPooling(spec.pooling());
     int[] image = {1, pooled.inputChannels(), spec.height(), spec.width()};
     List<String> all = new ArrayList<>(new LinkedHashSet<>(spec.contentLayers()));
@@ -91,7 +98,8 @@ final class TileGraphs {
   private GraphBuilder.Generated statisticsGraph(Network net, TileSpec spec, int[] image) {
     GraphBuilder b = new GraphBuilder();
     b.input(IMAGE, image);
-    NetworkGraph g = new NetworkGraph(b, net.truncatedAfter(spec.styleLayers()), IMAGE, image[2], image[3], false);
+    NetworkGraph g = new NetworkGraph(b, net.truncatedAfter(spec.styleLayers()), IMAGE, image[2], image[3], false,
+        winograd);
     for (int i = 0; i < spec.style().size(); i++) {
       TileSpec.Style st = spec.style().get(i);
       int[] s = styleShapes.get(i);
@@ -124,7 +132,7 @@ final class TileGraphs {
   private GraphBuilder.Generated gradientGraph(Network net, TileSpec spec, int[] image) {
     GraphBuilder b = new GraphBuilder();
     b.input(IMAGE, image);
-    NetworkGraph g = new NetworkGraph(b, net, IMAGE, image[2], image[3], true);
+    NetworkGraph g = new NetworkGraph(b, net, IMAGE, image[2], image[3], true, winograd);
     Map<Integer, String> grads = new HashMap<>();
     for (int i = 0; i < spec.contentLayers().size(); i++) {
       String layer = spec.contentLayers().get(i);

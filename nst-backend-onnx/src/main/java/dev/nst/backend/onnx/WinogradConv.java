@@ -143,7 +143,10 @@ final class WinogradConv {
       return (in, out) -> variant;
     }
 
-    /** Direct Conv everywhere. */
+    /**
+     * Direct Conv everywhere: no Winograd planes or transformed kernels, the backend's lean mode
+     * (docs/benchmarks.md, "The ONNX backend's lean mode").
+     */
     static Choice never() {
       return (in, out) -> null;
     }
