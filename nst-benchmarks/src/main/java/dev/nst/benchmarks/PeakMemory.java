@@ -40,12 +40,7 @@ public final class PeakMemory {
     System.out.printf(Locale.ROOT,
         "setup: %d ms (peak so far %.2f GiB, resident now %.2f GiB, Java heap used %.2f GiB)%n",
         (System.nanoTime() - t0) / 1_000_000, gib("VmHWM"), gib("VmRSS"), heapUsed());
-    for (int i = 0; i < evaluations; i++) {
-      long t = System.nanoTime();
-      b.evaluate();
-      System.out.printf(Locale.ROOT, "eval %d: %d ms (peak so far %.2f GiB)%n", i, (System.nanoTime() - t) / 1_000_000,
-          gib("VmHWM"));
-    }
+    evaluate(b::evaluate, evaluations);
     b.tearDown();
     System.out.printf(Locale.ROOT, "%s %d px: peak resident set %.2f GiB%n", b.backend, b.size, gib("VmHWM"));
   }
@@ -62,15 +57,20 @@ public final class PeakMemory {
     b.setup();
     System.out.printf(Locale.ROOT, "setup: %d ms (peak so far %.2f GiB, resident now %.2f GiB)%n",
         (System.nanoTime() - t0) / 1_000_000, gib("VmHWM"), gib("VmRSS"));
-    for (int i = 0; i < evaluations; i++) {
-      long t = System.nanoTime();
-      b.evaluate();
-      System.out.printf(Locale.ROOT, "eval %d: %d ms (peak so far %.2f GiB)%n", i, (System.nanoTime() - t) / 1_000_000,
-          gib("VmHWM"));
-    }
+    evaluate(b::evaluate, evaluations);
     b.tearDown();
     System.out.printf(Locale.ROOT, "%s %d px in tiles of at most %d: peak resident set %.2f GiB%n", backend, size,
         tile, gib("VmHWM"));
+  }
+
+  /** Runs {@code evaluation} that many times, printing each one's time and the peak so far. */
+  private static void evaluate(Runnable evaluation, int evaluations) throws java.io.IOException {
+    for (int i = 0; i < evaluations; i++) {
+      long t = System.nanoTime();
+      evaluation.run();
+      System.out.printf(Locale.ROOT, "eval %d: %d ms (peak so far %.2f GiB)%n", i, (System.nanoTime() - t) / 1_000_000,
+          gib("VmHWM"));
+    }
   }
 
   /** A memory figure of this process from /proc/self/status (Linux), in GiB. */
