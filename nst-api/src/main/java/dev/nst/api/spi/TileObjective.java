@@ -77,9 +77,15 @@ public interface TileObjective extends AutoCloseable {
    * forward passes. The default makes the two calls; a backend overrides it when its gradient
    * graph can form the Gram matrices itself.
    *
+   * @param tile the tile's pixels
+   * @param contentTargets one target per content term
+   * @param contentMasks one mask per content term
+   * @param contentScales one factor per content term
+   * @param styleMasks one mask per style term
    * @param styleMatrices each term's matrix A_i, C x C; read only
    * @param selfScales per style term, the factor of its own Gram matrix in its matrix
    * @param grams receives each term's Gram matrix of this tile, as {@link #statistics} gives it
+   * @param gradient receives dJ/dtile, the tile's length
    * @return as {@link #gradient}
    * @throws IllegalArgumentException when a style term is not a Gram term (checked where the
    *     implementation knows its spec)
