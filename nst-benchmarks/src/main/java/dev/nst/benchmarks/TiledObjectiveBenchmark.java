@@ -72,7 +72,8 @@ public class TiledObjectiveBenchmark {
       objective = opened.compile(truncated, spec).orElseThrow();
     } else {
       extractor = opened.featureExtractor(truncated, Pooling.MAX);
-      TileLayout layout = TileLayout.plan(truncated, spec.layers(), size, size, tileHeight > 0 ? tileHeight : tile, tile).orElseThrow();
+      int height = tileHeight > 0 ? tileHeight : tile;
+      TileLayout layout = TileLayout.plan(truncated, spec.layers(), size, size, height, tile).orElseThrow();
       objective = TiledObjective.on(opened, extractor, spec, layout, null);
       System.out.println(layout + ", " + String.format("%.2f", layout.overlap()) + "x the pixels");
     }

@@ -22,6 +22,9 @@ import java.util.List;
  * tile's own Gram matrix, 0 in a plain gradient pass).
  */
 public abstract class AbstractTileObjective implements TileObjective {
+  /** The {@code style_self/i} factor of a plain gradient pass. */
+  private static final float[] NO_SELF = {0f};
+
   /** The name of the tile image input. */
   public static final String IMAGE = "image";
 
@@ -122,7 +125,7 @@ public abstract class AbstractTileObjective implements TileObjective {
     if (formsOwnStatistics()) {
       for (int i = 0; i < styleTerms; i++) {
         if (styles.get(i).kind() == StyleLossKind.GRAM) {
-          feed(styleSelf(i), new float[] {0f});
+          feed(styleSelf(i), NO_SELF, 0, 1);
         }
       }
     }
@@ -148,7 +151,7 @@ public abstract class AbstractTileObjective implements TileObjective {
     }
     feedGradient(tile, contentTargets, contentMasks, contentScales, styleMasks, styleMatrices, gradient);
     for (int i = 0; i < styleTerms; i++) {
-      feed(styleSelf(i), new float[] {selfScales[i]});
+      feed(styleSelf(i), selfScales, i, 1);
     }
     return runGradientWithOwnStatistics(gradient, grams);
   }
@@ -166,7 +169,7 @@ public abstract class AbstractTileObjective implements TileObjective {
     for (int i = 0; i < contentTerms; i++) {
       feed(contentTarget(i), contentTargets[i]);
       feed(contentMask(i), contentMasks[i]);
-      feed(contentScale(i), new float[] {contentScales[i]});
+      feed(contentScale(i), contentScales, i, 1);
     }
     for (int i = 0; i < styleTerms; i++) {
       feed(styleMask(i), styleMasks[i]);

@@ -95,7 +95,7 @@ public final class TiledObjective implements Objective {
         && terms.style.stream().allMatch(s -> s.kind() == StyleLossKind.GRAM);
     selfScales = new float[terms.style.size()];
     for (int i = 0; i < selfScales.length; i++) {
-      selfScales[i] = (float) (4 * terms.style.get(i).factor() * terms.style.get(i).strength());
+      selfScales[i] = (float) gramScale(terms.style.get(i));
     }
   }
 
@@ -267,7 +267,7 @@ public final class TiledObjective implements Objective {
       double d = gram[i] - s.target()[i];
       sum += d * d;
     }
-    double k = 4 * s.factor() * s.strength();
+    double k = gramScale(s);
     int c = s.site().channels();
     for (int i = 0; i < c; i++) {
       for (int j = 0; j < c; j++) {
@@ -277,6 +277,11 @@ public final class TiledObjective implements Objective {
       }
     }
     return s.factor() * sum;
+  }
+
+  /** A Gram term's factor k of A = k sym(G - T): 4 times its factor and strength. */
+  private static double gramScale(TiledTerms.Style s) {
+    return 4 * s.factor() * s.strength();
   }
 
   /** Copies tile {@code t}'s pixels out of the image. */
