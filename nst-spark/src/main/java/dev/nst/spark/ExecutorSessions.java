@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The per-executor cache of loaded models and their sessions: <b>the one deliberate piece of
@@ -53,21 +54,24 @@ final class ExecutorSessions {
    * A session for one task: an idle one of the same shape, or a new fork of the entry's root.
    *
    * @param settings the transfer settings, the cache key
-   * @param firstStyle a style image for the root's configuration, which needs one (never run)
+   * @param firstStyle a style image for the root's configuration, which needs one (never run; decoded
+   *     only when the root is made)
    * @param threads backend threads of the task
    * @param gpu the GPU address Spark assigned the task, -1 for none
    * @param memory the task's memory budget in bytes
    */
-  static Lease borrow(TransferSettings settings, BufferedImage firstStyle, int threads, int gpu, long memory) {
+  static Lease borrow(TransferSettings settings, Supplier<BufferedImage> firstStyle, int threads, int gpu,
+      long memory) {
     Entry entry;
     StyleTransferSession idle;
     String shape = threads + "@" + gpu + "/" + memory;
     synchronized (ExecutorSessions.class) {
       entry = ENTRIES.get(settings);
       if (entry == null) {
+        BufferedImage style = firstStyle.get();
         // loading under the lock: a second task of the same settings waits for this model rather than loading its own
         StyleTransferSession root =
-            settings.toBuilder(threads, gpu, memory).content(firstStyle).style(firstStyle).build().open();
+            settings.toBuilder(threads, gpu, memory).content(style).style(style).build().open();
         MODEL_LOADS.incrementAndGet();
         entry = new Entry(root);
         ENTRIES.put(settings, entry);

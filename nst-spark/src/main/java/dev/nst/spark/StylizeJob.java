@@ -12,11 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * A Spark job that stylises every image under an input path with every given style into an
@@ -34,10 +31,18 @@ import org.apache.spark.sql.SparkSession;
  * (a rerun finishes an interrupted job) unless {@code --overwrite}. {@code <output>/batch-report.json}
  * lists every image's outcome. Exit code 0 when every image is done, {@value #SOME_FAILED} when some
  * failed (the others are written), 2 for a usage error.
+ *
+ * <p>The job runs {@link SparkStyleTransfer}'s partition function on Spark's RDD API from a
+ * {@link SparkContext}, without Spark SQL: a {@code SparkSession}'s first plan and generated code
+ * took about 5 s of every run, which the job, a list of paths in and a list of outcomes out, does
+ * not need.
  */
 public final class StylizeJob {
   /** The exit code when some images failed, as {@code nst batch}'s. */
   public static final int SOME_FAILED = 8;
+
+  /** The most tasks the default partitioning makes. */
+  static final int MOST_TASKS = 10_000;
 
   /** The file names the input listing takes: the image formats Java decodes. */
   static final String IMAGE_FILES = "*.{png,PNG,jpg,JPG,jpeg,JPEG,gif,GIF,bmp,BMP,tif,TIF,tiff,TIFF}";
@@ -90,32 +95,33 @@ public final class StylizeJob {
     if (!conf.contains("spark.master")) {
       conf.setMaster("local[*]"); // spark-submit sets the master; a plain java run gets every local core
     }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    // a SparkContext, not a SparkSession: the job runs on the RDD API (see run)
+    SparkContext sc = SparkContext.getOrCreate(conf);
     int code;
     try {
-      code = run(spark, options).failed() > 0 ? SOME_FAILED : 0;
+      code = run(sc, options).failed() > 0 ? SOME_FAILED : 0;
     } catch (IllegalArgumentException e) { // a missing input, two inputs of one output name...
       System.err.println("StylizeJob: " + e.getMessage());
       code = 2;
     } finally {
-      spark.stop();
+      sc.stop();
     }
     System.exit(code);
   }
 
   /**
-   * Runs the job on {@code spark}.
+   * Runs the job on {@code sc}.
    *
-   * @param spark the session
+   * @param sc the application's context
    * @param args the job's arguments
    * @return what it did
    * @throws IllegalArgumentException for a usage error
    */
-  public static Summary run(SparkSession spark, String... args) {
-    return run(spark, parse(args));
+  public static Summary run(SparkContext sc, String... args) {
+    return run(sc, parse(args));
   }
 
-  private static Summary run(SparkSession spark, Map<String, List<String>> o) {
+  private static Summary run(SparkContext sc, Map<String, List<String>> o) {
     String input = one(o, "input", null);
     String output = one(o, "output", null);
     List<String> styles = o.getOrDefault("style", List.of());
@@ -125,8 +131,7 @@ public final class StylizeJob {
     TransferSettings settings = settings(o);
     Integer explicitPartitions = partitions(o);
     // listed on the driver: a binaryFile scan would run a Spark job (and its planning) only to list names
-    List<String> paths = HadoopFiles.of(spark.sparkContext().hadoopConfiguration())
-        .list(input, IMAGE_FILES, o.containsKey("recursive"));
+    List<String> paths = HadoopFiles.of(sc.hadoopConfiguration()).list(input, IMAGE_FILES, o.containsKey("recursive"));
     Map<String, String> names = new HashMap<>();
     for (String p : paths) {
       String other = names.put(SparkStyleTransfer.outputName(p, "x"), p);
@@ -135,26 +140,13 @@ public final class StylizeJob {
             + "rename one or run them in separate jobs");
       }
     }
-    int rows = paths.size() * styles.size();
-    int partitions = explicitPartitions != null ? explicitPartitions
-        : Math.max(1, Math.min(rows, 4 * spark.sparkContext().defaultParallelism()));
-    // the paths dealt out to the partitions here rather than repartitioned by the transformer:
-    // a repartition is a shuffle, one more stage before the first image starts
-    Dataset<Row> files;
-    if (partitions > 0 && paths.size() >= partitions) {
-      files = spark.createDataset(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(paths, partitions)
-          .rdd(), Encoders.STRING()).toDF("path");
-      partitions = 0;
-    } else { // 0: as Spark slices the list; more partitions than images: the (image, style) rows are spread
-      files = spark.createDataset(paths, Encoders.STRING()).toDF("path");
-    }
-    SparkStyleTransfer.Builder b = SparkStyleTransfer.builder(settings).inputColumn("path").outputPath(output)
-        .overwrite(o.containsKey("overwrite")).partitions(partitions);
+    int partitions = explicitPartitions != null ? explicitPartitions : defaultPartitions(paths.size() * styles.size());
+    SparkStyleTransfer.Builder b = SparkStyleTransfer.builder(settings).outputPath(output)
+        .overwrite(o.containsKey("overwrite"));
     styles.forEach(b::style);
-    List<Row> result = b.build().transform(files)
-        .select("path", "style", "output", "status", "error", "loss", "seconds").collectAsList();
+    List<Row> result = paths.isEmpty() ? List.of() : b.build().transformPaths(sc, paths, partitions).collect();
     Summary summary = new Summary(count(result, "done"), count(result, "skipped"), count(result, "failed"), result);
-    HadoopFiles.of(spark.sparkContext().hadoopConfiguration()).writeAtomically(output, "batch-report.json",
+    HadoopFiles.of(sc.hadoopConfiguration()).writeAtomically(output, "batch-report.json",
         report(summary).getBytes(StandardCharsets.UTF_8), "driver");
     for (Row r : result) {
       if ("failed".equals(r.getString(3))) {
@@ -206,6 +198,19 @@ public final class StylizeJob {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--memory: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * One task per image and style, up to {@value #MOST_TASKS} tasks: an image takes seconds to
+   * minutes and a task's scheduling milliseconds, so single-image tasks cost nothing and keep every
+   * slot busy to the end (larger tasks leave slots idle while the last ones finish); beyond that
+   * many the driver's bookkeeping grows for no gain.
+   *
+   * @param rows images times styles
+   * @return the partitions
+   */
+  static int defaultPartitions(int rows) {
+    return Math.max(1, Math.min(rows, MOST_TASKS));
   }
 
   /**

@@ -87,7 +87,7 @@ final class StylizePartition implements MapPartitionsFunction<Row, Row> {
         : taskMemoryLimit(executorBudget, task.cpus(), executorCores(SparkEnv.get().conf()));
     String firstStyle = styleDigests.values().iterator().next();
     ExecutorSessions.Lease lease =
-        ExecutorSessions.borrow(settings, decodedStyle(firstStyle), threads, gpu, memory);
+        ExecutorSessions.borrow(settings, () -> decodedStyle(firstStyle), threads, gpu, memory);
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) t -> lease.close());
     }

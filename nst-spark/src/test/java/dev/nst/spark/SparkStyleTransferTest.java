@@ -115,9 +115,9 @@ class SparkStyleTransferTest {
 
     // the job over the same folder: files instead of bytes, the same images, still one model load
     Path out = dir.resolve("job");
-    StylizeJob.Summary s = StylizeJob.run(spark, "--input", in.toString(), "--output", out.toString(), "--style",
-        style.toString(), "--model", model.toString(), "--size", String.valueOf(SIZE), "--iterations",
-        String.valueOf(ITERATIONS), "--seed", "7");
+    StylizeJob.Summary s = StylizeJob.run(spark.sparkContext(), "--input", in.toString(), "--output",
+        out.toString(), "--style", style.toString(), "--model", model.toString(), "--size", String.valueOf(SIZE),
+        "--iterations", String.valueOf(ITERATIONS), "--seed", "7");
     assertThat(s.done()).isEqualTo(7);
     assertThat(s.failed()).isEqualTo(1);
     assertThat(listing(out)).containsExactlyInAnyOrder("batch-report.json", "chelsea_mosaic.png",
@@ -146,16 +146,18 @@ class SparkStyleTransferTest {
 
     // the job: its paths dealt out to partitions (more partitions than images: spread after the styles are
     // added; 0: as Spark slices the list)
-    for (String partitions : List.of("0", "2", "3")) {
+    for (String partitions : List.of("0", "2", "3", "4")) {
       Path out = dir.resolve("two-styles-" + partitions);
-      StylizeJob.Summary s = StylizeJob.run(spark, "--input", two.toString(), "--output", out.toString(), "--style",
-          style.toString(), "--style", starry.toString(), "--model", model.toString(), "--size", String.valueOf(SIZE),
-          "--iterations", String.valueOf(ITERATIONS), "--seed", "7", "--partitions", partitions);
+      StylizeJob.Summary s = StylizeJob.run(spark.sparkContext(), "--input", two.toString(), "--output",
+          out.toString(), "--style", style.toString(), "--style", starry.toString(), "--model", model.toString(),
+          "--size", String.valueOf(SIZE), "--iterations", String.valueOf(ITERATIONS), "--seed", "7",
+          "--partitions", partitions);
       assertThat(s.done()).as("partitions " + partitions).isEqualTo(4);
       assertThat(listing(out)).containsExactlyInAnyOrder("batch-report.json", "chelsea_mosaic.png",
           "chelsea_starry_night.png", "coffee_mosaic.png", "coffee_starry_night.png");
     }
-    assertThat(pixels(Images.read(dir.resolve("two-styles-3/coffee_mosaic.png"))))
+    assertThat(pixels(Images.read(dir.resolve("two-styles-4/coffee_mosaic.png"))))
+        .isEqualTo(pixels(Images.read(dir.resolve("two-styles-3/coffee_mosaic.png"))))
         .isEqualTo(pixels(Images.read(dir.resolve("two-styles-2/coffee_mosaic.png"))))
         .isEqualTo(pixels(Images.read(dir.resolve("two-styles-0/coffee_mosaic.png"))))
         .isEqualTo(pixels(alone(two.resolve("coffee.png"))));
@@ -182,6 +184,29 @@ class SparkStyleTransferTest {
         assertThat(r.getString(1)).startsWith("file:").endsWith("_mosaic.png");
       }
     }
+  }
+
+  @Test
+  @Tag("slow")
+  void aTaskOnTheJobsPathThatFailsItsFirstAttemptIsRetriedWithoutDuplicates() throws Exception {
+    // the job's RDD path runs the same partition function: a failed first attempt is retried, and its one
+    // complete output is kept, not written twice
+    Path out = dir.resolve("retried-job");
+    List<String> paths;
+    try (Stream<Path> files = Files.list(in)) {
+      // the first partition starts with an image that is written before the attempt fails
+      paths = files.map(Path::toString).sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+    List<Row> rows = SparkStyleTransfer.builder(settings()).style(style.toString()).outputPath(out.toString())
+        .failFirstAttempt().build().transformPaths(spark.sparkContext(), paths, 2).collect();
+
+    assertThat(rows).hasSize(8);
+    assertThat(rows).extracting(r -> r.getString(3)).containsOnly("done", "skipped", "failed");
+    assertThat(rows).filteredOn(r -> r.getString(3).equals("skipped")).hasSize(1);
+    assertThat(rows).filteredOn(r -> r.getString(3).equals("failed")).singleElement()
+        .satisfies(r -> assertThat(r.getString(4)).contains("broken.jpg"));
+    assertThat(listing(out)).hasSize(7).allMatch(f -> f.endsWith("_mosaic.png") && !f.startsWith("."));
+    assertThat(pixels(Images.read(out.resolve("coffee_mosaic.png")))).isEqualTo(pixels(alone(in.resolve("coffee.png"))));
   }
 
   @Test

@@ -21,7 +21,15 @@ class StylizeJobArgumentsTest {
     assertThat(StylizeJob.settings(StylizeJob.parse("--memory", "1500MiB")).executorMemory()).isEqualTo(1500L << 20);
     assertThat(StylizeJob.partitions(StylizeJob.parse("--partitions", "0"))).isZero(); // as Spark slices the input
     assertThat(StylizeJob.partitions(StylizeJob.parse("--partitions", "7"))).isEqualTo(7);
-    assertThat(StylizeJob.partitions(StylizeJob.parse())).isNull(); // the default, from the cores and images
+    assertThat(StylizeJob.partitions(StylizeJob.parse())).isNull(); // the default, from the images
+  }
+
+  @Test
+  void byDefaultOneTaskPerImageAndStyleUpToALimit() {
+    assertThat(StylizeJob.defaultPartitions(0)).isEqualTo(1);
+    assertThat(StylizeJob.defaultPartitions(32)).isEqualTo(32);
+    assertThat(StylizeJob.defaultPartitions(StylizeJob.MOST_TASKS)).isEqualTo(StylizeJob.MOST_TASKS);
+    assertThat(StylizeJob.defaultPartitions(3 * StylizeJob.MOST_TASKS)).isEqualTo(StylizeJob.MOST_TASKS);
   }
 
   @Test
