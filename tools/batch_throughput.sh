@@ -12,26 +12,12 @@ iters=${1:-20}
 count=${2:-32}
 loop_count=${3:-8}
 size=256
-shared=${NST_SHARED:-../shared}
-model="$shared/models/darknet-tiny/model.json"
-style=examples/images/mosaic.png
-for f in nst-cli/target/nst.jar nst-spark/target/nst-spark-job.jar "$model"; do
-  [[ -f $f ]] || { echo "batch_throughput: $f is missing (./mvnw -B -q -DskipTests package; ../shared)" >&2; exit 2; }
-done
+# shellcheck source=tools/batch_setup.sh
+source tools/batch_setup.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-java tools/BatchImages.java "$tmp/in" "$count" "$size" "$shared"/images/*.jpg examples/images/chelsea.jpg \
-  examples/images/coffee.jpg
-# Spark's jars as a cluster has them: the provided dependencies of nst-spark
-./mvnw -B -o -q -pl nst-spark -am compile dependency:build-classpath -Dmdep.includeScope=provided \
-  -Dmdep.outputFile="$tmp/spark.cp" > /dev/null
-opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+batch_setup "$tmp" "$count" "$size"
+opens=$SPARK_JVM_FLAGS
 common=(--model "$model" --size "$size")
 # the command line's default is the quality preset; the Spark job runs the builder's defaults (classic):
 # the same classic settings everywhere

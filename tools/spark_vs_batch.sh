@@ -12,27 +12,14 @@ cd "$(dirname "$0")/.."
 rounds=${1:-4}
 iters=${2:-100}
 count=${3:-16}
-shared=${NST_SHARED:-../shared}
-model="$shared/models/darknet-tiny/model.json"
-style=examples/images/mosaic.png
-for f in nst-cli/target/nst.jar nst-spark/target/nst-spark-job.jar "$model"; do
-  [[ -f $f ]] || { echo "spark_vs_batch: $f is missing (./mvnw -B -q -DskipTests package; ../shared)" >&2; exit 2; }
-done
+# shellcheck source=tools/batch_setup.sh
+source tools/batch_setup.sh
 command -v taskset > /dev/null || { echo "spark_vs_batch: needs taskset (util-linux)" >&2; exit 2; }
 (( $(nproc) >= 2 )) || { echo "spark_vs_batch: needs two cores" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-java tools/BatchImages.java "$tmp/in" "$count" 256 "$shared"/images/*.jpg examples/images/chelsea.jpg \
-  examples/images/coffee.jpg
-./mvnw -B -o -q -pl nst-spark -am compile dependency:build-classpath -Dmdep.includeScope=provided \
-  -Dmdep.outputFile="$tmp/spark.cp" > /dev/null
-opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+batch_setup "$tmp" "$count" 256
+opens=$SPARK_JVM_FLAGS
 
 # runs one tool pinned to one core, writes its wall seconds to OUT.t
 go() {
