@@ -172,7 +172,7 @@ abstract class TiledEvaluationTests extends ConformanceTests {
 
   /**
    * Content at lrelu2, style of {@code kind} at relu1 (whole image) and conv3 (guided by a ramp),
-   * TV; a style weight of 30 balances the terms' gradients, 30000 lets the style terms' dominate.
+   * TV; a style weight of 30 balances the terms' gradients, 30000 lets the style terms dominate.
    */
   private static ObjectiveSpec spec(FeatureExtractor fx, Network net, Pooling pooling, StyleLossKind kind,
       double beta) {

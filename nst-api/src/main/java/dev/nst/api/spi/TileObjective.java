@@ -72,10 +72,10 @@ public interface TileObjective extends AutoCloseable {
    * Pass 1 and pass 2 of one tile in one call, for a spec whose style terms are all Gram terms:
    * writes the tile's own Gram matrices {@code G_i = (m_i a_i)(m_i a_i)^T} into {@code grams} and
    * runs the gradient pass with {@code A_i + selfScales[i] G_i} as each term's matrix. The caller
-   * passes the matrices of the other tiles' statistics, so that one tile of an evaluation (nst-core
-   * joins the first) needs one forward pass instead of two: a tiled evaluation of N tiles saves one of its 2N
-   * forward passes. The default makes the two calls; a backend overrides it when its gradient
-   * graph can form the Gram matrices itself.
+   * passes the matrices of the other tiles' statistics, so that one tile of an evaluation
+   * (nst-core joins the first) needs one forward pass instead of two: a tiled evaluation of N
+   * tiles saves one of its 2N forward passes. The default makes the two calls; a backend
+   * overrides it when its gradient graph can form the Gram matrices itself.
    *
    * @param tile the tile's pixels
    * @param contentTargets one target per content term

@@ -25,6 +25,10 @@ final class FeatureTileEngine implements TileEngine {
   private final List<String> styleLayers;
   private final List<String> allLayers;
   private final TileBuffers buffers;
+  /** Per Gram or W2 style term, a tile's own Gram matrix, C x C, reused from tile to tile. */
+  private final double[][] tileGrams;
+  /** Per Gram style term, a joined tile's matrix A_i + s_i G_i, C x C. */
+  private final float[][] joinedMatrices;
 
   FeatureTileEngine(FeatureExtractor extractor, TiledTerms terms, int channels, int tileHeight, int tileWidth) {
     this.extractor = extractor;
@@ -38,6 +42,18 @@ final class FeatureTileEngine implements TileEngine {
     this.styleLayers = List.copyOf(style);
     this.allLayers = List.copyOf(all);
     this.buffers = new TileBuffers(terms);
+    this.tileGrams = new double[terms.style.size()][];
+    this.joinedMatrices = new float[terms.style.size()][];
+    for (int i = 0; i < tileGrams.length; i++) {
+      TiledTerms.Style s = terms.style.get(i);
+      int c = s.site().channels();
+      if (s.kind() != StyleLossKind.HISTOGRAM) {
+        tileGrams[i] = new double[c * c];
+      }
+      if (s.kind() == StyleLossKind.GRAM) {
+        joinedMatrices[i] = new float[c * c];
+      }
+    }
   }
 
   @Override
@@ -54,7 +70,7 @@ final class FeatureTileEngine implements TileEngine {
         StyleSums.deposit(a, StyleSums.weights(mask), s.histogram(), n, grams[i]);
         continue;
       }
-      double[] g = new double[c * c];
+      double[] g = tileGrams[i];
       GramKernel.gram(masked(a, mask, n), c, n, g);
       for (int k = 0; k < g.length; k++) {
         grams[i][k] += g[k];
@@ -82,20 +98,19 @@ final class FeatureTileEngine implements TileEngine {
     Tensor x = Tensor.of(tile, tileShape);
     Map<String, Tensor> acts = extractor.forward(x, allLayers);
     buffers.fill(tileIndex);
-    float[][] whole = new float[matrices.length][];
-    for (int i = 0; i < whole.length; i++) {
+    for (int i = 0; i < joinedMatrices.length; i++) {
       TiledTerms.Style s = terms.style.get(i);
       int c = s.site().channels();
       int n = s.site().tilePositions();
-      double[] g = new double[c * c];
+      double[] g = tileGrams[i];
       GramKernel.gram(masked(acts.get(s.site().layer()).toArray(), buffers.styleMasks[i], n), c, n, g);
-      whole[i] = matrices[i].clone();
+      float[] joined = joinedMatrices[i];
       for (int k = 0; k < g.length; k++) {
         grams[i][k] += g[k];
-        whole[i][k] += (float) (selfScales[i] * g[k]);
+        joined[k] = (float) (matrices[i][k] + selfScales[i] * g[k]);
       }
     }
-    pullBack(x, acts, whole, contentSums, gradient);
+    pullBack(x, acts, joinedMatrices, contentSums, gradient);
   }
 
   /** Pass 2 on the tile's activations: the layer gradients, pulled back to its pixels. */
